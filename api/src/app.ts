@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql, type Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Config } from './config.ts';
+import type { Database } from './db/schema.ts';
+import { AuthService, type AuthPolicy } from './auth/auth.service.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { Passwords } from './auth/password.ts';
+import { sessionToken } from './auth/session.ts';
+import { checkAccess, requireDeclaredAccess, type DeclaredRoute } from './http/access.ts';
+import { DomainError, ErrorBody } from './http/errors.ts';
+import { checkOrigin } from './http/origin.ts';
+import { serveWebApp } from './web/serve.ts';
+
+export interface AppOptions {
+  config: Config;
+  db: Kysely<Database>;
+  /** Directory of the built web app; when absent only /api is served. */
+  webRoot?: string;
+  passwords?: Passwords;
+  authPolicy?: Partial<AuthPolicy>;
+  now?: () => Date;
+  logger?: boolean;
+}
+
+/** The whole app as one Fastify instance; server.ts only listens, tests inject. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { config, db } = opts;
+  const app = Fastify({
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+          },
+    // A hop count trusts that many proxies in front of Gavel (proxy-addr's numeric rule).
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const auth = new AuthService({
+    db,
+    passwords: opts.passwords ?? new Passwords(),
+    sessionSecret: config.sessionSecret,
+    ...(opts.authPolicy ? { policy: opts.authPolicy } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  app.decorate('auth', auth);
+  app.decorateRequest('user', null);
+
+  // Registered first: its onRequest hook parses cookies before ours reads the session.
+  await app.register(cookie, { secret: config.sessionSecret });
+  app.decorate('routeAccess', requireDeclaredAccess(app));
+  app.addSchema(ErrorBody);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // Before any body parsing: who is calling, and may they call this route at all.
+  app.addHook('onRequest', async (request) => {
+    const routeConfig = request.routeOptions.config;
+    if (!routeConfig.access) return;
+    if (routeConfig.checkOrigin !== false) checkOrigin(request, config.publicOrigin);
+    const token = sessionToken(request, config.secureCookies);
+    if (token) request.user = (await auth.authenticate(token)) ?? null;
+    checkAccess(request, routeConfig.access);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) {
+      return reply
+        .code(error.status)
+        .headers(error.headers)
+        .send({ error: { code: error.code, message: error.message } });
+    }
+    if (error.validation) {
+      return reply.code(400).send({ error: { code: 'validation', message: error.message } });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = status === 429 ? 'rate_limited' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+      return reply.code(status).send({ error: { code, message: error.message } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply
+      .code(status >= 500 && status < 600 ? status : 500)
+      .send({ error: { code: 'internal', message: `Something went wrong on our side (request ${request.id}).` } });
+  });
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      message: `Too many requests. Try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`,
+    }),
+  });
+
+  const web = serveWebApp(opts.webRoot);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...web.scriptHashes],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'", livekitOrigin(config.livekit.url)],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.secureCookies,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Gavel API', version: '0.1.0', description: 'The virtual courtroom API.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'gavel_session' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  app.get(
+    '/api/openapi.json',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+
+  app.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness with a database round trip',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }), 503: ErrorBody },
+      },
+    },
+    async (_request, reply) => {
+      try {
+        await sql`select 1`.execute(db);
+        return { status: 'ok' as const };
+      } catch {
+        return reply.code(503).send({ error: { code: 'database_unavailable', message: 'The database does not answer.' } });
+      }
+    },
+  );
+
+  await app.register(authRoutes, { auth, secureCookies: config.secureCookies });
+  await web.register(app);
+  return app;
+}
+
+function livekitOrigin(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}`;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auth: AuthService;
+    /** Every /api route with who may call it. */
+    routeAccess: DeclaredRoute[];
+  }
+}

@@ -1,0 +1,75 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ErrorBody, unauthorized } from '../http/errors.ts';
+import { LoginBody, UserResponse } from './auth.schema.ts';
+import type { AuthService, SessionUser } from './auth.service.ts';
+import { clearSessionCookie, setSessionCookie } from './session.ts';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+
+const publicUser = (u: SessionUser) => ({ id: u.id, email: u.email, name: u.name, role: u.role, court: u.court });
+
+export const authRoutes: FastifyPluginAsync<{ auth: AuthService; secureCookies: boolean }> = async (
+  fastify,
+  { auth, secureCookies },
+) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign a staff member in; sets the session cookie',
+        body: LoginBody,
+        response: { 200: UserResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { token, expiresAt, user } = await auth.login({
+        email: request.body.email,
+        password: request.body.password,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+      });
+      setSessionCookie(reply, token, expiresAt, secureCookies);
+      return { user: publicUser(user) };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['auth'],
+        summary: 'End the current session',
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      if (!request.user) throw unauthorized();
+      await auth.logout(request.user, request.ip);
+      clearSessionCookie(reply, secureCookies);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in staff member',
+        response: { 200: UserResponse, ...errors },
+      },
+    },
+    async (request) => {
+      if (!request.user) throw unauthorized();
+      return { user: publicUser(request.user) };
+    },
+  );
+};

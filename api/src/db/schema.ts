@@ -1,0 +1,79 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type StaffRole = 'judge' | 'clerk' | 'admin';
+
+export interface CourtTable {
+  id: Generated<string>;
+  name: string;
+  timezone: string;
+  locale: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface CourtroomTable {
+  id: Generated<string>;
+  court_id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface UserTable {
+  id: Generated<string>;
+  court_id: string | null;
+  email: string;
+  name: string;
+  role: StaffRole;
+  password_hash: string;
+  disabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SessionTable {
+  id: Generated<string>;
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Date;
+  idle_expires_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginFailureTable {
+  id: Generated<string>;
+  key: string;
+  at: Date;
+}
+
+export type ActorType = 'user' | 'participant' | 'system' | 'anonymous';
+
+export interface AuditEventTable {
+  id: Generated<string>;
+  stream: string;
+  seq: number;
+  occurred_at: Date;
+  actor_type: ActorType;
+  actor_id: string | null;
+  action: string;
+  payload: ColumnType<unknown, string, never>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  courts: CourtTable;
+  courtrooms: CourtroomTable;
+  users: UserTable;
+  sessions: SessionTable;
+  login_failures: LoginFailureTable;
+  audit_events: AuditEventTable;
+}
+
+export type User = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type Court = Selectable<CourtTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;

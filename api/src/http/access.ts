@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { StaffRole } from '../db/schema.ts';
+import { forbidden, unauthorized } from './errors.ts';
+
+/**
+ * Who may call a route. Every route must declare one; buildApp refuses to start otherwise.
+ * - 'public': anyone, signed in or not
+ * - 'staff': any signed-in staff member
+ * - a list of roles: signed-in staff with one of them
+ */
+export type Access = 'public' | 'staff' | readonly StaffRole[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    /** Set false only for server-to-server callers that authenticate otherwise (webhooks). */
+    checkOrigin?: boolean;
+  }
+}
+
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+/**
+ * Refuses any /api route without a declared access rule, and returns the table of declared
+ * routes so tests can prove, route by route, that everyone else is refused.
+ */
+export function requireDeclaredAccess(app: FastifyInstance): DeclaredRoute[] {
+  const table: DeclaredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api')) return;
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    // Swagger UI's own static routes are public documentation.
+    if (!access) {
+      if (route.url.startsWith('/api/docs')) return;
+      throw new Error(`route ${route.method.toString()} ${route.url} does not declare who may call it (config.access)`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') table.push({ method, url: route.url, access });
+    }
+  });
+  return table;
+}
+
+export function checkAccess(request: FastifyRequest, access: Access | undefined): void {
+  if (access === 'public') return;
+  const user = request.user;
+  if (!user) throw unauthorized();
+  if (access === 'staff') return;
+  if (!access || !access.includes(user.role)) throw forbidden();
+}

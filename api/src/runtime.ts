@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import { loadSecrets, parseConfig, ConfigError, type Config } from './config.ts';
+import { createDb } from './db/connect.ts';
+import { startEmbeddedPostgres } from './db/embedded.ts';
+import type { Database } from './db/schema.ts';
+
+export interface Runtime {
+  config: Config;
+  db: Kysely<Database>;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** Reads the configuration or exits with one line naming the bad variable. */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadSecrets(parseConfig(env));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`gavel: configuration error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR when it is unset. */
+export async function openDatabase(config: Config, log: (line: string) => void = () => {}): Promise<Runtime> {
+  if (config.databaseUrl) {
+    const db = createDb(config.databaseUrl);
+    return { config, db, embedded: false, close: () => db.destroy() };
+  }
+  const pg = await startEmbeddedPostgres(config.dataDir, log);
+  const db = createDb(pg.url);
+  return {
+    config,
+    db,
+    embedded: true,
+    close: async () => {
+      await db.destroy();
+      await pg.stop();
+    },
+  };
+}

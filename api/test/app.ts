@@ -1,0 +1,76 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Kysely } from 'kysely';
+import { buildApp } from '../src/app.ts';
+import { parseConfig, type Config } from '../src/config.ts';
+import type { AuthPolicy } from '../src/auth/auth.service.ts';
+import { Passwords } from '../src/auth/password.ts';
+import * as authRepo from '../src/auth/auth.repository.ts';
+import type { Database, StaffRole } from '../src/db/schema.ts';
+
+export const ORIGIN = 'http://gavel.test';
+
+export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
+  return {
+    ...parseConfig({ PUBLIC_URL: ORIGIN, LOG_LEVEL: 'silent', ...env }),
+    sessionSecret: 'test-session-secret-test-session-secret',
+  };
+}
+
+export const passwords = new Passwords();
+
+export async function testApp(
+  db: Kysely<Database>,
+  opts: { config?: Config; authPolicy?: Partial<AuthPolicy>; now?: () => Date } = {},
+): Promise<FastifyInstance> {
+  return buildApp({
+    config: opts.config ?? testConfig(),
+    db,
+    passwords,
+    logger: false,
+    ...(opts.authPolicy ? { authPolicy: opts.authPolicy } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+}
+
+
+export async function createStaff(
+  db: Kysely<Database>,
+  role: StaffRole,
+  opts: { email?: string; password?: string; disabled?: boolean } = {},
+) {
+  const court =
+    (await db.selectFrom('courts').select('id').executeTakeFirst()) ??
+    (await db
+      .insertInto('courts')
+      .values({ name: 'Test Court', timezone: 'Asia/Shanghai', locale: 'zh-CN' })
+      .returning('id')
+      .executeTakeFirstOrThrow());
+  const password = opts.password ?? 'correct horse battery';
+  const email = opts.email ?? `${role}-${Math.random().toString(36).slice(2, 8)}@court.test`;
+  const user = await authRepo.insertUser(db, {
+    email,
+    name: `Test ${role}`,
+    role,
+    court_id: court.id,
+    password_hash: await passwords.hash(password),
+    disabled: opts.disabled ?? false,
+  });
+  return { ...user, password };
+}
+
+export function sessionCookie(res: LightMyRequestResponse): string {
+  const c = res.cookies.find((x) => x.name.endsWith('gavel_session'));
+  if (!c) throw new Error(`no session cookie in response ${res.statusCode}: ${res.body}`);
+  return `${c.name}=${c.value}`;
+}
+
+export async function signIn(app: FastifyInstance, email: string, password: string): Promise<string> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    headers: { origin: ORIGIN },
+    payload: { email, password },
+  });
+  if (res.statusCode !== 200) throw new Error(`sign-in failed ${res.statusCode}: ${res.body}`);
+  return sessionCookie(res);
+}

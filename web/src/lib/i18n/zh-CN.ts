@@ -1,0 +1,63 @@
+import type { Messages } from './en.ts';
+
+/** Simplified Chinese messages; typed as `Messages`, so a missing or extra key fails the build. */
+export const zhCN: Messages = {
+	'app.name': 'Gavel',
+	'app.tagline': '虚拟法庭',
+	'app.skipToContent': '跳到主要内容',
+	'app.loading': '正在加载…',
+	'app.unreachable.title': 'Gavel 无法连接到服务器',
+	'app.unreachable.body': '请检查网络连接，然后重试。',
+	'app.retry': '重试',
+	'app.pageTitle': (p) => `${p.page} · Gavel`,
+
+	'language.label': 'Language / 语言',
+
+	'account.label': '当前登录账户',
+	'account.court': '法院：',
+	'account.signOut': '退出登录',
+	'account.signingOut': '正在退出登录…',
+	'account.signOutFailed': '退出登录失败。请检查网络连接后重试。',
+
+	'role.judge': '法官',
+	'role.clerk': '书记员',
+	'role.admin': '管理员',
+
+	'login.title': '登录',
+	'login.intro': '供法官、书记员和法院管理员使用。当事人、代理人和证人请通过邀请中的链接参加庭审。',
+	'login.email': '电子邮件',
+	'login.password': '密码',
+	'login.submit': '登录',
+	'login.submitting': '正在登录…',
+	'login.error.invalidCredentials': '电子邮件地址或密码不正确。',
+	'login.error.rateLimited': (p) => `登录尝试次数过多，请在 ${p.seconds} 秒后重试。`,
+	'login.error.rateLimitedLater': '登录尝试次数过多，请稍后重试。',
+	'login.error.validation': '请输入有效的电子邮件地址和密码。',
+	'login.error.network': 'Gavel 无法连接到服务器。请检查网络连接后重试。',
+	'login.error.unexpected': '登录时出现错误，请重试。',
+
+	'docket.heading.judge': '我的案件排期',
+	'docket.heading.court': '法院庭审排期',
+	'docket.period': (p) => `今天及未来 7 天：${p.from} 至 ${p.to}`,
+	'docket.timeZone.court': (p) => `时间均按法院所在时区（${p.timeZone}）显示。`,
+	'docket.timeZone.local': (p) => `时间均按您所在时区（${p.timeZone}）显示。`,
+	'docket.empty.title': '暂无庭审安排',
+	'docket.empty.body': '这段日期内没有排期的庭审。',
+	'docket.column.time': '时间',
+	'docket.column.case': '案号',
+	'docket.column.title': '案由',
+	'docket.column.status': '状态',
+
+	'hearing.status.scheduled': '已排期',
+	'hearing.status.open': '候审室已开放',
+	'hearing.status.in_session': '正在开庭',
+	'hearing.status.recess': '休庭中',
+	'hearing.status.adjourned': '已闭庭',
+	'hearing.status.cancelled': '已取消',
+	'hearing.status.postponed': '已延期',
+
+	'error.notFound.title': '页面不存在',
+	'error.notFound.body': '此地址没有对应的页面。',
+	'error.generic.title': '出现错误',
+	'error.backToDocket': '返回庭审排期'
+};
