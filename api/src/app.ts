@@ -92,7 +92,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const code = status === 429 ? 'rate_limited' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+      const code =
+        status === 429
+          ? 'rate_limited'
+          : status === 413
+            ? 'payload_too_large'
+            : status === 415
+              ? 'unsupported_media_type'
+              : 'bad_request';
       return reply.code(status).send({ error: { code, message: error.message } });
     }
     request.log.error({ err: error }, 'request failed');
@@ -137,11 +144,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  app.get(
-    '/api/openapi.json',
-    { config: { access: 'public' }, schema: { hide: true } },
-    async () => app.swagger(),
-  );
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   app.get(
     '/api/health',
@@ -158,7 +161,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         await sql`select 1`.execute(db);
         return { status: 'ok' as const };
       } catch {
-        return reply.code(503).send({ error: { code: 'database_unavailable', message: 'The database does not answer.' } });
+        return reply
+          .code(503)
+          .send({ error: { code: 'database_unavailable', message: 'The database does not answer.' } });
       }
     },
   );

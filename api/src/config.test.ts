@@ -92,6 +92,8 @@ describe('configuration', () => {
       timeout: 20_000,
     });
     expect(res.status).toBe(1);
-    expect(res.stderr.trim().split('\n')).toEqual(['gavel: configuration error: PORT: must be a port number 0-65535 (got "not-a-port")']);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      'gavel: configuration error: PORT: must be a port number 0-65535 (got "not-a-port")',
+    ]);
   });
 });

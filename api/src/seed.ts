@@ -35,8 +35,20 @@ export async function seedDemoCourt(db: Kysely<Database>, passwords: Passwords):
     const users = await trx
       .insertInto('users')
       .values([
-        { court_id: court.id, email: 'judge@demo.gavel.test', name: 'Judge Demo', role: 'judge', password_hash: judgeHash },
-        { court_id: court.id, email: 'clerk@demo.gavel.test', name: 'Clerk Demo', role: 'clerk', password_hash: clerkHash },
+        {
+          court_id: court.id,
+          email: 'judge@demo.gavel.test',
+          name: 'Judge Demo',
+          role: 'judge',
+          password_hash: judgeHash,
+        },
+        {
+          court_id: court.id,
+          email: 'clerk@demo.gavel.test',
+          name: 'Clerk Demo',
+          role: 'clerk',
+          password_hash: clerkHash,
+        },
       ])
       .returning(['id', 'email', 'role'])
       .execute();

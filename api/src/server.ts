@@ -15,7 +15,10 @@ process.removeAllListeners('SIGINT');
 process.removeAllListeners('SIGTERM');
 
 say(config.databaseUrl ? 'connecting to DATABASE_URL' : `starting embedded PostgreSQL in ${config.dataDir}/postgres`);
-const runtime = await openDatabase(config, config.logLevel === 'debug' || config.logLevel === 'trace' ? say : undefined);
+const runtime = await openDatabase(
+  config,
+  config.logLevel === 'debug' || config.logLevel === 'trace' ? say : undefined,
+);
 try {
   const applied = await migrateToLatest(runtime.db);
   if (applied.length) say(`applied migrations: ${applied.join(', ')}`);
@@ -33,9 +36,12 @@ if (demo) {
 }
 
 const app = await buildApp({ config, db: runtime.db, webRoot: process.env.WEB_ROOT ?? DEFAULT_WEB_ROOT, passwords });
-const pruneTimer = setInterval(() => {
-  app.auth.prune().catch((err: unknown) => app.log.warn({ err }, 'session pruning failed'));
-}, 10 * 60 * 1000);
+const pruneTimer = setInterval(
+  () => {
+    app.auth.prune().catch((err: unknown) => app.log.warn({ err }, 'session pruning failed'));
+  },
+  10 * 60 * 1000,
+);
 pruneTimer.unref();
 
 let closing = false;
@@ -60,7 +66,9 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 try {
   await app.listen({ port: config.port, host: config.host });
 } catch (err) {
-  process.stderr.write(`gavel: cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `gavel: cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   await runtime.close();
   process.exit(1);
 }

@@ -32,7 +32,6 @@ export async function testApp(
   });
 }
 
-
 export async function createStaff(
   db: Kysely<Database>,
   role: StaffRole,

@@ -34,11 +34,28 @@ describe('migrations', () => {
   });
 
   it('make staff email unique regardless of case', async () => {
-    const court = await t.db.insertInto('courts').values({ name: 'C', timezone: 'UTC' }).returning('id').executeTakeFirstOrThrow();
+    const court = await t.db
+      .insertInto('courts')
+      .values({ name: 'C', timezone: 'UTC' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const user = { court_id: court.id, name: 'A', role: 'clerk' as const, password_hash: 'x' };
-    await t.db.insertInto('users').values({ ...user, email: 'Clerk@Court.test' }).execute();
-    await expect(t.db.insertInto('users').values({ ...user, email: 'clerk@court.TEST' }).execute()).rejects.toThrow(/users_email_unique/);
-    await expect(t.db.insertInto('users').values({ ...user, email: 'x@y', role: 'bailiff' as 'clerk' }).execute()).rejects.toThrow(/check/);
+    await t.db
+      .insertInto('users')
+      .values({ ...user, email: 'Clerk@Court.test' })
+      .execute();
+    await expect(
+      t.db
+        .insertInto('users')
+        .values({ ...user, email: 'clerk@court.TEST' })
+        .execute(),
+    ).rejects.toThrow(/users_email_unique/);
+    await expect(
+      t.db
+        .insertInto('users')
+        .values({ ...user, email: 'x@y', role: 'bailiff' as 'clerk' })
+        .execute(),
+    ).rejects.toThrow(/check/);
   });
 
   it('roll back down to empty', async () => {

@@ -30,10 +30,7 @@ export interface AppendedEvent {
  * The one way to write to the audit trail. Pass the caller's transaction so the event commits or
  * rolls back with the action it records; given the Kysely instance it opens its own.
  */
-export async function append(
-  db: Kysely<Database> | Transaction<Database>,
-  input: AppendInput,
-): Promise<AppendedEvent> {
+export async function append(db: Kysely<Database> | Transaction<Database>, input: AppendInput): Promise<AppendedEvent> {
   if (!db.isTransaction) {
     return (db as Kysely<Database>).transaction().execute((trx) => append(trx, input));
   }

@@ -16,11 +16,26 @@ const judge = { type: 'user' as const, id: '00000000-0000-4000-8000-000000000001
 
 describe('audit trail', () => {
   it('appends a numbered, linked chain per stream that verifies', async () => {
-    const a1 = await audit.append(t.db, { stream: 'hearing-a', actor: judge, action: 'hearing.opened', payload: { b: 2, a: 1 } });
-    const a2 = await audit.append(t.db, { stream: 'hearing-a', actor: judge, action: 'hearing.started', payload: { 中文: '开庭', n: [1, { z: null }] } });
+    const a1 = await audit.append(t.db, {
+      stream: 'hearing-a',
+      actor: judge,
+      action: 'hearing.opened',
+      payload: { b: 2, a: 1 },
+    });
+    const a2 = await audit.append(t.db, {
+      stream: 'hearing-a',
+      actor: judge,
+      action: 'hearing.started',
+      payload: { 中文: '开庭', n: [1, { z: null }] },
+    });
     const b1 = await audit.append(t.db, { stream: 'hearing-b', actor: audit.SYSTEM_ACTOR, action: 'x' });
     expect([a1.seq, a2.seq, b1.seq]).toEqual([1, 2, 1]);
-    const rows = await t.db.selectFrom('audit_events').selectAll().where('stream', '=', 'hearing-a').orderBy('seq').execute();
+    const rows = await t.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('stream', '=', 'hearing-a')
+      .orderBy('seq')
+      .execute();
     expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
     expect(rows[0]!.prev_hash).toBe('0'.repeat(64));
     expect(await audit.verifyStream(t.db, 'hearing-a')).toEqual({ stream: 'hearing-a', events: 2, ok: true });
@@ -29,9 +44,13 @@ describe('audit trail', () => {
 
   it('keeps the chain whole under concurrent appends to one stream', async () => {
     await Promise.all(
-      Array.from({ length: 25 }, (_, i) => audit.append(t.db, { stream: 'busy', actor: judge, action: 'tick', payload: { i } })),
+      Array.from({ length: 25 }, (_, i) =>
+        audit.append(t.db, { stream: 'busy', actor: judge, action: 'tick', payload: { i } }),
+      ),
     );
-    const seqs = (await t.db.selectFrom('audit_events').select('seq').where('stream', '=', 'busy').orderBy('seq').execute()).map((r) => r.seq);
+    const seqs = (
+      await t.db.selectFrom('audit_events').select('seq').where('stream', '=', 'busy').orderBy('seq').execute()
+    ).map((r) => r.seq);
     expect(seqs).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect((await audit.verifyStream(t.db, 'busy')).ok).toBe(true);
   });
@@ -43,7 +62,9 @@ describe('audit trail', () => {
         throw new Error('the action failed');
       }),
     ).rejects.toThrow('the action failed');
-    expect(await t.db.selectFrom('audit_events').select('id').where('stream', '=', 'rollback').execute()).toHaveLength(0);
+    expect(await t.db.selectFrom('audit_events').select('id').where('stream', '=', 'rollback').execute()).toHaveLength(
+      0,
+    );
   });
 
   it('is refused UPDATE, DELETE and TRUNCATE by the database', async () => {
@@ -54,8 +75,14 @@ describe('audit trail', () => {
   });
 
   it('names the first broken link when a superuser changes a row with the trigger disabled', async () => {
-    for (let i = 0; i < 5; i++) await audit.append(t.db, { stream: 'tamper', actor: judge, action: 'entry', payload: { i } });
-    const third = await t.db.selectFrom('audit_events').select('id').where('stream', '=', 'tamper').where('seq', '=', 3).executeTakeFirstOrThrow();
+    for (let i = 0; i < 5; i++)
+      await audit.append(t.db, { stream: 'tamper', actor: judge, action: 'entry', payload: { i } });
+    const third = await t.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('stream', '=', 'tamper')
+      .where('seq', '=', 3)
+      .executeTakeFirstOrThrow();
     await sql`alter table audit_events disable trigger audit_events_append_only`.execute(t.db);
     await sql`update audit_events set payload = '{"i": 99}'::jsonb where id = ${third.id}`.execute(t.db);
     await sql`alter table audit_events enable trigger audit_events_append_only`.execute(t.db);
@@ -66,7 +93,8 @@ describe('audit trail', () => {
   });
 
   it('detects a deleted event in the middle of a stream', async () => {
-    for (let i = 0; i < 4; i++) await audit.append(t.db, { stream: 'gap', actor: judge, action: 'entry', payload: { i } });
+    for (let i = 0; i < 4; i++)
+      await audit.append(t.db, { stream: 'gap', actor: judge, action: 'entry', payload: { i } });
     await sql`alter table audit_events disable trigger audit_events_append_only`.execute(t.db);
     await sql`delete from audit_events where stream = 'gap' and seq = 2`.execute(t.db);
     await sql`alter table audit_events enable trigger audit_events_append_only`.execute(t.db);

@@ -25,7 +25,16 @@ export function setPassword(db: Db, userId: string, passwordHash: string) {
 
 export function insertSession(
   db: Db,
-  s: { token_hash: string; user_id: string; created_at: Date; last_seen_at: Date; expires_at: Date; idle_expires_at: Date; ip: string; user_agent: string | null },
+  s: {
+    token_hash: string;
+    user_id: string;
+    created_at: Date;
+    last_seen_at: Date;
+    expires_at: Date;
+    idle_expires_at: Date;
+    ip: string;
+    user_agent: string | null;
+  },
 ) {
   return db.insertInto('sessions').values(s).returning('id').executeTakeFirstOrThrow();
 }

@@ -58,7 +58,9 @@ describe('staff sign-in', () => {
     const unknown = await login('nobody@court.test', 'whatever password');
     for (const res of [wrong, unknown]) {
       expect(res.statusCode).toBe(401);
-      expect(res.json()).toEqual({ error: { code: 'invalid_credentials', message: 'Email or password is incorrect.' } });
+      expect(res.json()).toEqual({
+        error: { code: 'invalid_credentials', message: 'Email or password is incorrect.' },
+      });
       expect(res.cookies).toHaveLength(0);
     }
     const failures = (await auditActions()).filter((e) => e.action === 'auth.login_failed');

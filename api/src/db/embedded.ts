@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -44,6 +44,9 @@ export async function startEmbeddedPostgres(
   log: (line: string) => void = () => {},
 ): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true });
+  const owner = postgresOwner();
+  // As root the server runs as `postgres`, which must be able to pass through DATA_DIR (not list it).
+  if (process.getuid?.() === 0) chmodSync(dataDir, statSync(dataDir).mode | 0o011);
   const databaseDir = join(dataDir, 'postgres');
   const passwordFile = join(dataDir, 'postgres-password');
   if (!existsSync(passwordFile)) {
@@ -57,7 +60,6 @@ export async function startEmbeddedPostgres(
     if (recent.length > 20) recent.shift();
     log(line.trim());
   };
-  const owner = postgresOwner();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -82,7 +84,11 @@ export async function startEmbeddedPostgres(
     await server.start();
   } catch (err) {
     const detail = err instanceof Error ? err.message : 'the server exited';
-    throw new Error(`embedded PostgreSQL did not start in ${databaseDir}: ${detail}\n${recent.join('\n')}`, {
+    const hint =
+      process.getuid?.() === 0 && /Permission denied/.test(detail)
+        ? `\nRunning as root, PostgreSQL runs as the "postgres" user, who must be able to reach ${dataDir} and every directory above it.`
+        : '';
+    throw new Error(`embedded PostgreSQL did not start in ${databaseDir}: ${detail}${hint}\n${recent.join('\n')}`, {
       cause: err,
     });
   }

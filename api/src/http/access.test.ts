@@ -29,7 +29,13 @@ describe('access is denied by default', () => {
     await app.ready();
     const routes = app.routeAccess;
     expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(
-      expect.arrayContaining(['GET /api/health', 'GET /api/openapi.json', 'POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/auth/me']),
+      expect.arrayContaining([
+        'GET /api/health',
+        'GET /api/openapi.json',
+        'POST /api/auth/login',
+        'POST /api/auth/logout',
+        'GET /api/auth/me',
+      ]),
     );
     for (const r of routes) {
       const url = r.url.replace(/:(\w+)/g, '00000000-0000-4000-8000-000000000000');
@@ -56,10 +62,16 @@ describe('access is denied by default', () => {
     const judge = await createStaff(t.db, 'judge');
     const clerkCookie = await signIn(local, clerk.email, clerk.password);
     const judgeCookie = await signIn(local, judge.email, judge.password);
-    expect((await local.inject({ url: '/api/test/admin-only', headers: { cookie: clerkCookie } })).statusCode).toBe(403);
-    expect((await local.inject({ url: '/api/test/admin-only', headers: { cookie: judgeCookie } })).statusCode).toBe(403);
+    expect((await local.inject({ url: '/api/test/admin-only', headers: { cookie: clerkCookie } })).statusCode).toBe(
+      403,
+    );
+    expect((await local.inject({ url: '/api/test/admin-only', headers: { cookie: judgeCookie } })).statusCode).toBe(
+      403,
+    );
     expect((await local.inject({ url: '/api/test/judges', headers: { cookie: judgeCookie } })).statusCode).toBe(200);
-    expect((await local.inject({ url: '/api/test/judges', headers: { cookie: clerkCookie } })).json().error.code).toBe('forbidden');
+    expect((await local.inject({ url: '/api/test/judges', headers: { cookie: clerkCookie } })).json().error.code).toBe(
+      'forbidden',
+    );
     expect((await local.inject({ url: '/api/test/judges' })).statusCode).toBe(401);
     await local.close();
   });

@@ -11,7 +11,11 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/build', impo
 function inlineScriptHashes(html: string): string[] {
   const hashes: string[] = [];
   for (const m of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
-    hashes.push(`'sha256-${createHash('sha256').update(m[1] ?? '').digest('base64')}'`);
+    hashes.push(
+      `'sha256-${createHash('sha256')
+        .update(m[1] ?? '')
+        .digest('base64')}'`,
+    );
   }
   return hashes;
 }
@@ -40,9 +44,7 @@ export function serveWebApp(root: string | undefined) {
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0] ?? '';
       if (path === '/api' || path.startsWith('/api/')) {
-        return reply
-          .code(404)
-          .send({ error: { code: 'not_found', message: `No route ${request.method} ${path}.` } });
+        return reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path}.` } });
       }
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return reply.code(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${path}.` } });

@@ -3,70 +3,69 @@
  * (checked by the type `Messages`). A message is a string, or a function when it takes values.
  */
 export const en = {
-	'app.name': 'Gavel',
-	'app.tagline': 'Virtual courtroom',
-	'app.skipToContent': 'Skip to main content',
-	'app.loading': 'Loading…',
-	'app.unreachable.title': 'Gavel cannot reach the server',
-	'app.unreachable.body': 'Check your network connection, then try again.',
-	'app.retry': 'Try again',
-	'app.pageTitle': (p: { page: string }) => `${p.page} · Gavel`,
+  'app.name': 'Gavel',
+  'app.skipToContent': 'Skip to main content',
+  'app.loading': 'Loading…',
+  'app.unreachable.title': 'Gavel cannot reach the server',
+  'app.unreachable.body': 'Check your network connection, then try again.',
+  'app.retry': 'Try again',
+  'app.pageTitle': (p: { page: string }) => `${p.page} · Gavel`,
 
-	'language.label': 'Language / 语言',
+  'language.label': 'Language / 语言',
 
-	'account.label': 'Signed-in account',
-	'account.court': 'Court:',
-	'account.signOut': 'Sign out',
-	'account.signingOut': 'Signing out…',
-	'account.signOutFailed': 'Could not sign out. Check your connection and try again.',
+  'account.label': 'Signed-in account',
+  'account.court': 'Court:',
+  'account.signOut': 'Sign out',
+  'account.signingOut': 'Signing out…',
+  'account.signOutFailed': 'Could not sign out. Check your connection and try again.',
 
-	'role.judge': 'Judge',
-	'role.clerk': 'Clerk',
-	'role.admin': 'Administrator',
+  'role.judge': 'Judge',
+  'role.clerk': 'Clerk',
+  'role.admin': 'Administrator',
 
-	'login.title': 'Sign in',
-	'login.intro':
-		'For judges, clerks and court administrators. Parties, representatives and witnesses join a hearing through the link in their invitation.',
-	'login.email': 'Email',
-	'login.password': 'Password',
-	'login.submit': 'Sign in',
-	'login.submitting': 'Signing in…',
-	'login.error.invalidCredentials': 'The email address or password is incorrect.',
-	'login.error.rateLimited': (p: { seconds: number }) =>
-		`Too many sign-in attempts. Try again in ${p.seconds} ${p.seconds === 1 ? 'second' : 'seconds'}.`,
-	'login.error.rateLimitedLater': 'Too many sign-in attempts. Try again later.',
-	'login.error.validation': 'Enter a valid email address and your password.',
-	'login.error.network':
-		'Gavel cannot reach the server. Check your network connection and try again.',
-	'login.error.unexpected': 'Something went wrong while signing in. Please try again.',
+  'login.title': 'Sign in',
+  'login.intro':
+    'For judges, clerks and court administrators. Parties, representatives and witnesses join a hearing through the link in their invitation.',
+  'login.email': 'Email',
+  'login.password': 'Password',
+  'login.submit': 'Sign in',
+  'login.submitting': 'Signing in…',
+  'login.error.invalidCredentials': 'The email address or password is incorrect.',
+  'login.error.rateLimited': (p: { seconds: number }) =>
+    `Too many sign-in attempts. Try again in ${String(p.seconds)} ${p.seconds === 1 ? 'second' : 'seconds'}.`,
+  'login.error.rateLimitedLater': 'Too many sign-in attempts. Try again later.',
+  'login.error.validation': 'Enter a valid email address and your password.',
+  'login.error.network':
+    'Gavel cannot reach the server. Check your network connection and try again.',
+  'login.error.unexpected': 'Something went wrong while signing in. Please try again.',
 
-	'docket.heading.judge': 'My docket',
-	'docket.heading.court': 'Court docket',
-	'docket.period': (p: { from: string; to: string }) =>
-		`Today and the next 7 days: ${p.from} – ${p.to}`,
-	'docket.timeZone.court': (p: { timeZone: string }) =>
-		`Times are shown in the court’s time zone (${p.timeZone}).`,
-	'docket.timeZone.local': (p: { timeZone: string }) =>
-		`Times are shown in your time zone (${p.timeZone}).`,
-	'docket.empty.title': 'No hearings scheduled',
-	'docket.empty.body': 'There are no hearings on the docket for these dates.',
-	'docket.column.time': 'Time',
-	'docket.column.case': 'Case',
-	'docket.column.title': 'Matter',
-	'docket.column.status': 'Status',
+  'docket.heading.judge': 'My docket',
+  'docket.heading.court': 'Court docket',
+  'docket.period': (p: { from: string; to: string }) =>
+    `Today and the next 7 days: ${p.from} – ${p.to}`,
+  'docket.timeZone.court': (p: { timeZone: string }) =>
+    `Times are shown in the court’s time zone (${p.timeZone}).`,
+  'docket.timeZone.local': (p: { timeZone: string }) =>
+    `Times are shown in your time zone (${p.timeZone}).`,
+  'docket.empty.title': 'No hearings scheduled',
+  'docket.empty.body': 'There are no hearings on the docket for these dates.',
+  'docket.column.time': 'Time',
+  'docket.column.case': 'Case',
+  'docket.column.title': 'Matter',
+  'docket.column.status': 'Status',
 
-	'hearing.status.scheduled': 'Scheduled',
-	'hearing.status.open': 'Lobby open',
-	'hearing.status.in_session': 'In session',
-	'hearing.status.recess': 'In recess',
-	'hearing.status.adjourned': 'Adjourned',
-	'hearing.status.cancelled': 'Cancelled',
-	'hearing.status.postponed': 'Postponed',
+  'hearing.status.scheduled': 'Scheduled',
+  'hearing.status.open': 'Lobby open',
+  'hearing.status.in_session': 'In session',
+  'hearing.status.recess': 'In recess',
+  'hearing.status.adjourned': 'Adjourned',
+  'hearing.status.cancelled': 'Cancelled',
+  'hearing.status.postponed': 'Postponed',
 
-	'error.notFound.title': 'Page not found',
-	'error.notFound.body': 'There is no page at this address.',
-	'error.generic.title': 'Something went wrong',
-	'error.backToDocket': 'Back to the docket'
+  'error.notFound.title': 'Page not found',
+  'error.notFound.body': 'There is no page at this address.',
+  'error.generic.title': 'Something went wrong',
+  'error.backToDocket': 'Back to the docket',
 };
 
 export type Messages = typeof en;
