@@ -16,6 +16,15 @@ export default defineConfig({
         },
       },
       {
+        // The web app's own unit tests, built with its Vite config (Svelte runes need the plugin).
+        extends: './web/vite.config.ts',
+        test: {
+          name: 'web',
+          root: './web',
+          include: ['src/**/*.test.ts'],
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'e2e',

@@ -20,6 +20,7 @@ export const ConfigSchema = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   LOG_LEVEL: LogLevel,
   TRUST_PROXY: Type.Union([Type.Boolean(), Type.Integer({ minimum: 0 })]),
+  WEB_ROOT: Type.Optional(Type.String({ minLength: 1 })),
 });
 type RawConfig = Static<typeof ConfigSchema>;
 
@@ -36,6 +37,8 @@ export interface Config {
   smtpUrl: string | undefined;
   logLevel: string;
   trustProxy: boolean | number;
+  /** Built web app to serve; undefined means the default web/build. */
+  webRoot: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +102,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     smtpUrl: c.SMTP_URL,
     logLevel: c.LOG_LEVEL,
     trustProxy: c.TRUST_PROXY,
+    webRoot: c.WEB_ROOT ? resolve(c.WEB_ROOT) : undefined,
   };
 }
 
@@ -117,6 +121,7 @@ function describe(variable: string, value: unknown): string {
     SMTP_URL: 'must be an smtp:// or smtps:// URL',
     LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
     TRUST_PROXY: 'must be true, false or a number of proxy hops',
+    WEB_ROOT: 'must be a directory path',
   };
   return `${expected[variable] ?? 'is invalid'} (${shown})`;
 }

@@ -35,7 +35,7 @@ if (demo) {
   for (const l of demo.logins) say(`  ${l.role.padEnd(5)}  ${l.email}  ${l.password}`);
 }
 
-const app = await buildApp({ config, db: runtime.db, webRoot: process.env.WEB_ROOT ?? DEFAULT_WEB_ROOT, passwords });
+const app = await buildApp({ config, db: runtime.db, webRoot: config.webRoot ?? DEFAULT_WEB_ROOT, passwords });
 const pruneTimer = setInterval(
   () => {
     app.auth.prune().catch((err: unknown) => app.log.warn({ err }, 'session pruning failed'));

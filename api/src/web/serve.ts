@@ -30,7 +30,7 @@ export function serveWebApp(root: string | undefined) {
       await app.register(fastifyStatic, {
         root,
         prefix: '/',
-        index: false,
+        index: ['index.html'],
         setHeaders: (res, path) => {
           // Hashed file names under _app/immutable never change; everything else is revalidated.
           res.header(

@@ -60,12 +60,7 @@ async function toApiError(response: Response): Promise<ApiError> {
     const message = typeof error['message'] === 'string' ? error['message'] : error['code'];
     return new ApiError(response.status, error['code'], message, retryAfter);
   }
-  return new ApiError(
-    response.status,
-    'http',
-    response.statusText || `HTTP ${String(response.status)}`,
-    retryAfter,
-  );
+  return new ApiError(response.status, 'http', response.statusText || `HTTP ${String(response.status)}`, retryAfter);
 }
 
 export interface RequestOptions {
@@ -101,6 +96,5 @@ async function request<T>(
 
 export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
-  post: <T>(path: string, body?: unknown, options?: RequestOptions) =>
-    request<T>('POST', path, body, options),
+  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, body, options),
 };

@@ -1,7 +1,6 @@
 /** Dates on the docket are court calendar days: "today" is today where the court sits. */
 
-export type HearingStatus =
-  'scheduled' | 'open' | 'in_session' | 'recess' | 'adjourned' | 'cancelled' | 'postponed';
+export type HearingStatus = 'scheduled' | 'open' | 'in_session' | 'recess' | 'adjourned' | 'cancelled' | 'postponed';
 
 /**
  * One hearing as the docket lists it. GET /api/hearings?from=&to= will supply these; until that
@@ -51,8 +50,7 @@ export function calendarDateIn(timeZone: string, instant: Date): string {
     month: '2-digit',
     day: '2-digit',
   }).formatToParts(instant);
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((p) => p.type === type)?.value ?? '';
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
 

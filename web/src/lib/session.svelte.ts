@@ -73,8 +73,7 @@ class Session {
       next = { status: 'signed-in', user: await fetchMe() };
     } catch (error) {
       const apiError = asApiError(error);
-      next =
-        apiError.status === 401 ? { status: 'signed-out' } : { status: 'error', error: apiError };
+      next = apiError.status === 401 ? { status: 'signed-out' } : { status: 'error', error: apiError };
     }
     if (generation === this.#generation) this.state = next;
   }

@@ -1,13 +1,6 @@
 import { browser } from '$app/env';
 import { en, type Messages } from './en.ts';
-import {
-  LOCALE_COOKIE,
-  LOCALE_STORAGE_KEY,
-  defaultLocale,
-  detectLocale,
-  readCookie,
-  type Locale,
-} from './locales.ts';
+import { LOCALE_COOKIE, LOCALE_STORAGE_KEY, defaultLocale, detectLocale, readCookie, type Locale } from './locales.ts';
 import { zhCN } from './zh-CN.ts';
 
 export { locales, type Locale } from './locales.ts';
@@ -17,9 +10,7 @@ const dictionaries: Record<Locale, Messages> = { en, 'zh-CN': zhCN };
 export type MessageKey = keyof Messages;
 
 /** A message that takes values needs them; a plain string takes none. */
-type MessageArgs<K extends MessageKey> = Messages[K] extends (params: infer P) => string
-  ? [params: P]
-  : [];
+type MessageArgs<K extends MessageKey> = Messages[K] extends (params: infer P) => string ? [params: P] : [];
 
 function readStoredLocale(): string | null | undefined {
   try {

@@ -17,10 +17,7 @@ export function isLocale(value: unknown): value is Locale {
 }
 
 /** The stored choice wins; otherwise Chinese for a browser that prefers it; otherwise English. */
-export function detectLocale(
-  stored: string | null | undefined,
-  browserLanguage: string | undefined,
-): Locale {
+export function detectLocale(stored: string | null | undefined, browserLanguage: string | undefined): Locale {
   if (isLocale(stored)) return stored;
   if (browserLanguage?.toLowerCase().startsWith('zh')) return 'zh-CN';
   return defaultLocale;

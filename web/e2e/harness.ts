@@ -1,0 +1,105 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../../api/test/db.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface Gavel {
+  url: string;
+  database: TestDatabase;
+  /** Creates a staff account through the real CLI, as an administrator would. */
+  createUser(role: 'judge' | 'clerk' | 'admin', name: string): { email: string; password: string };
+  stop(): Promise<void>;
+}
+
+/** Starts the real server (built web app, real PostgreSQL database of its own) as a child process. */
+export async function startGavel(): Promise<Gavel> {
+  if (!existsSync(join(ROOT, 'web/build/index.html'))) {
+    throw new Error('web/build is missing: run `npm run build -w web` (make test does)');
+  }
+  const database = await createTestDatabase({ migrate: false });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'gavel-e2e-'));
+  const env = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: url,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'api/src/server.ts')], { env, stdio: 'pipe' });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('gavel: ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+
+  let n = 0;
+  return {
+    url,
+    database,
+    createUser(role, name) {
+      const email = `${role}${++n}@e2e.court.test`;
+      const password = `e2e password ${n} 长期有效`;
+      const res = spawnSync(
+        process.execPath,
+        [join(ROOT, 'api/src/cli.ts'), 'create-user', '--email', email, '--name', name, '--role', role],
+        { env, input: `${password}\n`, encoding: 'utf8', timeout: 30_000 },
+      );
+      if (res.status !== 0) throw new Error(`create-user failed: ${res.stderr}`);
+      return { email, password };
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
