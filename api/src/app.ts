@@ -40,6 +40,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         : {
             level: config.logLevel,
             redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+            // Readable lines for a person at a terminal; JSON for log collectors.
+            ...(process.stdout.isTTY
+              ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
+              : {}),
           },
     // A hop count trusts that many proxies in front of Gavel (proxy-addr's numeric rule).
     trustProxy:
