@@ -18,6 +18,8 @@ import { checkAccess, requireDeclaredAccess, type DeclaredRoute } from './http/a
 import { DomainError, ErrorBody } from './http/errors.ts';
 import { checkOrigin } from './http/origin.ts';
 import { serveWebApp } from './web/serve.ts';
+import { registerFeatures } from './features.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
 
 export interface AppOptions {
   config: Config;
@@ -25,6 +27,8 @@ export interface AppOptions {
   /** Directory of the built web app; when absent only /api is served. */
   webRoot?: string;
   passwords?: Passwords;
+  /** Defaults to SMTP when SMTP_URL is set, otherwise a mailer that sends nothing. */
+  mailer?: Mailer;
   authPolicy?: Partial<AuthPolicy>;
   now?: () => Date;
   logger?: boolean;
@@ -173,6 +177,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   await app.register(authRoutes, { auth, secureCookies: config.secureCookies });
+  await registerFeatures(app, {
+    config,
+    db,
+    auth,
+    mailer: opts.mailer ?? createMailer(config.smtpUrl),
+    now: opts.now ?? (() => new Date()),
+  });
   await web.register(app);
   return app;
 }

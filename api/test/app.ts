@@ -35,15 +35,12 @@ export async function testApp(
 export async function createStaff(
   db: Kysely<Database>,
   role: StaffRole,
-  opts: { email?: string; password?: string; disabled?: boolean } = {},
+  opts: { email?: string; password?: string; disabled?: boolean; courtId?: string } = {},
 ) {
-  const court =
-    (await db.selectFrom('courts').select('id').executeTakeFirst()) ??
-    (await db
-      .insertInto('courts')
-      .values({ name: 'Test Court', timezone: 'Asia/Shanghai', locale: 'zh-CN' })
-      .returning('id')
-      .executeTakeFirstOrThrow());
+  const court = opts.courtId
+    ? { id: opts.courtId }
+    : ((await db.selectFrom('courts').select('id').orderBy('created_at').executeTakeFirst()) ??
+      (await createCourt(db, 'Test Court')));
   const password = opts.password ?? 'correct horse battery';
   const email = opts.email ?? `${role}-${Math.random().toString(36).slice(2, 8)}@court.test`;
   const user = await authRepo.insertUser(db, {
@@ -55,6 +52,18 @@ export async function createStaff(
     disabled: opts.disabled ?? false,
   });
   return { ...user, password };
+}
+
+export async function createCourt(
+  db: Kysely<Database>,
+  name: string,
+  opts: { timezone?: string; locale?: string } = {},
+): Promise<{ id: string; name: string }> {
+  return db
+    .insertInto('courts')
+    .values({ name, timezone: opts.timezone ?? 'Asia/Shanghai', locale: opts.locale ?? 'zh-CN' })
+    .returning(['id', 'name'])
+    .executeTakeFirstOrThrow();
 }
 
 export function sessionCookie(res: LightMyRequestResponse): string {

@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { AdminTables } from '../admin/admin.table.ts';
+import type { SchedulingTables } from '../hearings/scheduling.table.ts';
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type StaffRole = 'judge' | 'clerk' | 'admin';
 
@@ -10,6 +12,14 @@ export interface CourtTable {
   timezone: string;
   locale: Generated<string>;
   created_at: Timestamp;
+  /** Pre-join rules per locale, e.g. { en: '…', 'zh-CN': '…' }. */
+  rules_text: ColumnType<Record<string, string>, string | undefined, string>;
+  recording_required_default: Generated<boolean>;
+  invite_grace_minutes: Generated<number>;
+  session_idle_minutes: Generated<number>;
+  session_absolute_minutes: Generated<number>;
+  require_two_factor: Generated<boolean>;
+  updated_at: Timestamp;
 }
 
 export interface CourtroomTable {
@@ -17,6 +27,7 @@ export interface CourtroomTable {
   court_id: string;
   name: string;
   created_at: Timestamp;
+  retired_at: Date | null;
 }
 
 export interface UserTable {
@@ -64,7 +75,11 @@ export interface AuditEventTable {
   hash: string;
 }
 
-export interface Database {
+/**
+ * Every table. Features keep their own table interfaces beside their code (Kysely's example-app
+ * style) and are joined here.
+ */
+export interface Database extends AdminTables, SchedulingTables {
   courts: CourtTable;
   courtrooms: CourtroomTable;
   users: UserTable;

@@ -2,7 +2,10 @@
  * English messages: the reference dictionary. Every other locale must have exactly these keys
  * (checked by the type `Messages`). A message is a string, or a function when it takes values.
  */
-export const en = {
+import { adminEn } from './admin.ts';
+import { schedulingEn } from './scheduling.ts';
+
+const core = {
   'app.name': 'Gavel',
   'app.skipToContent': 'Skip to main content',
   'app.loading': 'Loading…',
@@ -64,4 +67,10 @@ export const en = {
   'error.backToDocket': 'Back to the docket',
 };
 
+/** Features keep their messages in their own files (admin.ts, scheduling.ts), joined here. */
+export const en = { ...core, ...adminEn, ...schedulingEn };
+
 export type Messages = typeof en;
+
+/** A feature's translation: exactly the keys of its English messages, each of the same kind. */
+export type Translation<T> = { [K in keyof T]: T[K] };

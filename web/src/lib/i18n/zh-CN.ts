@@ -1,7 +1,9 @@
 import type { Messages } from './en.ts';
+import { adminZhCN } from './admin.ts';
+import { schedulingZhCN } from './scheduling.ts';
 
 /** Simplified Chinese messages; typed as `Messages`, so a missing or extra key fails the build. */
-export const zhCN: Messages = {
+const core: Omit<Messages, keyof typeof adminZhCN | keyof typeof schedulingZhCN> = {
   'app.name': 'Gavel',
   'app.skipToContent': '跳到主要内容',
   'app.loading': '正在加载…',
@@ -60,3 +62,5 @@ export const zhCN: Messages = {
   'error.generic.title': '出现错误',
   'error.backToDocket': '返回庭审排期',
 };
+
+export const zhCN: Messages = { ...core, ...adminZhCN, ...schedulingZhCN };

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from './config.ts';
+import type { Database } from './db/schema.ts';
+import type { Mailer } from './mail/mailer.ts';
+import type { AuthService } from './auth/auth.service.ts';
+import { adminFeature } from './admin/admin.plugin.ts';
+import { schedulingFeature } from './hearings/scheduling.plugin.ts';
+
+/** What every feature's routes may depend on. */
+export interface FeatureDeps {
+  config: Config;
+  db: Kysely<Database>;
+  mailer: Mailer;
+  auth: AuthService;
+  now: () => Date;
+}
+
+/** The one place features are plugged into the app. */
+export async function registerFeatures(app: FastifyInstance, deps: FeatureDeps): Promise<void> {
+  await app.register(adminFeature, deps);
+  await app.register(schedulingFeature, deps);
+}
