@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { NO_MIGRATIONS } from 'kysely/migration';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import { createMigrator, migrateToLatest } from '../src/db/migrate.ts';
 
@@ -60,7 +61,7 @@ describe('migrations', () => {
 
   it('roll back down to empty', async () => {
     const migrator = createMigrator(t.db);
-    const { error } = await migrator.migrateDown();
+    const { error } = await migrator.migrateTo(NO_MIGRATIONS);
     expect(error).toBeUndefined();
     expect(await tables()).toEqual([]);
   });
