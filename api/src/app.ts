@@ -19,6 +19,7 @@ import { DomainError, ErrorBody } from './http/errors.ts';
 import { checkOrigin } from './http/origin.ts';
 import { serveWebApp } from './web/serve.ts';
 import { registerFeatures } from './features.ts';
+import { authenticateParticipant } from './participants/participant-session.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 
 export interface AppOptions {
@@ -68,6 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('auth', auth);
   app.decorateRequest('user', null);
+  app.decorateRequest('participant', null);
 
   // Registered first: its onRequest hook parses cookies before ours reads the session.
   await app.register(cookie, { secret: config.sessionSecret });
@@ -85,6 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (routeConfig.checkOrigin !== false) checkOrigin(request, config.publicOrigin);
     const token = sessionToken(request, config.secureCookies);
     if (token) request.user = (await auth.authenticate(token)) ?? null;
+    if (routeConfig.access === 'participant') request.participant = await authenticateParticipant(request);
     checkAccess(request, routeConfig.access);
   });
 

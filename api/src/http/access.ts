@@ -7,8 +7,9 @@ import { forbidden, unauthorized } from './errors.ts';
  * - 'public': anyone, signed in or not
  * - 'staff': any signed-in staff member
  * - a list of roles: signed-in staff with one of them
+ * - 'participant': a participant session (invite link); the handler checks it is for this hearing
  */
-export type Access = 'public' | 'staff' | readonly StaffRole[];
+export type Access = 'public' | 'staff' | 'participant' | readonly StaffRole[];
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,6 +48,10 @@ export function requireDeclaredAccess(app: FastifyInstance): DeclaredRoute[] {
 
 export function checkAccess(request: FastifyRequest, access: Access | undefined): void {
   if (access === 'public') return;
+  if (access === 'participant') {
+    if (!request.participant) throw unauthorized('Open your invitation link first.');
+    return;
+  }
   const user = request.user;
   if (!user) throw unauthorized();
   if (access === 'staff') return;
