@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AdminTables } from '../admin/admin.table.ts';
 import type { SchedulingTables } from '../hearings/scheduling.table.ts';
+import type { RealtimeTables } from '../realtime/realtime.table.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -79,7 +80,7 @@ export interface AuditEventTable {
  * Every table. Features keep their own table interfaces beside their code (Kysely's example-app
  * style) and are joined here.
  */
-export interface Database extends AdminTables, SchedulingTables {
+export interface Database extends AdminTables, SchedulingTables, RealtimeTables {
   courts: CourtTable;
   courtrooms: CourtroomTable;
   users: UserTable;

@@ -1,0 +1,196 @@
+import type { Kysely, Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../db/schema.ts';
+import * as repo from './realtime.repository.ts';
+import type { Audience } from './realtime.table.ts';
+
+export const CHANNEL = 'gavel_realtime';
+
+export interface RealtimeEvent {
+  stream: string;
+  seq: number;
+  kind: string;
+  audience: Audience;
+  payload: Record<string, unknown>;
+  at: string;
+}
+
+export type Listener = (event: RealtimeEvent) => void;
+
+export interface PublishInput {
+  stream: string;
+  kind: string;
+  audience?: Audience;
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * Fans events out to this instance's subscribers, whichever instance published them: publishing
+ * writes the event and NOTIFYs its id (stream, seq) in the publisher's transaction, so listeners
+ * learn of it only once it is committed, and read it from the table in seq order.
+ */
+export class RealtimeHub {
+  private readonly db: Kysely<Database>;
+  private readonly connectionString: string;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  /** Highest seq delivered per stream with subscribers here. */
+  private readonly delivered = new Map<string, number>();
+  private readonly catchingUp = new Map<string, Promise<void>>();
+  private client: pg.Client | undefined;
+  private stopped = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  onError: (err: unknown) => void = () => {};
+
+  constructor(db: Kysely<Database>, connectionString: string) {
+    this.db = db;
+    this.connectionString = connectionString;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString });
+    client.on('notification', (msg) => {
+      if (msg.channel !== CHANNEL || !msg.payload) return;
+      try {
+        const { stream } = JSON.parse(msg.payload) as { stream: string; seq: number };
+        if (this.listeners.has(stream)) void this.catchUp(stream);
+      } catch (err) {
+        this.onError(err);
+      }
+    });
+    client.on('error', (err) => {
+      this.onError(err);
+      this.scheduleReconnect();
+    });
+    client.on('end', () => this.scheduleReconnect());
+    await client.connect();
+    await client.query(`listen ${CHANNEL}`);
+    this.client = client;
+    // Anything published while we were not listening.
+    for (const stream of this.listeners.keys()) void this.catchUp(stream);
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    this.client = undefined;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.connect().catch((err: unknown) => {
+        this.onError(err);
+        this.scheduleReconnect();
+      });
+    }, 1000);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
+  }
+
+  /** Call inside the transaction that makes the change, so the event exists exactly when the change does. */
+  async publish(trx: Transaction<Database>, input: PublishInput): Promise<number> {
+    await repo.lockStream(trx, input.stream);
+    const seq = (await repo.lastSeq(trx, input.stream)) + 1;
+    await repo.insertEvent(trx, {
+      stream: input.stream,
+      seq,
+      kind: input.kind,
+      audience: input.audience ?? { to: 'all' },
+      payload: input.payload ?? {},
+    });
+    // Ids only: NOTIFY payloads must stay under 8000 bytes.
+    await repo.notify(trx, CHANNEL, JSON.stringify({ stream: input.stream, seq }));
+    return seq;
+  }
+
+  async currentSeq(stream: string): Promise<number> {
+    return repo.lastSeq(this.db, stream);
+  }
+
+  /** Events after `seq`, or undefined when more than `limit` were missed (send a snapshot instead). */
+  async since(stream: string, seq: number, limit = 500): Promise<RealtimeEvent[] | undefined> {
+    const rows = await repo.eventsAfter(this.db, stream, seq, limit + 1);
+    if (rows.length > limit) return undefined;
+    if (rows.length > 0 && rows[0]!.seq !== seq + 1) return undefined;
+    return rows.map(toEvent);
+  }
+
+  /** Subscribes from the stream's current end; returns the seq it starts after, and an unsubscribe. */
+  async subscribe(stream: string, listener: Listener): Promise<{ fromSeq: number; unsubscribe: () => void }> {
+    let set = this.listeners.get(stream);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(stream, set);
+      this.delivered.set(stream, await repo.lastSeq(this.db, stream));
+    }
+    set.add(listener);
+    const fromSeq = this.delivered.get(stream) ?? 0;
+    return {
+      fromSeq,
+      unsubscribe: () => {
+        const s = this.listeners.get(stream);
+        s?.delete(listener);
+        if (s && s.size === 0) {
+          this.listeners.delete(stream);
+          this.delivered.delete(stream);
+        }
+      },
+    };
+  }
+
+  /** Delivers every committed event after the last delivered one, in order; one reader per stream. */
+  private catchUp(stream: string): Promise<void> {
+    const running = this.catchingUp.get(stream);
+    if (running) {
+      // Ask again once the current pass ends, so a notification arriving mid-pass is not lost.
+      const next = running.then(() => this.catchUp(stream));
+      return next;
+    }
+    const pass = (async () => {
+      try {
+        for (;;) {
+          const after = this.delivered.get(stream);
+          if (after === undefined) return;
+          const rows = await repo.eventsAfter(this.db, stream, after, 200);
+          for (const row of rows) {
+            if ((this.delivered.get(stream) ?? Infinity) >= row.seq) continue;
+            this.delivered.set(stream, row.seq);
+            const event = toEvent(row);
+            for (const l of this.listeners.get(stream) ?? []) {
+              try {
+                l(event);
+              } catch (err) {
+                this.onError(err);
+              }
+            }
+          }
+          if (rows.length < 200) return;
+        }
+      } catch (err) {
+        this.onError(err);
+      } finally {
+        this.catchingUp.delete(stream);
+      }
+    })();
+    this.catchingUp.set(stream, pass);
+    return pass;
+  }
+}
+
+function toEvent(row: Awaited<ReturnType<typeof repo.eventsAfter>>[number]): RealtimeEvent {
+  return {
+    stream: row.stream,
+    seq: row.seq,
+    kind: row.kind,
+    audience: row.audience,
+    payload: row.payload,
+    at: row.created_at.toISOString(),
+  };
+}
