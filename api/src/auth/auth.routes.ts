@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorBody, unauthorized } from '../http/errors.ts';
-import { LoginBody, UserResponse } from './auth.schema.ts';
+import { LoginBody, LoginResponse, SecondFactorBody, UserResponse } from './auth.schema.ts';
 import type { AuthService, SessionUser } from './auth.service.ts';
 import { clearSessionCookie, setSessionCookie } from './session.ts';
 
@@ -23,8 +23,10 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; secureCookies: 
       schema: {
         tags: ['auth'],
         summary: 'Sign a staff member in; sets the session cookie',
+        description:
+          'Answers `{ user }` when signed in, or `{ step }` when the session still owes its second-factor code (`second_factor`, see POST /api/auth/login/second-factor) or enrolment in two-factor sign-in (`enrol`, see /api/account/two-factor/*).',
         body: LoginBody,
-        response: { 200: UserResponse, ...errors },
+        response: { 200: LoginResponse, ...errors },
       },
     },
     async (request, reply) => {
@@ -35,6 +37,30 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; secureCookies: 
         userAgent: request.headers['user-agent'] ?? null,
       });
       setSessionCookie(reply, token, expiresAt, secureCookies);
+      return user.pendingStep ? { step: user.pendingStep } : { user: publicUser(user) };
+    },
+  );
+
+  app.post(
+    '/api/auth/login/second-factor',
+    {
+      config: {
+        access: 'staff',
+        signInStep: ['second_factor'],
+        rateLimit: { max: 30, timeWindow: '1 minute' },
+      },
+      schema: {
+        tags: ['auth'],
+        summary: 'Finish signing in with a TOTP code or a recovery code',
+        description:
+          'Only for a session that passed the password step and owes its code. Five wrong codes per account within 15 minutes and the next attempt gets 429 with Retry-After.',
+        body: SecondFactorBody,
+        response: { 200: UserResponse, ...errors },
+      },
+    },
+    async (request) => {
+      if (!request.user) throw unauthorized();
+      const user = await auth.completeSecondFactor(request.user, { code: request.body.code, ip: request.ip });
       return { user: publicUser(user) };
     },
   );
@@ -42,7 +68,8 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; secureCookies: 
   app.post(
     '/api/auth/logout',
     {
-      config: { access: 'staff' },
+      // Also abandons a sign-in half way through its second step.
+      config: { access: 'staff', signInStep: ['second_factor', 'enrol'] },
       schema: {
         tags: ['auth'],
         summary: 'End the current session',

@@ -27,3 +27,19 @@ export const LoginBody = Type.Object(
 );
 
 export const UserResponse = Type.Object({ user: StaffUser });
+
+export const PendingStep = Type.Union([Type.Literal('second_factor'), Type.Literal('enrol')]);
+
+/**
+ * Either the signed-in user, or the step the new session still owes: its second-factor code, or
+ * enrolment in two-factor sign-in when the court requires it.
+ */
+export const LoginResponse = Type.Union([UserResponse, Type.Object({ step: PendingStep })]);
+
+export const SecondFactorBody = Type.Object(
+  {
+    // A 6-digit TOTP code or a recovery code such as "k7m2p-9qx4d".
+    code: Type.String({ minLength: 6, maxLength: 32 }),
+  },
+  { additionalProperties: false },
+);

@@ -1,10 +1,21 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, StaffRole } from '../db/schema.ts';
 import * as audit from '../audit/audit.service.ts';
 import { tooManyRequests, DomainError } from '../http/errors.ts';
 import * as repo from './auth.repository.ts';
 import type { Passwords } from './password.ts';
+import { SecretBox, hashRecoveryCode, matchTotp, normalizeRecoveryCode } from './two-factor.ts';
+
+/**
+ * What a session still owes before it counts as signed in: its TOTP code ('second_factor'), or
+ * enrolment in two-factor sign-in because the court requires it ('enrol'). Such a session may call
+ * only the routes that finish that step (see http/access.ts).
+ */
+export type PendingStep = 'second_factor' | 'enrol';
+
+/** Roles a court's "require two-factor sign-in" setting applies to. */
+export const TWO_FACTOR_ROLES: readonly StaffRole[] = ['judge', 'admin'];
 
 export interface SessionUser {
   id: string;
@@ -13,15 +24,21 @@ export interface SessionUser {
   role: StaffRole;
   court: { id: string; name: string; timezone: string; locale: string } | null;
   sessionId: string;
+  pendingStep: PendingStep | null;
 }
 
 export interface AuthPolicy {
+  /** Session lifetimes for an account without a court; a court's own settings win. */
   absoluteTtlMs: number;
   idleTtlMs: number;
   /** Failures allowed per account within the window; the next attempt is refused before hashing. */
   maxFailuresPerAccount: number;
   maxFailuresPerIp: number;
   failureWindowMs: number;
+  /** Wrong second-factor codes allowed per account within failureWindowMs. */
+  maxSecondFactorFailures: number;
+  /** How long a password-checked session may wait for its code. */
+  secondFactorTtlMs: number;
 }
 
 export const DEFAULT_AUTH_POLICY: AuthPolicy = {
@@ -30,17 +47,26 @@ export const DEFAULT_AUTH_POLICY: AuthPolicy = {
   maxFailuresPerAccount: 5,
   maxFailuresPerIp: 20,
   failureWindowMs: 15 * 60 * 1000,
+  maxSecondFactorFailures: 5,
+  secondFactorTtlMs: 10 * 60 * 1000,
 };
+
+const minutes = (m: number) => m * 60 * 1000;
+
+export const mustEnrol = (role: StaffRole, courtRequires: boolean | null, enabledAt: Date | null) =>
+  Boolean(courtRequires) && TWO_FACTOR_ROLES.includes(role) && !enabledAt;
 
 // Writing last_seen on every request would turn every read into a write; a minute is precise enough.
 const TOUCH_INTERVAL_MS = 60 * 1000;
 
 export class AuthService {
   private readonly db: Kysely<Database>;
-  private readonly passwords: Passwords;
+  /** Shared, so every argon2 computation goes through the one limiter. */
+  readonly passwords: Passwords;
   private readonly secret: string;
   private readonly policy: AuthPolicy;
   private readonly now: () => Date;
+  readonly secrets: SecretBox;
 
   constructor(opts: {
     db: Kysely<Database>;
@@ -54,6 +80,17 @@ export class AuthService {
     this.secret = opts.sessionSecret;
     this.policy = { ...DEFAULT_AUTH_POLICY, ...opts.policy };
     this.now = opts.now ?? (() => new Date());
+    this.secrets = new SecretBox(opts.sessionSecret);
+  }
+
+  /** A court's own session lifetimes, or the policy's for an account without one. */
+  private lifetimes(
+    court: { session_idle_minutes: number | null; session_absolute_minutes: number | null } | undefined,
+  ) {
+    return {
+      idleMs: court?.session_idle_minutes ? minutes(court.session_idle_minutes) : this.policy.idleTtlMs,
+      absoluteMs: court?.session_absolute_minutes ? minutes(court.session_absolute_minutes) : this.policy.absoluteTtlMs,
+    };
   }
 
   /** Only this HMAC of the cookie's token is stored; the token itself never is. */
@@ -68,12 +105,20 @@ export class AuthService {
     await this.refuseIfLimited(keys, now, email, input.ip);
 
     const user = await repo.findUserByEmail(this.db, email);
-    const valid = user
-      ? await this.passwords.verify(user.password_hash, input.password)
-      : await this.passwords.verifyDummy(input.password);
+    // An invited account, or one whose reset was forced, has no password until its link is used.
+    const valid =
+      user && user.password_hash
+        ? await this.passwords.verify(user.password_hash, input.password)
+        : await this.passwords.verifyDummy(input.password);
 
     if (!user || !valid || user.disabled) {
-      const reason = !user ? 'unknown_email' : !valid ? 'wrong_password' : 'disabled';
+      const reason = !user
+        ? 'unknown_email'
+        : !user.password_hash
+          ? 'no_password_set'
+          : !valid
+            ? 'wrong_password'
+            : 'disabled';
       await this.db.transaction().execute(async (trx) => {
         await repo.recordLoginFailure(trx, keys, now);
         await audit.append(trx, {
@@ -87,9 +132,15 @@ export class AuthService {
       throw new DomainError(401, 'invalid_credentials', 'Email or password is incorrect.');
     }
 
+    const context = await repo.findSignInContext(this.db, user.id);
+    const { idleMs, absoluteMs } = this.lifetimes(context);
+    const owesCode = Boolean(context?.two_factor_enabled_at);
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now.getTime() + this.policy.absoluteTtlMs);
-    const idleExpiresAt = new Date(Math.min(now.getTime() + this.policy.idleTtlMs, expiresAt.getTime()));
+    const expiresAt = new Date(now.getTime() + absoluteMs);
+    // A session waiting for its code lives only minutes; the code step gives it its full idle time.
+    const idleExpiresAt = new Date(
+      Math.min(now.getTime() + (owesCode ? this.policy.secondFactorTtlMs : idleMs), expiresAt.getTime()),
+    );
     const session = await this.db.transaction().execute(async (trx) => {
       const s = await repo.insertSession(trx, {
         token_hash: this.tokenHash(token),
@@ -101,11 +152,12 @@ export class AuthService {
         ip: input.ip,
         user_agent: input.userAgent?.slice(0, 500) ?? null,
       });
+      if (owesCode) await repo.insertSignInStep(trx, s.id, idleExpiresAt);
       await repo.clearLoginFailures(trx, `account:${email}`);
       await audit.append(trx, {
         stream: audit.SYSTEM_STREAM,
         actor: { type: 'user', id: user.id },
-        action: 'auth.login',
+        action: owesCode ? 'auth.password_accepted' : 'auth.login',
         payload: { sessionId: s.id, ip: input.ip },
       });
       return s;
@@ -113,6 +165,106 @@ export class AuthService {
     const sessionUser = await this.authenticate(token);
     if (!sessionUser) throw new Error(`session ${session.id} vanished right after login`);
     return { token, expiresAt, user: sessionUser };
+  }
+
+  /**
+   * The second step of sign-in: a TOTP code (this, the previous or the next 30 seconds, never one
+   * used before) or an unused recovery code. Wrong codes are counted per account, apart from
+   * password failures.
+   */
+  async completeSecondFactor(user: SessionUser, input: { code: string; ip: string }): Promise<SessionUser> {
+    if (user.pendingStep !== 'second_factor') {
+      throw new DomainError(409, 'no_second_factor_pending', 'This session does not owe a second-factor code.');
+    }
+    const now = this.now();
+    const key = `second_factor:${user.id}`;
+    const since = new Date(now.getTime() - this.policy.failureWindowMs);
+    const [count] = await repo.countLoginFailures(this.db, [key], since);
+    if (count && count.count >= this.policy.maxSecondFactorFailures) {
+      const reopens = new Date(count.oldest).getTime() + this.policy.failureWindowMs;
+      const retryAfter = Math.max(1, Math.ceil((reopens - now.getTime()) / 1000));
+      await audit.append(this.db, {
+        stream: audit.SYSTEM_STREAM,
+        actor: { type: 'user', id: user.id },
+        action: 'auth.second_factor_failed',
+        payload: { reason: 'rate_limited', ip: input.ip, sessionId: user.sessionId },
+      });
+      throw tooManyRequests(retryAfter, `Too many wrong codes. Try again in ${retryAfter} seconds.`);
+    }
+
+    const accepted = await this.db.transaction().execute(async (trx) => {
+      const method = await this.checkSecondFactor(trx, user.id, input.code, now);
+      if (!method) {
+        await repo.recordLoginFailure(trx, [key], now);
+        await audit.append(trx, {
+          stream: audit.SYSTEM_STREAM,
+          actor: { type: 'user', id: user.id },
+          action: 'auth.second_factor_failed',
+          payload: { reason: 'wrong_code', ip: input.ip, sessionId: user.sessionId },
+        });
+        return false;
+      }
+      const context = await repo.findSignInContext(trx, user.id);
+      const { idleMs } = this.lifetimes(context);
+      await repo.deleteSignInStep(trx, user.sessionId);
+      await repo.setSessionIdleExpiry(trx, user.sessionId, now, new Date(now.getTime() + idleMs));
+      await repo.clearLoginFailures(trx, key);
+      await audit.append(trx, {
+        stream: audit.SYSTEM_STREAM,
+        actor: { type: 'user', id: user.id },
+        action: 'auth.login',
+        payload: { sessionId: user.sessionId, ip: input.ip, secondFactor: method },
+      });
+      return true;
+    });
+    // Outside the transaction: a wrong code must still be counted.
+    if (!accepted) throw new DomainError(401, 'invalid_code', 'The code is not correct.');
+    // An enabled second factor means nothing is left to enrol in.
+    return { ...user, pendingStep: null };
+  }
+
+  /** Which kind of code was accepted, or undefined. A TOTP secret that cannot be opened accepts nothing. */
+  async checkSecondFactor(
+    trx: Transaction<Database>,
+    userId: string,
+    code: string,
+    now: Date,
+  ): Promise<'totp' | 'recovery_code' | undefined> {
+    const row = await repo.findTwoFactor(trx, userId);
+    if (!row?.enabled_at) return undefined;
+    const trimmed = code.replace(/\s/g, '');
+    if (/^\d{6}$/.test(trimmed)) {
+      const secret = this.secrets.open(row.secret_encrypted, userId);
+      const step = secret === undefined ? null : matchTotp(secret, trimmed, now);
+      return step !== null && (await repo.acceptTotpStep(trx, userId, step)) ? 'totp' : undefined;
+    }
+    const recovery = normalizeRecoveryCode(code);
+    if (!recovery) return undefined;
+    return (await repo.useRecoveryCode(trx, userId, hashRecoveryCode(recovery), now)) ? 'recovery_code' : undefined;
+  }
+
+  /**
+   * For changes to one's own account that need the current password: a wrong one counts as a
+   * failed sign-in of the account, so this cannot be used to guess passwords faster.
+   */
+  async confirmPassword(user: SessionUser, password: string, ip: string): Promise<void> {
+    const email = user.email.toLowerCase();
+    const keys = [`ip:${ip}`, `account:${email}`];
+    await this.refuseIfLimited(keys, this.now(), email, ip);
+    const row = await repo.findUserByEmail(this.db, email);
+    const valid = row?.password_hash ? await this.passwords.verify(row.password_hash, password) : false;
+    if (!valid) {
+      await this.db.transaction().execute(async (trx) => {
+        await repo.recordLoginFailure(trx, keys, this.now());
+        await audit.append(trx, {
+          stream: audit.SYSTEM_STREAM,
+          actor: { type: 'user', id: user.id },
+          action: 'auth.password_confirmation_failed',
+          payload: { ip },
+        });
+      });
+      throw new DomainError(400, 'wrong_password', 'The current password is not correct.');
+    }
   }
 
   private async refuseIfLimited(keys: string[], now: Date, email: string, ip: string) {
@@ -134,17 +286,28 @@ export class AuthService {
     }
   }
 
-  /** The signed-in user for a cookie token, or undefined when it is unknown, expired or disabled. */
+  /**
+   * The session's user for a cookie token, or undefined when it is unknown, expired or disabled.
+   * A session that still owes a sign-in step comes back with `pendingStep` set.
+   */
   async authenticate(token: string): Promise<SessionUser | undefined> {
     const row = await repo.findSession(this.db, this.tokenHash(token));
     if (!row) return undefined;
     const now = this.now();
-    if (row.expires_at <= now || row.idle_expires_at <= now || row.disabled) {
+    const { idleMs, absoluteMs } = this.lifetimes(row.court_id ? row : undefined);
+    // The court's current settings apply at once, also to sessions begun under longer ones.
+    const expired =
+      row.expires_at <= now ||
+      row.idle_expires_at <= now ||
+      row.created_at.getTime() + absoluteMs <= now.getTime() ||
+      row.last_seen_at.getTime() + idleMs <= now.getTime() ||
+      (row.pending_expires_at !== null && row.pending_expires_at <= now);
+    if (expired || row.disabled) {
       await repo.deleteSession(this.db, row.session_id);
       return undefined;
     }
-    if (now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
-      const idle = new Date(Math.min(now.getTime() + this.policy.idleTtlMs, row.expires_at.getTime()));
+    if (!row.pending_step && now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+      const idle = new Date(Math.min(now.getTime() + idleMs, row.expires_at.getTime()));
       await repo.touchSession(this.db, row.session_id, now, idle);
     }
     return {
@@ -161,6 +324,11 @@ export class AuthService {
           }
         : null,
       sessionId: row.session_id,
+      pendingStep: row.pending_step
+        ? 'second_factor'
+        : mustEnrol(row.role, row.require_two_factor, row.two_factor_enabled_at)
+          ? 'enrol'
+          : null,
     };
   }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import argon2 from 'argon2';
 import { DomainError } from '../http/errors.ts';
 
@@ -57,8 +58,27 @@ export class Passwords {
 
 export const PASSWORD_MIN_LENGTH = 12;
 
+// A few hundred of the passwords attackers try first, bundled so the check needs no network.
+const COMMON_PASSWORDS: ReadonlySet<string> = new Set(
+  readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#')),
+);
+
+export function isCommonPassword(password: string): boolean {
+  const lower = password.trim().toLowerCase();
+  if (COMMON_PASSWORDS.has(lower)) return true;
+  // "password1234!" is "password" with digits and symbols stuck on; so is "!!qwerty2026".
+  const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  if (core.length >= 4 && core !== lower && COMMON_PASSWORDS.has(core)) return true;
+  // One character, or one short run, repeated: "aaaaaaaaaaaa", "abcabcabcabc".
+  return /^(.{1,4})\1+$/u.test(lower);
+}
+
 export function passwordProblem(password: string): string | undefined {
   if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
   if (password.length > 256) return 'must be at most 256 characters';
+  if (isCommonPassword(password)) return 'is one of the most common passwords; choose another';
   return undefined;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { StaffRole } from '../db/schema.ts';
-import { forbidden, unauthorized } from './errors.ts';
+import type { PendingStep } from '../auth/auth.service.ts';
+import { DomainError, forbidden, unauthorized } from './errors.ts';
 
 /**
  * Who may call a route. Every route must declare one; buildApp refuses to start otherwise.
@@ -16,6 +17,11 @@ declare module 'fastify' {
     access?: Access;
     /** Set false only for server-to-server callers that authenticate otherwise (webhooks). */
     checkOrigin?: boolean;
+    /**
+     * Sign-in steps during which a session may call this route: only the routes that finish a
+     * step (and sign-out) list one. Every other route treats such a session as not signed in.
+     */
+    signInStep?: readonly PendingStep[];
   }
 }
 
@@ -46,7 +52,24 @@ export function requireDeclaredAccess(app: FastifyInstance): DeclaredRoute[] {
   return table;
 }
 
+const stepRequired: Record<PendingStep, () => DomainError> = {
+  second_factor: () =>
+    new DomainError(401, 'second_factor_required', 'Enter the code from your authenticator app to finish signing in.'),
+  enrol: () =>
+    new DomainError(
+      401,
+      'two_factor_enrolment_required',
+      'Your court requires two-factor sign-in: set it up to finish signing in.',
+    ),
+};
+
 export function checkAccess(request: FastifyRequest, access: Access | undefined): void {
+  const pending = request.user?.pendingStep;
+  if (pending && !request.routeOptions.config.signInStep?.includes(pending)) {
+    // Half signed in is not signed in: public routes see nobody, protected ones say what is owed.
+    request.user = null;
+    if (access !== 'public' && access !== 'participant') throw stepRequired[pending]();
+  }
   if (access === 'public') return;
   if (access === 'participant') {
     if (!request.participant) throw unauthorized('Open your invitation link first.');

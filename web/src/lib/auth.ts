@@ -26,8 +26,17 @@ export async function fetchMe(): Promise<User> {
   return (await api.get<UserResponse>('/auth/me')).user;
 }
 
-export async function login(email: string, password: string): Promise<User> {
-  return (await api.post<UserResponse>('/auth/login', { email, password })).user;
+/** What the session still owes after the password: its second-factor code, or enrolment in it. */
+export type PendingStep = 'second_factor' | 'enrol';
+
+export type LoginResult = { user: User } | { step: PendingStep };
+
+export async function login(email: string, password: string): Promise<LoginResult> {
+  return api.post<LoginResult>('/auth/login', { email, password });
+}
+
+export async function completeSecondFactor(code: string): Promise<User> {
+  return (await api.post<UserResponse>('/auth/login/second-factor', { code })).user;
 }
 
 export async function logout(): Promise<void> {

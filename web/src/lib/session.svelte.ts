@@ -1,10 +1,11 @@
 import { ApiError } from './api.ts';
-import { fetchMe, login, logout, type User } from './auth.ts';
+import { completeSecondFactor, fetchMe, login, logout, type PendingStep, type User } from './auth.ts';
 
 export type SessionState =
   | { status: 'loading' }
   | { status: 'signed-in'; user: User }
-  | { status: 'signed-out' }
+  /** `pending`: the password was right, and the session still owes a step (the login page shows it). */
+  | { status: 'signed-out'; pending?: PendingStep }
   /** The API could not be reached or failed; the layout offers a retry. */
   | { status: 'error'; error: ApiError };
 
@@ -12,6 +13,13 @@ function asApiError(error: unknown): ApiError {
   return error instanceof ApiError
     ? error
     : new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
+}
+
+/** A 401 that says which sign-in step the session still owes. */
+function pendingOf(error: ApiError): { pending?: PendingStep } {
+  if (error.code === 'second_factor_required') return { pending: 'second_factor' };
+  if (error.code === 'two_factor_enrolment_required') return { pending: 'enrol' };
+  return {};
 }
 
 /** Who is signed in, from GET /api/auth/me; the layout sends a signed-out visitor to /login. */
@@ -38,8 +46,19 @@ class Session {
     return this.#pending;
   }
 
+  get pending(): PendingStep | undefined {
+    return this.state.status === 'signed-out' ? this.state.pending : undefined;
+  }
+
   async signIn(email: string, password: string): Promise<void> {
-    const user = await login(email, password);
+    const result = await login(email, password);
+    this.#set(
+      'user' in result ? { status: 'signed-in', user: result.user } : { status: 'signed-out', pending: result.step },
+    );
+  }
+
+  async completeSecondFactor(code: string): Promise<void> {
+    const user = await completeSecondFactor(code);
     this.#set({ status: 'signed-in', user });
   }
 
@@ -73,7 +92,10 @@ class Session {
       next = { status: 'signed-in', user: await fetchMe() };
     } catch (error) {
       const apiError = asApiError(error);
-      next = apiError.status === 401 ? { status: 'signed-out' } : { status: 'error', error: apiError };
+      next =
+        apiError.status === 401
+          ? { status: 'signed-out', ...pendingOf(apiError) }
+          : { status: 'error', error: apiError };
     }
     if (generation === this.#generation) this.state = next;
   }

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { Secret, TOTP } from 'otpauth';
+import { launchChromium, startGavel, type Gavel } from './harness.ts';
+
+let gavel: Gavel;
+let browser: Browser;
+
+beforeAll(async () => {
+  [gavel, browser] = await Promise.all([startGavel(), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await gavel?.stop();
+});
+
+async function newPage(): Promise<Page & { problems: string[] }> {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = (await context.newPage()) as Page & { problems: string[] };
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(e.message));
+  page.on('console', (m) => {
+    // 401s are how a signed-out or half-signed-in browser learns where it stands.
+    if (m.type() === 'error' && !m.text().includes('401')) page.problems.push(m.text());
+  });
+  return page;
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${gavel.url}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The authenticator app, played by the test from the shared secret. */
+const codeFor = (secret: string, at: number) =>
+  new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({
+    timestamp: at,
+  });
+
+describe('court administration in Chromium', () => {
+  it('an admin invites a clerk; the clerk sets a password through the link and signs in', async () => {
+    const admin = gavel.createUser('admin', 'Admin Chen');
+    const page = await newPage();
+    await signIn(page, admin.email, admin.password);
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'Court settings', level: 1 }).waitFor();
+    await page.getByRole('navigation', { name: 'Court administration' }).getByRole('link', { name: 'Staff' }).click();
+    await page.getByRole('heading', { name: 'Staff', level: 1 }).waitFor();
+
+    const inviteForm = page.getByRole('region', { name: 'Invite a staff member' });
+    await inviteForm.getByLabel('Email').fill('clerk.sun@e2e.court.test');
+    await inviteForm.getByLabel('Full name').fill('Clerk Sun');
+    await inviteForm.getByLabel('Role').selectOption('clerk');
+    await inviteForm.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('heading', { name: 'Set-password link' }).waitFor();
+    // No SMTP in this run: the admin is told to pass the link on.
+    await page.getByText(/copy this link and give it to clerk\.sun@e2e\.court\.test/).waitFor();
+    const url = await page.getByLabel('One-time link').inputValue();
+    expect(url).toMatch(new RegExp(`^${gavel.url}/login#set-password=`));
+    await page
+      .getByRole('row', { name: /Clerk Sun/ })
+      .getByText('Awaiting password')
+      .waitFor();
+    expect(page.problems).toEqual([]);
+
+    const clerkPage = await newPage();
+    await clerkPage.goto(url);
+    await clerkPage.getByRole('heading', { name: 'Choose your password' }).waitFor();
+    await clerkPage.getByText('Welcome, Clerk Sun.').waitFor();
+    await clerkPage.getByLabel('New password', { exact: true }).fill('password1234');
+    await clerkPage.getByLabel('New password again').fill('password1234');
+    await clerkPage.getByRole('button', { name: 'Set password' }).click();
+    await clerkPage
+      .getByRole('alert')
+      .filter({ hasText: /less common password/ })
+      .waitFor();
+    await clerkPage.getByLabel('New password', { exact: true }).fill('lanterns over the quiet harbour');
+    await clerkPage.getByLabel('New password again').fill('lanterns over the quiet harbour');
+    await clerkPage.getByRole('button', { name: 'Set password' }).click();
+    await clerkPage.getByText('Your password is set. Sign in with it now.').waitFor();
+    expect(await clerkPage.getByLabel('Email').inputValue()).toBe('clerk.sun@e2e.court.test');
+    await clerkPage.getByLabel('Password').fill('lanterns over the quiet harbour');
+    await clerkPage.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => clerkPage.url()).not.toMatch(/\/login/);
+    await clerkPage.getByText('Clerk Sun').first().waitFor();
+    // A clerk has an account page but no admin area.
+    expect(await clerkPage.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    await clerkPage.getByRole('link', { name: 'Account' }).click();
+    await clerkPage.getByRole('heading', { name: 'My account' }).waitFor();
+
+    // The link worked once.
+    const again = await newPage();
+    await again.goto(url);
+    await again
+      .getByRole('alert')
+      .filter({ hasText: /already been used/ })
+      .waitFor();
+
+    // Back in the admin's list, the clerk is active.
+    await page.reload();
+    await page
+      .getByRole('row', { name: /Clerk Sun/ })
+      .getByText('Active')
+      .waitFor();
+    // The one 400 is the refused weak password above.
+    expect(clerkPage.problems.filter((p) => !p.includes('status of 400'))).toEqual([]);
+    await Promise.all([page.context().close(), clerkPage.context().close(), again.context().close()]);
+  });
+
+  it('a judge enrols TOTP and signs in with a code generated from the shared secret', async () => {
+    const judge = gavel.createUser('judge', 'Judge Gao');
+    const page = await newPage();
+    await signIn(page, judge.email, judge.password);
+    await expect.poll(() => page.url()).not.toMatch(/\/login/);
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    const enrolledAt = Date.now();
+    await page.getByLabel('Code from the app').fill(codeFor(secret, enrolledAt));
+    await page.getByRole('button', { name: 'Confirm and turn on' }).click();
+    await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+    const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
+    expect(codes).toHaveLength(10);
+    await page.getByRole('button', { name: 'I have saved my codes' }).click();
+    await page.getByText('Two-factor sign-in is on.').first().waitFor();
+    await page.getByText('10 unused recovery codes left.').waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).first().click();
+    await page.waitForURL(/\/login/);
+
+    // Password first, then the code.
+    await page.getByLabel('Email').fill(judge.email);
+    await page.getByLabel('Password').fill(judge.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    // Owing the code, the browser is not signed in.
+    expect(await page.evaluate(async () => (await fetch('/api/auth/me')).status)).toBe(401);
+    await page.getByLabel('Code', { exact: true }).fill('000000');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /code is not correct/ })
+      .waitFor();
+    // The code of the next 30 seconds is accepted (±1 step) and was never used: enrolment used an earlier one.
+    await page.getByLabel('Code', { exact: true }).fill(codeFor(secret, Math.max(Date.now(), enrolledAt) + 30_000));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect.poll(() => page.url()).not.toMatch(/\/login/);
+    await page.getByText('Judge Gao').first().waitFor();
+    expect(await page.evaluate(async () => (await fetch('/api/auth/me')).status)).toBe(200);
+    expect(page.problems).toEqual([]);
+    await page.context().close();
+  });
+});
