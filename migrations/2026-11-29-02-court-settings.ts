@@ -8,13 +8,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('rules_text', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('recording_required_default', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('invite_grace_minutes', 'integer', (c) =>
-      c.notNull().defaultTo(120).check(sql`invite_grace_minutes between 0 and 10080`),
+      c
+        .notNull()
+        .defaultTo(120)
+        .check(sql`invite_grace_minutes between 0 and 10080`),
     )
     .addColumn('session_idle_minutes', 'integer', (c) =>
-      c.notNull().defaultTo(30).check(sql`session_idle_minutes between 5 and 1440`),
+      c
+        .notNull()
+        .defaultTo(30)
+        .check(sql`session_idle_minutes between 5 and 1440`),
     )
     .addColumn('session_absolute_minutes', 'integer', (c) =>
-      c.notNull().defaultTo(720).check(sql`session_absolute_minutes between 15 and 10080`),
+      c
+        .notNull()
+        .defaultTo(720)
+        .check(sql`session_absolute_minutes between 15 and 10080`),
     )
     .addColumn('require_two_factor', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

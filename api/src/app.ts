@@ -87,7 +87,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (routeConfig.checkOrigin !== false) checkOrigin(request, config.publicOrigin);
     const token = sessionToken(request, config.secureCookies);
     if (token) request.user = (await auth.authenticate(token)) ?? null;
-    if (routeConfig.access === 'participant') request.participant = await authenticateParticipant(request);
+    if (routeConfig.access === 'participant')
+      request.participant = await authenticateParticipant(request, {
+        db,
+        sessionSecret: config.sessionSecret,
+        now: opts.now,
+      });
     checkAccess(request, routeConfig.access);
   });
 

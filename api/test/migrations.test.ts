@@ -24,7 +24,24 @@ describe('migrations', () => {
     expect(await tables()).toEqual([]);
     const applied = await migrateToLatest(t.db);
     expect(applied[0]).toBe('2026-11-29-01-foundation');
-    expect(await tables()).toEqual(['audit_events', 'courtrooms', 'courts', 'login_failures', 'sessions', 'users']);
+    expect(await tables()).toEqual([
+      'audit_events',
+      'cases',
+      'courtrooms',
+      'courts',
+      'hearings',
+      'invite_attempts',
+      'login_failures',
+      'participant_sessions',
+      'participants',
+      'password_links',
+      'realtime_events',
+      'recovery_codes',
+      'sessions',
+      'sign_in_steps',
+      'two_factor',
+      'users',
+    ]);
     expect(await migrateToLatest(t.db)).toEqual([]);
   });
 

@@ -1,5 +1,30 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { FeatureDeps } from '../features.ts';
+import { casesRoutes } from '../cases/cases.routes.ts';
+import { JoinService } from '../join/join.service.ts';
+import { joinRoutes } from '../join/join.routes.ts';
+import { ParticipantsService } from '../participants/participants.service.ts';
+import { participantsRoutes } from '../participants/participants.routes.ts';
+import { HearingsService } from './hearings.service.ts';
+import { hearingsRoutes } from './hearings.routes.ts';
 
 /** Cases, hearings, the docket, participants and invite links (issue 3): registers its routes. */
-export const schedulingFeature: FastifyPluginAsync<FeatureDeps> = async () => {};
+export const schedulingFeature: FastifyPluginAsync<FeatureDeps> = async (app, deps) => {
+  const { config, db, mailer, now } = deps;
+  const hearings = new HearingsService(db);
+  const participants = new ParticipantsService({
+    db,
+    hearings,
+    mailer,
+    publicOrigin: config.publicOrigin,
+    secret: config.sessionSecret,
+    now,
+    log: app.log,
+  });
+  const join = new JoinService({ db, secret: config.sessionSecret, now });
+
+  await app.register(casesRoutes, { hearings });
+  await app.register(hearingsRoutes, { hearings, participants, publicOrigin: config.publicOrigin, now });
+  await app.register(participantsRoutes, { participants });
+  await app.register(joinRoutes, { join, secureCookies: config.secureCookies, publicOrigin: config.publicOrigin, now });
+};

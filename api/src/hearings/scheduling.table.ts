@@ -1,3 +1,89 @@
+import type { Generated } from 'kysely';
+import type { Timestamp } from '../db/schema.ts';
+
 // Tables of scheduling: cases, hearings, participants and invites (issue 3).
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled as the feature lands
-export interface SchedulingTables {}
+
+export type HearingState = 'scheduled' | 'open' | 'in_session' | 'recess' | 'adjourned' | 'cancelled' | 'postponed';
+
+export type ParticipantRole = 'plaintiff' | 'defendant' | 'agent' | 'witness' | 'interpreter' | 'observer';
+
+export type Presence = 'invited' | 'in_lobby' | 'admitted' | 'in_consultation' | 'left' | 'removed';
+
+export interface CaseTable {
+  id: Generated<string>;
+  court_id: string;
+  number: string;
+  caption: string;
+  case_type: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface HearingTable {
+  id: Generated<string>;
+  court_id: string;
+  case_id: string;
+  courtroom_id: string;
+  title: string;
+  scheduled_start: Date;
+  scheduled_end: Date;
+  judge_id: string;
+  clerk_id: string | null;
+  state: Generated<HearingState>;
+  public: Generated<boolean>;
+  recording_required: Generated<boolean>;
+  notes: Generated<string>;
+  livekit_room: string;
+  sequence: Generated<number>;
+  state_changed_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ParticipantTable {
+  id: Generated<string>;
+  hearing_id: string;
+  role: ParticipantRole;
+  display_name: string;
+  email: string | null;
+  phone: string | null;
+  represents_id: string | null;
+  interprets_for_id: string | null;
+  language: string | null;
+  presence: Generated<Presence>;
+  invite_token_hash: string | null;
+  invite_issued_at: Date | null;
+  invite_expires_at: Date | null;
+  revoked_at: Date | null;
+  access_code_hash: string | null;
+  message_text: string | null;
+  message_sent_at: Date | null;
+  message_delivered: Generated<boolean>;
+  first_joined_at: Date | null;
+  last_joined_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface ParticipantSessionTable {
+  id: Generated<string>;
+  token_hash: string;
+  participant_id: string;
+  hearing_id: string;
+  created_at: Timestamp;
+  expires_at: Date;
+  ip: string | null;
+}
+
+export interface InviteAttemptTable {
+  id: Generated<string>;
+  key: string;
+  at: Date;
+}
+
+export interface SchedulingTables {
+  cases: CaseTable;
+  hearings: HearingTable;
+  participants: ParticipantTable;
+  participant_sessions: ParticipantSessionTable;
+  invite_attempts: InviteAttemptTable;
+}

@@ -41,18 +41,6 @@ const core = {
   'login.error.network': 'Gavel cannot reach the server. Check your network connection and try again.',
   'login.error.unexpected': 'Something went wrong while signing in. Please try again.',
 
-  'docket.heading.judge': 'My docket',
-  'docket.heading.court': 'Court docket',
-  'docket.period': (p: { from: string; to: string }) => `Today and the next 7 days: ${p.from} – ${p.to}`,
-  'docket.timeZone.court': (p: { timeZone: string }) => `Times are shown in the court’s time zone (${p.timeZone}).`,
-  'docket.timeZone.local': (p: { timeZone: string }) => `Times are shown in your time zone (${p.timeZone}).`,
-  'docket.empty.title': 'No hearings scheduled',
-  'docket.empty.body': 'There are no hearings on the docket for these dates.',
-  'docket.column.time': 'Time',
-  'docket.column.case': 'Case',
-  'docket.column.title': 'Matter',
-  'docket.column.status': 'Status',
-
   'hearing.status.scheduled': 'Scheduled',
   'hearing.status.open': 'Lobby open',
   'hearing.status.in_session': 'In session',

@@ -37,18 +37,6 @@ const core: Omit<Messages, keyof typeof adminZhCN | keyof typeof schedulingZhCN>
   'login.error.network': 'Gavel 无法连接到服务器。请检查网络连接后重试。',
   'login.error.unexpected': '登录时出现错误，请重试。',
 
-  'docket.heading.judge': '我的案件排期',
-  'docket.heading.court': '法院庭审排期',
-  'docket.period': (p) => `今天及未来 7 天：${p.from} 至 ${p.to}`,
-  'docket.timeZone.court': (p) => `时间均按法院所在时区（${p.timeZone}）显示。`,
-  'docket.timeZone.local': (p) => `时间均按您所在时区（${p.timeZone}）显示。`,
-  'docket.empty.title': '暂无庭审安排',
-  'docket.empty.body': '这段日期内没有排期的庭审。',
-  'docket.column.time': '时间',
-  'docket.column.case': '案号',
-  'docket.column.title': '案由',
-  'docket.column.status': '状态',
-
   'hearing.status.scheduled': '已排期',
   'hearing.status.open': '候审室已开放',
   'hearing.status.in_session': '正在开庭',

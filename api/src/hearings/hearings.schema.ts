@@ -1,0 +1,125 @@
+import { Type } from 'typebox';
+
+const Uuid = Type.String({ format: 'uuid' });
+/** An ISO 8601 instant with its offset (Z or ±hh:mm): the API never guesses a zone. */
+const Instant = Type.String({ format: 'date-time', maxLength: 40 });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+
+export const HearingState = Type.Union([
+  Type.Literal('scheduled'),
+  Type.Literal('open'),
+  Type.Literal('in_session'),
+  Type.Literal('recess'),
+  Type.Literal('adjourned'),
+  Type.Literal('cancelled'),
+  Type.Literal('postponed'),
+]);
+
+export const Case = Type.Object({
+  id: Uuid,
+  number: Type.String(),
+  caption: Type.String(),
+  caseType: Type.String(),
+  createdAt: Type.String(),
+});
+
+export const CreateCaseBody = Type.Object(
+  { number: Text(100), caption: Text(500), caseType: Text(100) },
+  { additionalProperties: false },
+);
+
+export const CaseSearchQuery = Type.Object(
+  { q: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
+
+const Named = Type.Object({ id: Uuid, name: Type.String() });
+
+export const Hearing = Type.Object({
+  id: Uuid,
+  court: Type.Object({ id: Uuid, name: Type.String(), timezone: Type.String() }),
+  case: Type.Object({ id: Uuid, number: Type.String(), caption: Type.String(), caseType: Type.String() }),
+  courtroom: Named,
+  judge: Named,
+  clerk: Type.Union([Named, Type.Null()]),
+  title: Type.String(),
+  scheduledStart: Type.String(),
+  scheduledEnd: Type.String(),
+  state: HearingState,
+  public: Type.Boolean(),
+  recordingRequired: Type.Boolean(),
+  notes: Type.String(),
+  livekitRoom: Type.String(),
+  sequence: Type.Integer(),
+});
+
+export const CreateHearingBody = Type.Object(
+  {
+    caseId: Uuid,
+    courtroomId: Uuid,
+    judgeId: Uuid,
+    clerkId: Type.Optional(Uuid),
+    title: Text(300),
+    scheduledStart: Instant,
+    scheduledEnd: Instant,
+    public: Type.Optional(Type.Boolean()),
+    recordingRequired: Type.Optional(Type.Boolean()),
+    notes: Type.Optional(Type.String({ maxLength: 5000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const PatchHearingBody = Type.Object(
+  {
+    courtroomId: Type.Optional(Uuid),
+    judgeId: Type.Optional(Uuid),
+    clerkId: Type.Optional(Uuid),
+    title: Type.Optional(Text(300)),
+    scheduledStart: Type.Optional(Instant),
+    scheduledEnd: Type.Optional(Instant),
+    public: Type.Optional(Type.Boolean()),
+    recordingRequired: Type.Optional(Type.Boolean()),
+    notes: Type.Optional(Type.String({ maxLength: 5000 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const DocketQuery = Type.Object(
+  { from: Instant, to: Instant, judgeId: Type.Optional(Uuid), courtroomId: Type.Optional(Uuid) },
+  { additionalProperties: false },
+);
+
+export const ConflictQuery = Type.Object(
+  { start: Instant, end: Instant, judgeId: Uuid, courtroomId: Uuid, excludeId: Type.Optional(Uuid) },
+  { additionalProperties: false },
+);
+
+export const Conflict = Type.Object({
+  id: Uuid,
+  title: Type.String(),
+  caseNumber: Type.String(),
+  scheduledStart: Type.String(),
+  scheduledEnd: Type.String(),
+  /** What clashes: the same judge, the same courtroom, or both. */
+  judge: Type.Boolean(),
+  courtroom: Type.Boolean(),
+});
+
+export const ConflictBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+  conflicts: Type.Optional(Type.Array(Conflict)),
+});
+
+export const HearingOptions = Type.Object({
+  court: Type.Object({
+    id: Uuid,
+    name: Type.String(),
+    timezone: Type.String(),
+    recordingRequiredDefault: Type.Boolean(),
+  }),
+  judges: Type.Array(Named),
+  clerks: Type.Array(Named),
+  courtrooms: Type.Array(Named),
+});
+
+export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });

@@ -1,0 +1,34 @@
+import { Type } from 'typebox';
+import { ParticipantRole } from '../participants/participants.schema.ts';
+
+export const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
+
+export const JoinBody = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    accessCode: Type.Optional(Type.String({ maxLength: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Everything the landing page may show: no ids, no other participants, no staff details. */
+export const Landing = Type.Object({
+  court: Type.Object({ name: Type.String(), timezone: Type.String() }),
+  case: Type.Object({ number: Type.String(), caption: Type.String() }),
+  hearing: Type.Object({ title: Type.String(), scheduledStart: Type.String(), scheduledEnd: Type.String() }),
+  invitee: Type.Object({ displayName: Type.String(), role: ParticipantRole }),
+  accessCodeRequired: Type.Boolean(),
+  rules: Type.Record(Type.String(), Type.String()),
+});
+
+export const Joined = Type.Object({ hearingId: Type.String({ format: 'uuid' }), landing: Landing });
+
+/** A link that worked once and no longer does, with whom to ask for a new one. */
+export const GoneBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+  contact: Type.Object({
+    court: Type.String(),
+    clerkName: Type.Union([Type.String(), Type.Null()]),
+    clerkEmail: Type.Union([Type.String(), Type.Null()]),
+  }),
+});

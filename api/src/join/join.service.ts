@@ -1,0 +1,208 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import * as audit from '../audit/audit.service.ts';
+import { DomainError, tooManyRequests } from '../http/errors.ts';
+import * as hearingsRepo from '../hearings/hearings.repository.ts';
+import type { HearingRow } from '../hearings/hearings.repository.ts';
+import * as repo from '../participants/participants.repository.ts';
+import type { ParticipantRow } from '../participants/participants.repository.ts';
+import {
+  accessCodeMatches,
+  inviteTokenHash,
+  isTokenShaped,
+  newToken,
+  participantSessionHash,
+} from '../participants/invite-token.ts';
+import { inviteExpiry } from '../participants/participants.service.ts';
+
+export interface JoinPolicy {
+  /** Failed attempts (unknown links, wrong codes) from one address within the window. */
+  maxFailuresPerIp: number;
+  /** Wrong access codes for one link within the window. */
+  maxFailuresPerToken: number;
+  windowMs: number;
+}
+
+export const DEFAULT_JOIN_POLICY: JoinPolicy = { maxFailuresPerIp: 20, maxFailuresPerToken: 5, windowMs: 15 * 60_000 };
+
+/** A link that was valid once: 410 with whom to contact. */
+export class InviteGone extends DomainError {
+  readonly contact: { court: string; clerkName: string | null; clerkEmail: string | null };
+  constructor(code: string, message: string, h: HearingRow) {
+    super(410, code, message);
+    this.contact = { court: h.court_name, clerkName: h.clerk_name, clerkEmail: h.clerk_email };
+  }
+}
+
+const UNKNOWN_MESSAGE =
+  'This invitation link is not valid. It may have been mistyped or replaced by a newer one; ask the court for a new link.';
+
+export class JoinService {
+  private readonly db: Kysely<Database>;
+  private readonly secret: string;
+  private readonly now: () => Date;
+  private readonly policy: JoinPolicy;
+
+  constructor(opts: { db: Kysely<Database>; secret: string; now: () => Date; policy?: Partial<JoinPolicy> }) {
+    this.db = opts.db;
+    this.secret = opts.secret;
+    this.now = opts.now;
+    this.policy = { ...DEFAULT_JOIN_POLICY, ...opts.policy };
+  }
+
+  private keys(tokenHash: string, ip: string) {
+    return { ip: `ip:${ip}`, token: `token:${tokenHash}` };
+  }
+
+  private async refuseIfLimited(tokenHash: string, ip: string) {
+    const k = this.keys(tokenHash, ip);
+    const now = this.now();
+    const rows = await repo.countAttemptFailures(
+      this.db,
+      [k.ip, k.token],
+      new Date(now.getTime() - this.policy.windowMs),
+    );
+    for (const row of rows) {
+      const max = row.key === k.ip ? this.policy.maxFailuresPerIp : this.policy.maxFailuresPerToken;
+      if (row.count >= max) {
+        const reopens = new Date(row.oldest).getTime() + this.policy.windowMs;
+        const retryAfter = Math.max(1, Math.ceil((reopens - now.getTime()) / 1000));
+        throw tooManyRequests(retryAfter, `Too many attempts. Try again in ${retryAfter} seconds.`);
+      }
+    }
+  }
+
+  /** The invite behind a token, or 404/410; counts unknown links against the caller's address. */
+  private async resolve(token: string, ip: string): Promise<{ p: ParticipantRow; h: HearingRow; tokenHash: string }> {
+    const tokenHash = inviteTokenHash(token);
+    await this.refuseIfLimited(tokenHash, ip);
+    const p = isTokenShaped(token) ? await repo.findByInviteHash(this.db, tokenHash) : undefined;
+    const h = p ? await hearingsRepo.findHearing(this.db, p.hearing_id) : undefined;
+    if (!p || !h) {
+      const k = this.keys(tokenHash, ip);
+      await repo.recordAttemptFailure(this.db, [k.ip, k.token], this.now());
+      throw new DomainError(404, 'invite_not_found', UNKNOWN_MESSAGE);
+    }
+    if (p.revoked_at || p.presence === 'removed') {
+      throw new InviteGone('invite_revoked', 'This invitation has been withdrawn by the court.', h);
+    }
+    if (h.state === 'cancelled') throw new InviteGone('hearing_cancelled', 'This hearing has been cancelled.', h);
+    if (h.state === 'adjourned') throw new InviteGone('hearing_adjourned', 'This hearing has ended.', h);
+    if (this.now() >= inviteExpiry(h)) {
+      throw new InviteGone('invite_expired', 'This invitation has expired: the hearing is over.', h);
+    }
+    return { p, h, tokenHash };
+  }
+
+  /** What the landing page may show, and nothing else. */
+  async landing(token: string, ip: string) {
+    const { p, h } = await this.resolve(token, ip);
+    await audit.append(this.db, {
+      stream: h.id,
+      actor: { type: 'participant', id: p.id },
+      action: 'invite.opened',
+      payload: { participantId: p.id, ip },
+    });
+    return landingView(p, h);
+  }
+
+  /** The invite's own calendar file needs the hearing; the link must still be good. */
+  async hearingOf(token: string, ip: string) {
+    return (await this.resolve(token, ip)).h;
+  }
+
+  async join(input: { token: string; accessCode?: string | undefined; ip: string }) {
+    const { p, h, tokenHash } = await this.resolve(input.token, input.ip);
+    const k = this.keys(tokenHash, input.ip);
+    if (p.access_code_hash) {
+      const code = input.accessCode ?? '';
+      const ok = /^\d{6}$/.test(code) && accessCodeMatches(this.secret, p.id, code, p.access_code_hash);
+      if (!ok) {
+        await this.db.transaction().execute(async (trx) => {
+          await repo.recordAttemptFailure(trx, [k.ip, k.token], this.now());
+          await audit.append(trx, {
+            stream: h.id,
+            actor: { type: 'participant', id: p.id },
+            action: 'participant.join_failed',
+            payload: { participantId: p.id, reason: code ? 'wrong_access_code' : 'missing_access_code', ip: input.ip },
+          });
+        });
+        throw new DomainError(
+          401,
+          code ? 'wrong_access_code' : 'access_code_required',
+          code ? 'The access code is not correct.' : 'Enter the access code the court sent you.',
+        );
+      }
+    }
+    const token = newToken();
+    const now = this.now();
+    const expiresAt = inviteExpiry(h);
+    await this.db.transaction().execute(async (trx) => {
+      const s = await repo.insertSession(trx, {
+        token_hash: participantSessionHash(this.secret, token),
+        participant_id: p.id,
+        hearing_id: h.id,
+        expires_at: expiresAt,
+        ip: input.ip,
+      });
+      await repo.updateParticipant(trx, p.id, {
+        first_joined_at: p.first_joined_at ?? now,
+        last_joined_at: now,
+      });
+      await repo.clearAttemptFailures(trx, k.token);
+      await audit.append(trx, {
+        stream: h.id,
+        actor: { type: 'participant', id: p.id },
+        action: 'participant.joined',
+        payload: { participantId: p.id, sessionId: s.id, ip: input.ip },
+      });
+    });
+    return { token, expiresAt, hearingId: h.id, participantId: p.id };
+  }
+
+  /** The session's participant, or null when it ended for any reason (then it is deleted). */
+  async authenticate(token: string) {
+    const row = await repo.findSession(this.db, participantSessionHash(this.secret, token));
+    if (!row) return null;
+    const ended =
+      row.expires_at <= this.now() ||
+      row.revoked_at !== null ||
+      row.presence === 'removed' ||
+      row.hearing_state === 'cancelled' ||
+      row.hearing_state === 'adjourned';
+    if (ended) {
+      await repo.deleteSession(this.db, row.session_id);
+      return null;
+    }
+    return {
+      id: row.id,
+      hearingId: row.hearing_id,
+      role: row.role,
+      displayName: row.display_name,
+      sessionId: row.session_id,
+    };
+  }
+
+  async participantView(participantId: string, hearingId: string) {
+    const p = await repo.findParticipant(this.db, hearingId, participantId);
+    const h = await hearingsRepo.findHearing(this.db, hearingId);
+    if (!p || !h) throw new DomainError(404, 'not_found', 'Participant not found.');
+    return landingView(p, h);
+  }
+}
+
+export function landingView(p: ParticipantRow, h: HearingRow) {
+  return {
+    court: { name: h.court_name, timezone: h.court_timezone },
+    case: { number: h.case_number, caption: h.case_caption },
+    hearing: {
+      title: h.title,
+      scheduledStart: h.scheduled_start.toISOString(),
+      scheduledEnd: h.scheduled_end.toISOString(),
+    },
+    invitee: { displayName: p.display_name, role: p.role },
+    accessCodeRequired: p.access_code_hash !== null,
+    /** Pre-join rules per language, as the court wrote them. */
+    rules: h.rules_text,
+  };
+}

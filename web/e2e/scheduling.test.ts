@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, startGavel, type Gavel } from './harness.ts';
+
+let gavel: Gavel;
+let browser: Browser;
+
+beforeAll(async () => {
+  [gavel, browser] = await Promise.all([startGavel(), launchChromium()]);
+  // The demo court sits in Shanghai; the clerk's browser below is in UTC, the party's in New York.
+  await gavel.database.db.updateTable('courts').set({ timezone: 'Asia/Shanghai' }).execute();
+});
+afterAll(async () => {
+  await browser?.close();
+  await gavel?.stop();
+});
+
+async function contextIn(timezoneId: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/40[14]|410/.test(m.text())) problems.push(m.text());
+  });
+  return { context, page, problems };
+}
+
+describe('scheduling and inviting, in Chromium', () => {
+  let inviteUrl = '';
+  let agentUrl = '';
+  let hearingId = '';
+
+  it('a clerk schedules a hearing and adds a plaintiff and their representative', async () => {
+    const clerk = gavel.createUser('clerk', 'Clerk Zhao');
+    gavel.createUser('judge', 'Judge Li Ming');
+    const { context, page, problems } = await contextIn('UTC');
+    await page.goto(`${gavel.url}/login`);
+    await page.getByLabel('Email').fill(clerk.email);
+    await page.getByLabel('Password').fill(clerk.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Court docket' }).waitFor();
+
+    await page.getByRole('link', { name: 'Schedule a hearing' }).click();
+    await page.getByRole('heading', { name: 'Schedule a hearing' }).waitFor();
+    await page.getByRole('button', { name: 'Create a new case' }).click();
+    await page.getByLabel('Case number').fill('(2027) 沪0101民初1号');
+    await page.getByLabel('Case title (caption)').fill('Zhang San v. Acme Trading Ltd');
+    await page.getByLabel('Hearing title').fill('First hearing');
+    await page.getByLabel('Judge', { exact: true }).selectOption({ label: 'Judge Li Ming' });
+    await page.getByLabel('Courtroom', { exact: true }).selectOption({ label: 'Courtroom 1' });
+    await page.getByLabel('Date').fill('2027-01-15');
+    await page.getByLabel('Start time').fill('09:30');
+    await page.getByLabel('End time').fill('10:30');
+    await page.getByText('The judge and the courtroom are free at this time.').waitFor();
+    await page.getByRole('button', { name: 'Schedule hearing' }).click();
+
+    await page.getByRole('heading', { name: /First hearing/ }).waitFor();
+    hearingId = page.url().split('/hearings/')[1] ?? '';
+    // Typed as Shanghai wall-clock time in a UTC browser: stored at 01:30Z.
+    const row = await gavel.database.db
+      .selectFrom('hearings')
+      .select(['scheduled_start', 'scheduled_end'])
+      .where('id', '=', hearingId)
+      .executeTakeFirstOrThrow();
+    expect(row.scheduled_start.toISOString()).toBe('2027-01-15T01:30:00.000Z');
+    expect(row.scheduled_end.toISOString()).toBe('2027-01-15T02:30:00.000Z');
+    await page.getByText('Friday, January 15, 2027 09:30 AM – 10:30 AM').waitFor();
+
+    await page.getByLabel('Role', { exact: true }).selectOption('plaintiff');
+    await page.getByLabel('Full name').fill('Zhang San');
+    await page.getByRole('button', { name: 'Add and create invitation' }).click();
+    await page.getByRole('heading', { name: 'Invitation for Zhang San' }).waitFor();
+    inviteUrl = await page.getByLabel('Invitation link').inputValue();
+    expect(inviteUrl).toMatch(new RegExp(`^${gavel.url}/join/[A-Za-z0-9_-]{43}$`));
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    await page.getByLabel('Role', { exact: true }).selectOption('agent');
+    await page.getByLabel('Represents').selectOption({ label: 'Zhang San (Plaintiff)' });
+    await page.getByLabel('Full name').fill('Lawyer Wang');
+    await page.getByRole('button', { name: 'Add and create invitation' }).click();
+    await page.getByRole('heading', { name: 'Invitation for Lawyer Wang' }).waitFor();
+    agentUrl = await page.getByLabel('Invitation link').inputValue();
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    const table = page.getByRole('table', { name: 'Participants' });
+    await table.getByRole('row', { name: /Zhang San.*Plaintiff/ }).waitFor();
+    await table.getByRole('row', { name: /Lawyer Wang.*Representative.*for Zhang San/ }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('in another browser the plaintiff opens the link and sees the case and the time, then continues', async () => {
+    const { context, page, problems } = await contextIn('America/New_York');
+    await page.goto(inviteUrl);
+    await page.getByRole('heading', { name: 'First hearing' }).waitFor();
+    expect(page.url()).toBe(inviteUrl);
+    await page.getByText('(2027) 沪0101民初1号 — Zhang San v. Acme Trading Ltd').waitFor();
+    expect(await page.getByTestId('court-time').innerText()).toBe('Friday, January 15, 2027 09:30 AM – 10:30 AM');
+    // The same instant on the viewer's own clock, the evening before in New York.
+    expect(await page.getByTestId('local-time').innerText()).toBe('Thursday, January 14, 2027 08:30 PM – 09:30 PM');
+    await page.getByText('Zhang San, Plaintiff').waitFor();
+
+    await page.getByRole('button', { name: 'Continue to the lobby' }).click();
+    await page.waitForURL(new RegExp(`/hearings/${hearingId}/lobby$`));
+    await page.getByRole('heading', { name: 'You have joined' }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('a revoked link gets a page that says so and whom to contact', async () => {
+    const participant = await gavel.database.db
+      .selectFrom('participants')
+      .select('id')
+      .where('display_name', '=', 'Lawyer Wang')
+      .executeTakeFirstOrThrow();
+    await gavel.database.db
+      .updateTable('participants')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', participant.id)
+      .execute();
+    const { context, page } = await contextIn('Asia/Shanghai');
+    await page.goto(agentUrl);
+    await page.getByRole('heading', { name: 'This invitation has been withdrawn' }).waitFor();
+    await page.getByText('Clerk: Clerk Zhao').waitFor();
+    await context.close();
+  });
+});
