@@ -14,7 +14,7 @@ describe('configuration', () => {
       publicOrigin: 'http://localhost:3000',
       secureCookies: false,
       databaseUrl: undefined,
-      livekit: { url: 'ws://localhost:7880', apiKey: 'devkey', apiSecret: 'secret' },
+      livekit: { url: 'ws://localhost:7880', apiUrl: 'http://localhost:7880', apiKey: 'devkey', apiSecret: 'secret' },
       logLevel: 'info',
       trustProxy: false,
     });

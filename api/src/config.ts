@@ -15,6 +15,7 @@ export const ConfigSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1 }),
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   LIVEKIT_URL: Type.String({ pattern: '^(wss?|https?)://' }),
+  LIVEKIT_API_URL: Type.Optional(Type.String({ pattern: '^(wss?|https?)://' })),
   LIVEKIT_API_KEY: Type.String({ minLength: 1 }),
   LIVEKIT_API_SECRET: Type.String({ minLength: 1 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
@@ -33,7 +34,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   sessionSecret: string;
-  livekit: { url: string; apiKey: string; apiSecret: string };
+  /** url: what browsers connect to; apiUrl: where Gavel calls RoomService/Egress (often internal). */
+  livekit: { url: string; apiUrl: string; apiKey: string; apiSecret: string };
   smtpUrl: string | undefined;
   logLevel: string;
   trustProxy: boolean | number;
@@ -98,7 +100,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     databaseUrl: c.DATABASE_URL,
     dataDir: resolve(c.DATA_DIR),
     sessionSecret: c.SESSION_SECRET ?? '',
-    livekit: { url: c.LIVEKIT_URL, apiKey: c.LIVEKIT_API_KEY, apiSecret: c.LIVEKIT_API_SECRET },
+    livekit: {
+      url: c.LIVEKIT_URL,
+      apiUrl: (c.LIVEKIT_API_URL ?? c.LIVEKIT_URL).replace(/^ws/, 'http'),
+      apiKey: c.LIVEKIT_API_KEY,
+      apiSecret: c.LIVEKIT_API_SECRET,
+    },
     smtpUrl: c.SMTP_URL,
     logLevel: c.LOG_LEVEL,
     trustProxy: c.TRUST_PROXY,
@@ -116,6 +123,7 @@ function describe(variable: string, value: unknown): string {
     DATA_DIR: 'must be a directory path',
     SESSION_SECRET: 'must be at least 32 characters',
     LIVEKIT_URL: 'must be a ws://, wss://, http:// or https:// URL',
+    LIVEKIT_API_URL: 'must be a ws://, wss://, http:// or https:// URL',
     LIVEKIT_API_KEY: 'must not be empty',
     LIVEKIT_API_SECRET: 'must not be empty',
     SMTP_URL: 'must be an smtp:// or smtps:// URL',

@@ -4,6 +4,7 @@
  */
 import { adminEn } from './admin.ts';
 import { schedulingEn } from './scheduling.ts';
+import { hearingEn } from './hearing.ts';
 
 const core = {
   'app.name': 'Gavel',
@@ -56,7 +57,7 @@ const core = {
 };
 
 /** Features keep their messages in their own files (admin.ts, scheduling.ts), joined here. */
-export const en = { ...core, ...adminEn, ...schedulingEn };
+export const en = { ...core, ...adminEn, ...schedulingEn, ...hearingEn };
 
 export type Messages = typeof en;
 

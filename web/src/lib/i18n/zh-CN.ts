@@ -1,9 +1,10 @@
 import type { Messages } from './en.ts';
 import { adminZhCN } from './admin.ts';
 import { schedulingZhCN } from './scheduling.ts';
+import { hearingZhCN } from './hearing.ts';
 
 /** Simplified Chinese messages; typed as `Messages`, so a missing or extra key fails the build. */
-const core: Omit<Messages, keyof typeof adminZhCN | keyof typeof schedulingZhCN> = {
+const core: Omit<Messages, keyof typeof adminZhCN | keyof typeof schedulingZhCN | keyof typeof hearingZhCN> = {
   'app.name': 'Gavel',
   'app.skipToContent': '跳到主要内容',
   'app.loading': '正在加载…',
@@ -51,4 +52,4 @@ const core: Omit<Messages, keyof typeof adminZhCN | keyof typeof schedulingZhCN>
   'error.backToDocket': '返回庭审排期',
 };
 
-export const zhCN: Messages = { ...core, ...adminZhCN, ...schedulingZhCN };
+export const zhCN: Messages = { ...core, ...adminZhCN, ...schedulingZhCN, ...hearingZhCN };
