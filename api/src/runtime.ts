@@ -7,6 +7,8 @@ import type { Database } from './db/schema.ts';
 export interface Runtime {
   config: Config;
   db: Kysely<Database>;
+  /** The connection string in use, for what needs a connection of its own (LISTEN). */
+  url: string;
   embedded: boolean;
   close(): Promise<void>;
 }
@@ -28,13 +30,14 @@ export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
 export async function openDatabase(config: Config, log: (line: string) => void = () => {}): Promise<Runtime> {
   if (config.databaseUrl) {
     const db = createDb(config.databaseUrl);
-    return { config, db, embedded: false, close: () => db.destroy() };
+    return { config, db, url: config.databaseUrl, embedded: false, close: () => db.destroy() };
   }
   const pg = await startEmbeddedPostgres(config.dataDir, log);
   const db = createDb(pg.url);
   return {
     config,
     db,
+    url: pg.url,
     embedded: true,
     close: async () => {
       await db.destroy();
