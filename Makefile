@@ -12,7 +12,7 @@ endif
 
 WEB_SOURCES := $(shell find web/src web/static -type f 2>/dev/null) web/vite.config.ts web/package.json web/tsconfig.json
 
-.PHONY: help install build run dev migrate test test-e2e check chromium clean
+.PHONY: help install build run dev migrate test test-e2e check chromium clean bench
 
 help:
 	@echo "make run      install, build, migrate and start Gavel on PORT (default 3000)"
@@ -20,6 +20,7 @@ help:
 	@echo "make check    type-check, svelte-check, lint (zero warnings) and prettier --check"
 	@echo "make migrate  apply pending database migrations"
 	@echo "make dev      API with watch + Vite dev server (http://localhost:5173)"
+	@echo "make bench    HTTP benchmark and the live-hearing join storm (figures, not verdicts)"
 
 $(TOOLS_NODE):
 	@echo "gavel: system node is older than 22.18; installing Node 24 into .tools/"
@@ -66,6 +67,11 @@ check: install
 	npm run check -w web
 	npx eslint --max-warnings 0 .
 	npx prettier --check .
+
+# Benchmarks print figures beside a bare Fastify route measured in the same run (docs/performance.md).
+bench: install
+	node api/bench/http.bench.ts
+	node api/bench/join-storm.bench.ts
 
 clean:
 	rm -rf node_modules web/node_modules api/node_modules web/build web/.svelte-kit .tools

@@ -5,6 +5,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql, type Kysely } from 'kysely';
 import { Type } from 'typebox';
@@ -21,6 +22,7 @@ import { serveWebApp } from './web/serve.ts';
 import { registerFeatures } from './features.ts';
 import { authenticateParticipant } from './participants/participant-session.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { RealtimeHub } from './realtime/realtime.hub.ts';
 
 export interface AppOptions {
   config: Config;
@@ -33,6 +35,13 @@ export interface AppOptions {
   authPolicy?: Partial<AuthPolicy>;
   now?: () => Date;
   logger?: boolean;
+  /**
+   * Connection string for the realtime hub's LISTEN connection. Without it events are still
+   * written, but this instance's sockets only see them on (re)subscribe.
+   */
+  databaseUrl?: string;
+  /** Socket tuning for tests. */
+  realtime?: { heartbeatMs?: number; maxBufferedBytes?: number };
 }
 
 /** The whole app as one Fastify instance; server.ts only listens, tests inject. */
@@ -88,12 +97,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const token = sessionToken(request, config.secureCookies);
     if (token) request.user = (await auth.authenticate(token)) ?? null;
     if (routeConfig.access === 'participant')
-      request.participant = await authenticateParticipant(request, {
-        db,
-        sessionSecret: config.sessionSecret,
-        now: opts.now,
-      });
-    checkAccess(request, routeConfig.access);
+      request.participant = await authenticateParticipant(
+        request,
+        { db, sessionSecret: config.sessionSecret, now: opts.now },
+        { keepEnded: routeConfig.participantEnded === true },
+      );
+    // Live-hearing routes serve both the bench (staff session) and participants.
+    const orStaff = routeConfig.access === 'participant' && routeConfig.orStaff === true && request.user;
+    checkAccess(request, orStaff ? 'staff' : routeConfig.access);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -185,12 +196,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   await app.register(authRoutes, { auth, secureCookies: config.secureCookies });
+  // Events of every hearing, shared between instances through LISTEN/NOTIFY; /api/ws pushes them.
+  const hub = new RealtimeHub(db, opts.databaseUrl ?? '');
+  hub.onError = (err) => app.log.warn({ err }, 'realtime hub');
+  if (opts.databaseUrl) await hub.start();
+  app.addHook('onClose', () => hub.stop());
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await registerFeatures(app, {
     config,
     db,
     auth,
     mailer: opts.mailer ?? createMailer(config.smtpUrl),
     now: opts.now ?? (() => new Date()),
+    hub,
+    ...(opts.realtime ? { realtime: opts.realtime } : {}),
   });
   await web.register(app);
   return app;

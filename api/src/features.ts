@@ -6,6 +6,8 @@ import type { Mailer } from './mail/mailer.ts';
 import type { AuthService } from './auth/auth.service.ts';
 import { adminFeature } from './admin/admin.plugin.ts';
 import { schedulingFeature } from './hearings/scheduling.plugin.ts';
+import { liveHearingFeature } from './hearings/live.plugin.ts';
+import type { RealtimeHub } from './realtime/realtime.hub.ts';
 
 /** What every feature's routes may depend on. */
 export interface FeatureDeps {
@@ -14,10 +16,13 @@ export interface FeatureDeps {
   mailer: Mailer;
   auth: AuthService;
   now: () => Date;
+  hub: RealtimeHub;
+  realtime?: { heartbeatMs?: number; maxBufferedBytes?: number };
 }
 
 /** The one place features are plugged into the app. */
 export async function registerFeatures(app: FastifyInstance, deps: FeatureDeps): Promise<void> {
   await app.register(adminFeature, deps);
   await app.register(schedulingFeature, deps);
+  await app.register(liveHearingFeature, deps);
 }

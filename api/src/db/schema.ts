@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AdminTables } from '../admin/admin.table.ts';
 import type { SchedulingTables } from '../hearings/scheduling.table.ts';
 import type { RealtimeTables } from '../realtime/realtime.table.ts';
+import type { LiveTables } from '../hearings/control.table.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -80,7 +81,7 @@ export interface AuditEventTable {
  * Every table. Features keep their own table interfaces beside their code (Kysely's example-app
  * style) and are joined here.
  */
-export interface Database extends AdminTables, SchedulingTables, RealtimeTables {
+export interface Database extends AdminTables, SchedulingTables, RealtimeTables, LiveTables {
   courts: CourtTable;
   courtrooms: CourtroomTable;
   users: UserTable;

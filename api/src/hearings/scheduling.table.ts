@@ -62,6 +62,9 @@ export interface ParticipantTable {
   first_joined_at: Date | null;
   last_joined_at: Date | null;
   created_at: Timestamp;
+  /** Added by the live hearing (issue 4). */
+  screen_share_allowed: Generated<boolean>;
+  media_connected: Generated<boolean>;
 }
 
 export interface ParticipantSessionTable {

@@ -35,7 +35,8 @@ export class RealtimeHub {
   private readonly listeners = new Map<string, Set<Listener>>();
   /** Highest seq delivered per stream with subscribers here. */
   private readonly delivered = new Map<string, number>();
-  private readonly catchingUp = new Map<string, Promise<void>>();
+  private readonly reading = new Set<string>();
+  private readonly again = new Set<string>();
   private client: pg.Client | undefined;
   private stopped = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -57,7 +58,7 @@ export class RealtimeHub {
       if (msg.channel !== CHANNEL || !msg.payload) return;
       try {
         const { stream } = JSON.parse(msg.payload) as { stream: string; seq: number };
-        if (this.listeners.has(stream)) void this.catchUp(stream);
+        if (this.listeners.has(stream)) this.catchUp(stream);
       } catch (err) {
         this.onError(err);
       }
@@ -71,7 +72,7 @@ export class RealtimeHub {
     await client.query(`listen ${CHANNEL}`);
     this.client = client;
     // Anything published while we were not listening.
-    for (const stream of this.listeners.keys()) void this.catchUp(stream);
+    for (const stream of this.listeners.keys()) this.catchUp(stream);
   }
 
   private scheduleReconnect(): void {
@@ -110,6 +111,31 @@ export class RealtimeHub {
     return seq;
   }
 
+  /**
+   * Several events of one stream in one go (e.g. admit-all): one lock, one insert, one NOTIFY.
+   * Returns the seq of the last one.
+   */
+  async publishMany(
+    trx: Transaction<Database>,
+    stream: string,
+    inputs: Omit<PublishInput, 'stream'>[],
+  ): Promise<number> {
+    await repo.lockStream(trx, stream);
+    let seq = await repo.lastSeq(trx, stream);
+    if (inputs.length === 0) return seq;
+    const rows = inputs.map((input) => ({
+      stream,
+      seq: ++seq,
+      kind: input.kind,
+      audience: input.audience ?? ({ to: 'all' } as const),
+      payload: input.payload ?? {},
+    }));
+    // Chunks keep each INSERT well under PostgreSQL's bind-parameter limit.
+    for (let i = 0; i < rows.length; i += 1000) await repo.insertEvents(trx, rows.slice(i, i + 1000));
+    await repo.notify(trx, CHANNEL, JSON.stringify({ stream, seq }));
+    return seq;
+  }
+
   async currentSeq(stream: string): Promise<number> {
     return repo.lastSeq(this.db, stream);
   }
@@ -124,13 +150,15 @@ export class RealtimeHub {
 
   /** Subscribes from the stream's current end; returns the seq it starts after, and an unsubscribe. */
   async subscribe(stream: string, listener: Listener): Promise<{ fromSeq: number; unsubscribe: () => void }> {
-    let set = this.listeners.get(stream);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(stream, set);
-      this.delivered.set(stream, await repo.lastSeq(this.db, stream));
+    if (!this.listeners.has(stream)) {
+      const seq = await repo.lastSeq(this.db, stream);
+      // Another subscriber may have started the stream while we awaited; theirs stands.
+      if (!this.listeners.has(stream)) {
+        this.delivered.set(stream, seq);
+        this.listeners.set(stream, new Set());
+      }
     }
-    set.add(listener);
+    this.listeners.get(stream)!.add(listener);
     const fromSeq = this.delivered.get(stream) ?? 0;
     return {
       fromSeq,
@@ -145,42 +173,51 @@ export class RealtimeHub {
     };
   }
 
-  /** Delivers every committed event after the last delivered one, in order; one reader per stream. */
-  private catchUp(stream: string): Promise<void> {
-    const running = this.catchingUp.get(stream);
-    if (running) {
-      // Ask again once the current pass ends, so a notification arriving mid-pass is not lost.
-      const next = running.then(() => this.catchUp(stream));
-      return next;
+  /**
+   * Delivers every committed event after the last delivered one, in order. One reader per stream;
+   * a notification arriving mid-pass asks for one more pass rather than a second reader.
+   */
+  private catchUp(stream: string): void {
+    if (this.reading.has(stream)) {
+      this.again.add(stream);
+      return;
     }
-    const pass = (async () => {
+    this.reading.add(stream);
+    void (async () => {
       try {
-        for (;;) {
-          const after = this.delivered.get(stream);
-          if (after === undefined) return;
-          const rows = await repo.eventsAfter(this.db, stream, after, 200);
-          for (const row of rows) {
-            if ((this.delivered.get(stream) ?? Infinity) >= row.seq) continue;
-            this.delivered.set(stream, row.seq);
-            const event = toEvent(row);
-            for (const l of this.listeners.get(stream) ?? []) {
-              try {
-                l(event);
-              } catch (err) {
-                this.onError(err);
-              }
-            }
-          }
-          if (rows.length < 200) return;
-        }
+        do {
+          this.again.delete(stream);
+          await this.deliverPending(stream);
+        } while (this.again.has(stream));
       } catch (err) {
         this.onError(err);
       } finally {
-        this.catchingUp.delete(stream);
+        this.reading.delete(stream);
       }
     })();
-    this.catchingUp.set(stream, pass);
-    return pass;
+  }
+
+  private async deliverPending(stream: string): Promise<void> {
+    for (;;) {
+      const after = this.delivered.get(stream);
+      if (after === undefined) return;
+      const rows = await repo.eventsAfter(this.db, stream, after, 200);
+      for (const row of rows) {
+        const delivered = this.delivered.get(stream);
+        if (delivered === undefined) return;
+        if (delivered >= row.seq) continue;
+        this.delivered.set(stream, row.seq);
+        const event = toEvent(row);
+        for (const l of this.listeners.get(stream) ?? []) {
+          try {
+            l(event);
+          } catch (err) {
+            this.onError(err);
+          }
+        }
+      }
+      if (rows.length < 200) return;
+    }
   }
 }
 

@@ -19,13 +19,17 @@ export async function lastSeq(db: Db, stream: string): Promise<number> {
   return row?.seq ?? 0;
 }
 
-export async function insertEvent(
-  db: Db,
-  e: { stream: string; seq: number; kind: string; audience: Audience; payload: Record<string, unknown> },
-): Promise<void> {
+type NewEvent = { stream: string; seq: number; kind: string; audience: Audience; payload: Record<string, unknown> };
+
+export async function insertEvent(db: Db, e: NewEvent): Promise<void> {
+  await insertEvents(db, [e]);
+}
+
+export async function insertEvents(db: Db, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
   await db
     .insertInto('realtime_events')
-    .values({ ...e, audience: JSON.stringify(e.audience), payload: JSON.stringify(e.payload) })
+    .values(events.map((e) => ({ ...e, audience: JSON.stringify(e.audience), payload: JSON.stringify(e.payload) })))
     .execute();
 }
 

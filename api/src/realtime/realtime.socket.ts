@@ -23,15 +23,28 @@ export interface RealtimeSocketOptions {
   heartbeatMs?: number;
   /** A client that lets more than this pile up unsent is dropped, not buffered without limit. */
   maxBufferedBytes?: number;
+  /** How long a dropped slow consumer gets to read its close frame before the socket is cut. */
+  slowConsumerGraceMs?: number;
 }
 
 export const CLOSE_SLOW_CONSUMER = 4008;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function visibleTo(viewer: Viewer, event: RealtimeEvent): boolean {
-  if (viewer.kind === 'staff') return true;
   const a = event.audience;
-  return a.to === 'all' || (a.to === 'participants' && a.ids.includes(viewer.participantId));
+  if (viewer.kind === 'staff') return a.to !== 'members';
+  return a.to === 'all' || ((a.to === 'participants' || a.to === 'members') && a.ids.includes(viewer.participantId));
+}
+
+// One event goes to many sockets: serialize it once.
+const serialized = new WeakMap<RealtimeEvent, string>();
+function eventMessage(hearingId: string, e: RealtimeEvent): string {
+  let text = serialized.get(e);
+  if (text === undefined) {
+    text = JSON.stringify({ type: 'event', hearingId, seq: e.seq, kind: e.kind, payload: e.payload, at: e.at });
+    serialized.set(e, text);
+  }
+  return text;
 }
 
 declare module 'fastify' {
@@ -47,6 +60,7 @@ declare module 'fastify' {
 export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocketOptions): void {
   const heartbeatMs = opts.heartbeatMs ?? 30_000;
   const maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+  const grace = opts.slowConsumerGraceMs ?? 5000;
 
   app.get(
     '/api/ws',
@@ -55,6 +69,13 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
       // Sessions are checked before the upgrade, in preValidation below: staff or participant.
       config: { access: 'public' },
       preValidation: async (request, reply) => {
+        // A plain GET is not a websocket; it learns nothing about sessions either.
+        if (!request.ws) {
+          return reply
+            .code(426)
+            .header('upgrade', 'websocket')
+            .send({ error: { code: 'upgrade_required', message: 'Connect with a websocket.' } });
+        }
         if (request.headers.origin !== opts.publicOrigin) {
           return reply.code(403).send({ error: { code: 'bad_origin', message: 'Connect from Gavel itself.' } });
         }
@@ -68,19 +89,18 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
       let unsubscribe: (() => void) | undefined;
       let alive = true;
 
-      const send = (message: Record<string, unknown>) => {
+      const sendText = (text: string) => {
         if (socket.readyState !== socket.OPEN) return;
         if (socket.bufferedAmount > maxBuffered) {
           socket.close(CLOSE_SLOW_CONSUMER, 'too slow: reconnect with your last seq');
-          setTimeout(() => socket.terminate(), 1000).unref();
+          setTimeout(() => socket.terminate(), grace).unref();
           return;
         }
-        socket.send(JSON.stringify(message));
+        socket.send(text);
       };
+      const send = (message: Record<string, unknown>) => sendText(JSON.stringify(message));
       const sendEvent = (hearingId: string, e: RealtimeEvent) => {
-        if (visibleTo(viewer, e)) {
-          send({ type: 'event', hearingId, seq: e.seq, kind: e.kind, payload: e.payload, at: e.at });
-        }
+        if (visibleTo(viewer, e)) sendText(eventMessage(hearingId, e));
       };
 
       const heartbeat = setInterval(() => {

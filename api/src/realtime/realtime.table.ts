@@ -1,6 +1,11 @@
 import type { ColumnType, Generated } from 'kysely';
 
-export type Audience = { to: 'all' } | { to: 'staff' } | { to: 'participants'; ids: string[] };
+/**
+ * Who sees an event. Staff watching the hearing see every event except 'members' ones, which go
+ * only to the listed participants (a private consultation is none of the bench's business).
+ */
+export type Audience =
+  { to: 'all' } | { to: 'staff' } | { to: 'participants'; ids: string[] } | { to: 'members'; ids: string[] };
 
 export interface RealtimeEventTable {
   id: Generated<string>;

@@ -1,0 +1,160 @@
+import * as audit from '../audit/audit.service.ts';
+import { DomainError, notFound } from '../http/errors.ts';
+import type { HearingState } from './scheduling.table.ts';
+import * as hearingsRepo from './hearings.repository.ts';
+import { mediaCall, type LiveDeps } from '../lobby/live-deps.ts';
+import { actorOfCaller, ENDED_STATES, LIVE_STATES, targetParticipant, type LiveCaller } from '../lobby/live-caller.ts';
+import * as lobbyRepo from '../lobby/lobby.repository.ts';
+import { presenceEvent, toParticipant } from '../lobby/live-events.ts';
+import * as consultationsRepo from '../consultations/consultations.repository.ts';
+import { HEARING_ROOM } from '../media/livekit.service.ts';
+import type { MediaRole } from '../media/grants.ts';
+
+export type StateAction = 'open' | 'start' | 'recess' | 'resume' | 'adjourn';
+
+/** GUIDE §2: the only moves a hearing makes in the courtroom. Cancelled and adjourned are final. */
+export const MOVES: Readonly<Record<StateAction, { from: readonly HearingState[]; to: HearingState }>> = {
+  open: { from: ['scheduled'], to: 'open' },
+  start: { from: ['open'], to: 'in_session' },
+  recess: { from: ['in_session'], to: 'recess' },
+  resume: { from: ['recess'], to: 'in_session' },
+  adjourn: { from: ['open', 'in_session', 'recess'], to: 'adjourned' },
+};
+
+export class ControlService {
+  private readonly d: LiveDeps;
+  constructor(deps: LiveDeps) {
+    this.d = deps;
+  }
+
+  async changeState(caller: Extract<LiveCaller, { kind: 'staff' }>, action: StateAction) {
+    const move = MOVES[action];
+    const hearingId = caller.hearing.id;
+    const result = await this.d.db.transaction().execute(async (trx) => {
+      const h = await lobbyRepo.lockHearing(trx, hearingId);
+      if (!h) throw notFound('Hearing');
+      if (!move.from.includes(h.state)) {
+        throw new DomainError(
+          409,
+          'invalid_transition',
+          `A hearing that is ${h.state} cannot ${action} (to ${move.to}); from ${h.state} it ${describeMoves(h.state)}.`,
+        );
+      }
+      const now = this.d.now();
+      await hearingsRepo.updateHearing(trx, hearingId, { state: move.to, state_changed_at: now, updated_at: now });
+      await audit.append(trx, {
+        stream: hearingId,
+        actor: actorOfCaller(caller),
+        action: `hearing.${action === 'open' ? 'opened' : action === 'start' ? 'started' : action === 'recess' ? 'recessed' : action === 'resume' ? 'resumed' : 'adjourned'}`,
+        payload: { from: h.state, to: move.to },
+      });
+      await this.d.hub.publish(trx, { stream: hearingId, kind: 'hearing.state', payload: { state: move.to } });
+      let closedRooms: string[] = [];
+      if (move.to === 'adjourned') {
+        // Everyone present leaves with the hearing; removed stay removed, the never-came stay invited.
+        const present = (await lobbyRepo.listLiveParticipants(trx, hearingId)).filter((p) =>
+          ['in_lobby', 'admitted', 'in_consultation'].includes(p.presence),
+        );
+        await lobbyRepo.setPresence(
+          trx,
+          present.map((p) => p.id),
+          'left',
+        );
+        closedRooms = await consultationsRepo.closeAllOfHearing(trx, hearingId, now);
+        await this.d.hub.publishMany(
+          trx,
+          hearingId,
+          present.map((p) => presenceEvent(p, p.presence, 'left')),
+        );
+      }
+      return { state: move.to, stateChangedAt: now, closedRooms };
+    });
+
+    const room = caller.hearing.livekit_room;
+    if (move.to === 'open') {
+      await mediaCall(this.d, hearingId, 'create the hearing room', () =>
+        this.d.rooms.createRoom(room, { ...HEARING_ROOM }),
+      );
+    } else if (move.to === 'adjourned') {
+      // Disconnects everyone; tokens are refused from now on, so no one comes back.
+      await mediaCall(this.d, hearingId, 'close the hearing room', () => this.d.rooms.deleteRoom(room));
+      for (const r of result.closedRooms) {
+        await mediaCall(this.d, hearingId, 'close a consultation room', () => this.d.rooms.deleteRoom(r));
+      }
+    }
+    return {
+      hearing: { id: hearingId, state: result.state, stateChangedAt: result.stateChangedAt.toISOString() },
+    };
+  }
+
+  /** The judge mutes a published track; the participant may unmute it again (LiveKit's rule). */
+  async mute(caller: Extract<LiveCaller, { kind: 'staff' }>, pid: string, trackSid: string) {
+    const h = caller.hearing;
+    const p = await targetParticipant(this.d.db, h.id, pid);
+    if (!LIVE_STATES.has(h.state)) throw new DomainError(409, 'hearing_not_live', `The hearing is ${h.state}.`);
+    if (p.presence !== 'admitted') {
+      throw new DomainError(409, 'not_in_room', 'Only a participant in the hearing room can be muted.');
+    }
+    try {
+      await this.d.rooms.mute(h.livekit_room, p.id, trackSid);
+    } catch (err) {
+      this.d.log.warn({ err }, 'mute failed');
+      throw new DomainError(503, 'media_unavailable', 'The media server could not mute this track; try again.');
+    }
+    await this.d.db.transaction().execute(async (trx) => {
+      await audit.append(trx, {
+        stream: h.id,
+        actor: actorOfCaller(caller),
+        action: 'participant.muted',
+        payload: { participantId: p.id, trackSid },
+      });
+      await this.d.hub.publish(trx, { stream: h.id, ...toParticipant('participant.muted', p.id, { trackSid }) });
+    });
+    return { participantId: p.id, trackSid, muted: true };
+  }
+
+  /** Parties and agents only; their permission is replaced whole, from the grant table. */
+  async screenShare(caller: Extract<LiveCaller, { kind: 'staff' }>, pid: string, allowed: boolean) {
+    const h = caller.hearing;
+    if (ENDED_STATES.has(h.state)) throw new DomainError(409, 'hearing_ended', `The hearing is ${h.state}.`);
+    const p = await this.d.db.transaction().execute(async (trx) => {
+      const p = await lobbyRepo.lockLiveParticipant(trx, h.id, pid);
+      if (!p || p.revoked_at) throw notFound('Participant');
+      if (!['plaintiff', 'defendant', 'agent'].includes(p.role)) {
+        throw new DomainError(
+          409,
+          'screen_share_not_for_role',
+          `A ${p.role} cannot be allowed to share a screen; only parties and their agents can.`,
+        );
+      }
+      if (p.presence === 'removed') throw new DomainError(409, 'removed', 'This participant was removed.');
+      await lobbyRepo.setScreenShare(trx, p.id, allowed);
+      await audit.append(trx, {
+        stream: h.id,
+        actor: actorOfCaller(caller),
+        action: allowed ? 'participant.screen_share_allowed' : 'participant.screen_share_revoked',
+        payload: { participantId: p.id },
+      });
+      await this.d.hub.publish(trx, {
+        stream: h.id,
+        kind: 'participant.screen_share',
+        audience: { to: 'all' },
+        payload: { participantId: p.id, allowed },
+      });
+      return p;
+    });
+    if (p.presence === 'admitted' && LIVE_STATES.has(h.state)) {
+      await mediaCall(this.d, h.id, 'change screen sharing', () =>
+        this.d.rooms.setPermission(h.livekit_room, p.id, p.role as MediaRole, { screenShareAllowed: allowed }),
+      );
+    }
+    return { participantId: p.id, allowed };
+  }
+}
+
+function describeMoves(state: HearingState): string {
+  const possible = (Object.entries(MOVES) as [StateAction, (typeof MOVES)[StateAction]][])
+    .filter(([, m]) => m.from.includes(state))
+    .map(([a, m]) => `${a} (to ${m.to})`);
+  return possible.length ? `can only ${possible.join(' or ')}` : 'cannot move any more';
+}

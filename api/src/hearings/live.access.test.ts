@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import { call } from '../../test/scheduling.ts';
+import {
+  expectOk,
+  invite,
+  liveApp,
+  liveCourt,
+  scheduleHearing,
+  setState,
+  startStandin,
+  type Invited,
+  type LiveCourt,
+} from '../../test/live.ts';
+import type { LiveKitStandin } from '../../test/livekit-standin.ts';
+
+let t: TestDatabase;
+let app: FastifyInstance;
+let standin: LiveKitStandin;
+let c: LiveCourt;
+let other: LiveCourt;
+let partOther: Invited;
+
+interface Target {
+  hearingId: string;
+  /** Admitted defendant: "participant of this hearing". */
+  party: Invited;
+  /** Admitted agent of the defendant. */
+  agent: Invited;
+  /** Waiting plaintiff. */
+  waiting: Invited;
+  /** Waiting observer. */
+  observer: Invited;
+}
+
+/** A fresh open hearing per call, so destructive calls never affect the next one. */
+async function target(): Promise<Target> {
+  const hearingId = await scheduleHearing(app, c);
+  const party = await invite(app, c, hearingId, 'defendant');
+  const agent = await invite(app, c, hearingId, 'agent', { representsId: party.id });
+  const waiting = await invite(app, c, hearingId, 'plaintiff');
+  const observer = await invite(app, c, hearingId, 'observer');
+  await setState(app, c, hearingId, 'open');
+  for (const p of [party, agent, waiting, observer]) {
+    await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/lobby`, { cookie: p.cookie }));
+  }
+  for (const p of [party, agent]) {
+    await expectOk(
+      call(app, 'POST', `/api/hearings/${hearingId}/participants/${p.id}/admit`, { cookie: c.cookies.judge }),
+    );
+  }
+  return { hearingId, party, agent, waiting, observer };
+}
+
+type Caller =
+  | 'judgeOfHearing'
+  | 'clerkOfHearing'
+  | 'otherJudgeHere'
+  | 'staffOtherCourt'
+  | 'partyHere'
+  | 'observerHere'
+  | 'partOther'
+  | 'anonymous';
+const CALLERS: Caller[] = [
+  'judgeOfHearing',
+  'clerkOfHearing',
+  'otherJudgeHere',
+  'staffOtherCourt',
+  'partyHere',
+  'observerHere',
+  'partOther',
+  'anonymous',
+];
+
+interface Row {
+  route: string;
+  request: (x: Target) => Promise<{ method: 'GET' | 'POST'; url: string; payload?: unknown }>;
+  expected: Record<Caller, number>;
+}
+
+const row = (statuses: [number, number, number, number, number, number, number, number]): Record<Caller, number> =>
+  Object.fromEntries(CALLERS.map((k, i) => [k, statuses[i]])) as Record<Caller, number>;
+
+//                                 judge clerk jdg2 other party obs  pOth anon
+const judgeOnly = (ok: number) => row([ok, 403, 404, 403, 401, 401, 401, 401]);
+const bench = (ok: number) => row([ok, ok, 404, 404, 401, 401, 401, 401]);
+
+/** Opens a consultation of the target's defendant and their agent; returns its id. */
+async function consultation(x: Target): Promise<string> {
+  const res = await expectOk(
+    call(app, 'POST', `/api/hearings/${x.hearingId}/consultations`, {
+      cookie: x.agent.cookie,
+      payload: { participantIds: [x.party.id, x.agent.id] },
+    }),
+    201,
+  );
+  return res.json().consultation.id as string;
+}
+
+const TABLE: Row[] = [
+  {
+    route: 'POST /api/hearings/:id/state',
+    request: async (x) => ({ method: 'POST', url: `/api/hearings/${x.hearingId}/state`, payload: { action: 'start' } }),
+    expected: judgeOnly(200),
+  },
+  {
+    route: 'POST /api/hearings/:id/participants/:pid/admit',
+    request: async (x) => ({ method: 'POST', url: `/api/hearings/${x.hearingId}/participants/${x.waiting.id}/admit` }),
+    expected: bench(200),
+  },
+  {
+    route: 'POST /api/hearings/:id/participants/:pid/return-to-lobby',
+    request: async (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/participants/${x.party.id}/return-to-lobby`,
+    }),
+    expected: bench(200),
+  },
+  {
+    route: 'POST /api/hearings/:id/participants/:pid/remove',
+    request: async (x) => ({ method: 'POST', url: `/api/hearings/${x.hearingId}/participants/${x.party.id}/remove` }),
+    expected: judgeOnly(200),
+  },
+  {
+    route: 'POST /api/hearings/:id/admit-all',
+    request: async (x) => ({ method: 'POST', url: `/api/hearings/${x.hearingId}/admit-all` }),
+    expected: bench(200),
+  },
+  {
+    route: 'POST /api/hearings/:id/participants/:pid/mute',
+    request: async (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/participants/${x.party.id}/mute`,
+      payload: { trackSid: 'TR_x' },
+    }),
+    expected: judgeOnly(200),
+  },
+  {
+    route: 'POST /api/hearings/:id/participants/:pid/screen-share',
+    request: async (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/participants/${x.party.id}/screen-share`,
+      payload: { allowed: true },
+    }),
+    expected: judgeOnly(200),
+  },
+  {
+    route: 'POST /api/hearings/:id/lobby',
+    request: async (x) => ({ method: 'POST', url: `/api/hearings/${x.hearingId}/lobby` }),
+    expected: row([401, 401, 401, 401, 200, 200, 403, 401]),
+  },
+  {
+    route: 'POST /api/hearings/:id/leave',
+    request: async (x) => ({ method: 'POST', url: `/api/hearings/${x.hearingId}/leave` }),
+    expected: row([401, 401, 401, 401, 200, 200, 403, 401]),
+  },
+  {
+    route: 'POST /api/hearings/:id/media-token',
+    request: async (x) => ({ method: 'POST', url: `/api/hearings/${x.hearingId}/media-token` }),
+    // The observer is still in the lobby: 403 in_lobby.
+    expected: row([200, 200, 404, 404, 200, 403, 403, 401]),
+  },
+  {
+    route: 'POST /api/hearings/:id/consultations',
+    request: async (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/consultations`,
+      payload: { participantIds: [x.party.id, x.agent.id] },
+    }),
+    expected: row([403, 403, 404, 404, 201, 403, 403, 401]),
+  },
+  {
+    route: 'POST /api/hearings/:id/consultations/:cid/media-token',
+    request: async (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/consultations/${await consultation(x)}/media-token`,
+    }),
+    expected: row([403, 403, 404, 404, 200, 404, 403, 401]),
+  },
+  {
+    route: 'POST /api/hearings/:id/consultations/:cid/leave',
+    request: async (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/consultations/${await consultation(x)}/leave`,
+    }),
+    expected: row([403, 403, 404, 404, 200, 404, 403, 401]),
+  },
+  {
+    route: 'POST /api/hearings/:id/chat',
+    request: async (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/chat`,
+      payload: { text: 'Good morning.', to: 'all' },
+    }),
+    // Observers read but do not write.
+    expected: row([201, 201, 404, 404, 201, 403, 403, 401]),
+  },
+  {
+    route: 'GET /api/hearings/:id/chat',
+    request: async (x) => ({ method: 'GET', url: `/api/hearings/${x.hearingId}/chat` }),
+    expected: row([200, 200, 404, 404, 200, 200, 403, 401]),
+  },
+  {
+    route: 'POST /api/livekit/webhook',
+    // Only LiveKit's signature opens it, never a session: JSON without it is refused (415 before 401).
+    request: async () => ({ method: 'POST', url: '/api/livekit/webhook', payload: { event: 'room_started' } }),
+    expected: row([415, 415, 415, 415, 415, 415, 415, 415]),
+  },
+  {
+    route: 'GET /api/ws',
+    request: async () => ({ method: 'GET', url: '/api/ws' }),
+    // Without an upgrade it is not a websocket; the socket tests check sessions.
+    expected: row([426, 426, 426, 426, 426, 426, 426, 426]),
+  },
+];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const s = await startStandin();
+  standin = s.standin;
+  app = await liveApp(t, s.apiUrl);
+  c = await liveCourt(app, t, 'LiveAuth');
+  other = await liveCourt(app, t, 'LiveOther');
+  // A participant of another hearing of the same court.
+  const elsewhere = await scheduleHearing(app, c, c.f.judge2.id);
+  partOther = await invite(app, c, elsewhere, 'plaintiff');
+});
+afterAll(async () => {
+  await app.close();
+  await standin.stop();
+  await t.drop();
+});
+
+function cookieOf(caller: Caller, x: Target): string | undefined {
+  switch (caller) {
+    case 'judgeOfHearing':
+      return c.cookies.judge;
+    case 'clerkOfHearing':
+      return c.cookies.clerk;
+    case 'otherJudgeHere':
+      return c.cookies.judge2;
+    case 'staffOtherCourt':
+      return other.cookies.clerk;
+    case 'partyHere':
+      return x.party.cookie;
+    case 'observerHere':
+      return x.observer.cookie;
+    case 'partOther':
+      return partOther.cookie;
+    case 'anonymous':
+      return undefined;
+  }
+}
+
+describe('who may call each live-hearing route', () => {
+  it('the table covers every route this feature registers', async () => {
+    await app.ready();
+    const live =
+      /^\/api\/(hearings\/:id\/(state|admit-all|lobby|leave|media-token|chat|consultations|participants\/:pid\/(admit|return-to-lobby|remove|mute|screen-share))|livekit|ws)/;
+    const mine = app.routeAccess
+      .filter((r) => live.test(r.url))
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
+    expect(mine).toEqual(TABLE.map((r) => r.route).sort());
+  });
+
+  for (const r of TABLE) {
+    it(r.route, async () => {
+      const actual: Record<string, number> = {};
+      for (const caller of CALLERS) {
+        const x = await target();
+        const req = await r.request(x);
+        const res = await call(app, req.method, req.url, { cookie: cookieOf(caller, x), payload: req.payload });
+        actual[caller] = res.statusCode;
+        if (res.statusCode >= 400) expect(res.json().error.code, `${caller}: ${res.body}`).toEqual(expect.any(String));
+      }
+      expect(actual).toEqual(r.expected);
+    });
+  }
+});

@@ -1,0 +1,43 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { RealtimeHub } from '../realtime/realtime.hub.ts';
+import type { LiveKitRooms } from '../media/livekit.service.ts';
+import type { LiveKitKeys } from '../media/grants.ts';
+import { toStaff } from './live-events.ts';
+
+/** What the live hearing's services share. */
+export interface LiveDeps {
+  db: Kysely<Database>;
+  hub: RealtimeHub;
+  rooms: LiveKitRooms;
+  livekit: LiveKitKeys & { url: string };
+  log: FastifyBaseLogger;
+  now: () => Date;
+}
+
+/**
+ * Runs a LiveKit call after the change it follows was committed. When the media server cannot be
+ * reached the hearing goes on (lobby, state, chat are Gavel's): the bench is told, and false returned.
+ */
+export async function mediaCall(deps: LiveDeps, hearingId: string, what: string, call: () => Promise<unknown>) {
+  try {
+    await call();
+    return true;
+  } catch (err) {
+    deps.log.warn({ err, hearingId, what }, 'LiveKit call failed');
+    await deps.db
+      .transaction()
+      .execute((trx) =>
+        deps.hub.publish(trx, {
+          stream: hearingId,
+          ...toStaff('media.unavailable', {
+            message: `The media server could not be reached (${what}). Lobby, state and chat keep working.`,
+            action: what,
+          }),
+        }),
+      )
+      .catch((e: unknown) => deps.log.error({ err: e }, 'could not publish media.unavailable'));
+    return false;
+  }
+}

@@ -1,0 +1,48 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { EmptyBody } from '../participants/participants.schema.ts';
+import { IdParams } from '../hearings/hearings.schema.ts';
+import { PresenceView, liveErrors } from '../hearings/control.schema.ts';
+import { requireParticipant, resolveCaller } from './live-caller.ts';
+import type { LobbyService } from './lobby.service.ts';
+
+/** A participant says they are here (into the lobby) or that they leave. */
+export const lobbyRoutes: FastifyPluginAsync<{ db: Kysely<Database>; lobby: LobbyService }> = async (
+  fastify,
+  { db, lobby },
+) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['live hearing'];
+
+  app.post(
+    '/api/hearings/:id/lobby',
+    {
+      config: { access: 'participant', participantEnded: true },
+      schema: {
+        tags,
+        summary: 'Wait in the lobby (participant); idempotent, and admitted participants stay admitted',
+        params: IdParams,
+        body: EmptyBody,
+        response: { 200: PresenceView, ...liveErrors },
+      },
+    },
+    async (request) => lobby.enterLobby(requireParticipant(await resolveCaller(db, request, request.params.id))),
+  );
+
+  app.post(
+    '/api/hearings/:id/leave',
+    {
+      config: { access: 'participant', participantEnded: true },
+      schema: {
+        tags,
+        summary: 'Leave the hearing (participant)',
+        params: IdParams,
+        body: EmptyBody,
+        response: { 200: PresenceView, ...liveErrors },
+      },
+    },
+    async (request) => lobby.leave(requireParticipant(await resolveCaller(db, request, request.params.id))),
+  );
+};

@@ -1,0 +1,185 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import WebSocket from 'ws';
+import { buildApp } from '../src/app.ts';
+import { CapturingMailer } from '../src/mail/mailer.ts';
+import type { TestDatabase } from './db.ts';
+import { ORIGIN, passwords, testConfig } from './app.ts';
+import { LiveKitStandin } from './livekit-standin.ts';
+import {
+  call,
+  createCourtFixture,
+  hearingBody,
+  participantCookie,
+  signInAs,
+  tokenOf,
+  type CourtFixture,
+} from './scheduling.ts';
+
+export const LIVEKIT_KEY = 'devkey';
+export const LIVEKIT_SECRET = 'live-test-secret-live-test-secret-0001';
+export const LIVEKIT_BROWSER_URL = 'wss://media.gavel.test';
+
+/** The LiveKit stand-in, started; stop it in afterAll. */
+export async function startStandin(): Promise<{ standin: LiveKitStandin; apiUrl: string }> {
+  const standin = new LiveKitStandin(LIVEKIT_KEY, LIVEKIT_SECRET);
+  return { standin, apiUrl: await standin.start() };
+}
+
+export function liveEnv(apiUrl: string) {
+  return {
+    LIVEKIT_URL: LIVEKIT_BROWSER_URL,
+    LIVEKIT_API_URL: apiUrl,
+    LIVEKIT_API_KEY: LIVEKIT_KEY,
+    LIVEKIT_API_SECRET: LIVEKIT_SECRET,
+  };
+}
+
+/** An app instance on the test database with its own realtime hub (its own LISTEN connection). */
+export async function liveApp(
+  t: TestDatabase,
+  apiUrl: string,
+  opts: { realtime?: { heartbeatMs?: number; maxBufferedBytes?: number }; now?: () => Date } = {},
+): Promise<FastifyInstance> {
+  return buildApp({
+    config: testConfig(liveEnv(apiUrl)),
+    db: t.db,
+    passwords,
+    logger: false,
+    mailer: new CapturingMailer(),
+    databaseUrl: t.url,
+    ...(opts.realtime ? { realtime: opts.realtime } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+}
+
+export interface LiveCourt {
+  f: CourtFixture;
+  cookies: { clerk: string; judge: string; judge2: string };
+}
+
+export async function liveCourt(app: FastifyInstance, t: TestDatabase, name: string): Promise<LiveCourt> {
+  const f = await createCourtFixture(t.db, name);
+  return {
+    f,
+    cookies: {
+      clerk: await signInAs(app, f.clerk),
+      judge: await signInAs(app, f.judge),
+      judge2: await signInAs(app, f.judge2),
+    },
+  };
+}
+
+let slot = 0;
+let ip = 0;
+
+/** A fresh hour far in the future, so no booking conflicts with another. */
+export function nextSlot() {
+  slot++;
+  const start = new Date(Date.UTC(2030, 0, 1) + slot * 2 * 3_600_000);
+  return { start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString() };
+}
+
+export interface Invited {
+  id: string;
+  role: string;
+  cookie: string;
+}
+
+/** A hearing scheduled by the clerk (so they are its clerk) for the court's first judge. */
+export async function scheduleHearing(app: FastifyInstance, c: LiveCourt, judgeId = c.f.judge.id): Promise<string> {
+  const s = nextSlot();
+  const res = await call(app, 'POST', '/api/hearings', {
+    cookie: c.cookies.clerk,
+    payload: hearingBody(c.f, s.start, s.end, { judgeId }),
+  });
+  if (res.statusCode !== 201) throw new Error(`schedule failed ${res.statusCode}: ${res.body}`);
+  return res.json().hearing.id as string;
+}
+
+/** Invites someone and opens their link: returns their participant-session cookie. */
+export async function invite(
+  app: FastifyInstance,
+  c: LiveCourt,
+  hearingId: string,
+  role: string,
+  extra: Record<string, unknown> = {},
+): Promise<Invited> {
+  const p = await call(app, 'POST', `/api/hearings/${hearingId}/participants`, {
+    cookie: c.cookies.clerk,
+    payload: { role, displayName: `${role} ${++ip}`, ...extra },
+  });
+  if (p.statusCode !== 201) throw new Error(`invite failed ${p.statusCode}: ${p.body}`);
+  ip++;
+  const joined = await app.inject({
+    method: 'POST',
+    url: '/api/join',
+    remoteAddress: `10.${(ip >> 16) & 255}.${(ip >> 8) & 255}.${ip & 255}`,
+    headers: { origin: ORIGIN },
+    payload: { token: tokenOf(p.json().inviteUrl) },
+  });
+  return { id: p.json().participant.id as string, role, cookie: participantCookie(joined) };
+}
+
+export async function setState(app: FastifyInstance, c: LiveCourt, hearingId: string, action: string) {
+  const res = await call(app, 'POST', `/api/hearings/${hearingId}/state`, {
+    cookie: c.cookies.judge,
+    payload: { action },
+  });
+  if (res.statusCode !== 200) throw new Error(`${action} failed ${res.statusCode}: ${res.body}`);
+  return res;
+}
+
+export async function expectOk(res: Promise<LightMyRequestResponse> | LightMyRequestResponse, status = 200) {
+  const r = await res;
+  if (r.statusCode !== status) throw new Error(`expected ${status}, got ${r.statusCode}: ${r.body}`);
+  return r;
+}
+
+export interface SocketClient {
+  ws: WebSocket;
+  messages: Array<Record<string, unknown>>;
+  next(predicate?: (m: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  close(): void;
+}
+
+/** A real websocket client of /api/ws with a session cookie. */
+export function connectSocket(url: string, cookie: string | undefined, origin = ORIGIN): Promise<SocketClient> {
+  const ws = new WebSocket(url, { headers: { origin, ...(cookie ? { cookie } : {}) } });
+  const messages: Array<Record<string, unknown>> = [];
+  let cursor = 0;
+  const waiters: Array<() => void> = [];
+  ws.on('message', (raw) => {
+    messages.push(JSON.parse(String(raw)) as Record<string, unknown>);
+    waiters.splice(0).forEach((w) => w());
+  });
+  const client: SocketClient = {
+    ws,
+    messages,
+    close: () => ws.close(),
+    next: async (predicate = () => true, timeoutMs = 5000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        while (cursor < messages.length) {
+          const m = messages[cursor++]!;
+          if (predicate(m)) return m;
+        }
+        if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(messages)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 100);
+        });
+      }
+    },
+  };
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(client));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+export function wsUrl(app: FastifyInstance): string {
+  return `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/api/ws`;
+}
+
+export const isEvent = (kind: string) => (m: Record<string, unknown>) => m.type === 'event' && m.kind === kind;
