@@ -89,7 +89,8 @@ export async function startGavel(): Promise<Gavel> {
   };
 }
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs` adds Chromium switches, e.g. fake camera and microphone for the hearing room. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -100,6 +101,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

@@ -11,7 +11,7 @@ const IN_ROOM = new Set<Presence>(['admitted', 'in_consultation']);
  * an observer (the public gallery is not listed) nor anyone's lobby; the person concerned always does.
  */
 export function presenceEvent(
-  p: Pick<LiveParticipantRow, 'id' | 'role' | 'display_name'>,
+  p: Pick<LiveParticipantRow, 'id' | 'role' | 'display_name' | 'represents_id'>,
   from: Presence,
   to: Presence,
 ): Event {
@@ -19,7 +19,14 @@ export function presenceEvent(
   return {
     kind: 'participant.presence',
     audience: seenByAll ? { to: 'all' } : { to: 'participants', ids: [p.id] },
-    payload: { participantId: p.id, presence: to, role: p.role, displayName: p.display_name },
+    // representsId lets a party see that a newly admitted agent is theirs (to offer a consultation).
+    payload: {
+      participantId: p.id,
+      presence: to,
+      role: p.role,
+      displayName: p.display_name,
+      representsId: p.represents_id,
+    },
   };
 }
 

@@ -1,0 +1,255 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, startGavel, type Gavel } from './harness.ts';
+
+// The live hearing in two browsers: a party goes through pre-join into the lobby, the judge opens
+// the hearing and admits them, the party's page moves into the room by itself, the judge adjourns.
+// No LiveKit server runs here: the room must say so while the lobby, state and chat keep working.
+
+let gavel: Gavel;
+let browser: Browser;
+let clerkApi: APIRequestContext;
+let judge: { email: string; password: string };
+let hearingId = '';
+let inviteUrl = '';
+
+async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
+  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+beforeAll(async () => {
+  [gavel, browser] = await Promise.all([
+    startGavel(),
+    launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']),
+  ]);
+  const clerk = gavel.createUser('clerk', 'Clerk Zhao');
+  judge = gavel.createUser('judge', 'Judge Li Ming');
+
+  // The clerk schedules the hearing and invites the plaintiff through the API, as the UI would.
+  clerkApi = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
+  await json(await clerkApi.post('/api/auth/login', { data: { email: clerk.email, password: clerk.password } }));
+  const first = await scheduleHearing('(2027) 沪0101民初7号', 'Live hearing', [
+    { role: 'plaintiff', displayName: 'Zhang San' },
+  ]);
+  hearingId = first.hearingId;
+  inviteUrl = first.invites[0]!;
+});
+
+/** The clerk opens a case, schedules a hearing in 15 minutes and invites its participants. */
+async function scheduleHearing(
+  caseNumber: string,
+  title: string,
+  people: { role: string; displayName: string }[],
+): Promise<{ hearingId: string; invites: string[] }> {
+  const options = await json<{ judges: { id: string; name: string }[]; courtrooms: { id: string }[] }>(
+    await clerkApi.get('/api/hearings/options'),
+  );
+  const c = await json<{ case: { id: string } }>(
+    await clerkApi.post('/api/cases', {
+      data: { number: caseNumber, caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
+    }),
+  );
+  const start = new Date(Date.now() + 15 * 60_000);
+  const h = await json<{ hearing: { id: string } }>(
+    await clerkApi.post('/api/hearings', {
+      data: {
+        caseId: c.case.id,
+        courtroomId: options.courtrooms[0]!.id,
+        judgeId: options.judges.find((j) => j.name === 'Judge Li Ming')!.id,
+        title,
+        scheduledStart: start.toISOString(),
+        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
+      },
+    }),
+  );
+  const invites: string[] = [];
+  for (const person of people) {
+    const invite = await json<{ inviteUrl: string }>(
+      await clerkApi.post(`/api/hearings/${h.hearing.id}/participants`, { data: person }),
+    );
+    invites.push(invite.inviteUrl);
+  }
+  return { hearingId: h.hearing.id, invites };
+}
+
+afterAll(async () => {
+  await clerkApi?.dispose();
+  await browser?.close();
+  await gavel?.stop();
+});
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  // Uncaught exceptions only: failed LiveKit connections are expected to log errors here.
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { context, page, problems };
+}
+
+/** From the invite link through pre-join into the lobby (camera left off). */
+async function enterLobby(page: Page, invite: string): Promise<void> {
+  await page.goto(invite);
+  await page.getByRole('button', { name: 'Continue to the lobby' }).click();
+  await page.getByRole('heading', { name: 'Before you enter' }).waitFor();
+  await page.getByLabel('Join without camera').check();
+  await page.getByLabel(/I will not record/).check();
+  await page.getByRole('button', { name: 'Enter the lobby' }).click();
+  await page.getByTestId('lobby-status').waitFor();
+}
+
+async function judgeInCourtroom(id: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const bench = await newPage();
+  await bench.page.goto(`${gavel.url}/login`);
+  await bench.page.getByLabel('Email').fill(judge.email);
+  await bench.page.getByLabel('Password').fill(judge.password);
+  await bench.page.getByRole('button', { name: 'Sign in' }).click();
+  await bench.page.getByRole('heading', { name: 'My docket' }).waitFor();
+  await bench.page.goto(`${gavel.url}/hearings/${id}/room`);
+  await bench.page.getByLabel(/I will not record/).check();
+  await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
+  await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+  return bench;
+}
+
+describe('the live hearing, in two browsers', () => {
+  it('the party passes pre-join into the lobby; the judge opens and admits; the party moves into the room; the judge adjourns', async () => {
+    const party = await newPage();
+    await party.page.goto(inviteUrl);
+    await party.page.getByRole('button', { name: 'Continue to the lobby' }).click();
+    await party.page.waitForURL(new RegExp(`/hearings/${hearingId}/lobby$`));
+    await party.page.getByRole('heading', { name: 'You have joined' }).waitFor();
+
+    // Pre-join: the fake camera and microphone are previewed, with a level meter and device choice.
+    await party.page.getByRole('heading', { name: 'Before you enter' }).waitFor();
+    await party.page.getByLabel('Microphone level').waitFor();
+    await party.page.getByLabel('Camera', { exact: true }).waitFor();
+    await party.page.getByLabel('Join without camera').waitFor();
+    // The declaration must be accepted.
+    await party.page.getByRole('button', { name: 'Enter the lobby' }).click();
+    await party.page.getByText('Tick the declaration to continue.').waitFor();
+    await party.page.getByLabel(/I will not record/).check();
+    await party.page.getByRole('button', { name: 'Enter the lobby' }).click();
+    const status = party.page.getByTestId('lobby-status');
+    await expect.poll(() => status.innerText()).toMatch(/The lobby is not open yet/);
+    // Marks this page load: it must survive admission (no reload).
+    await party.page.evaluate(() => ((globalThis as unknown as { gavelMark: number }).gavelMark = 42));
+
+    // The judge signs in and enters the courtroom.
+    const bench = await newPage();
+    await bench.page.goto(`${gavel.url}/login`);
+    await bench.page.getByLabel('Email').fill(judge.email);
+    await bench.page.getByLabel('Password').fill(judge.password);
+    await bench.page.getByRole('button', { name: 'Sign in' }).click();
+    await bench.page.getByRole('heading', { name: 'My docket' }).waitFor();
+    await bench.page.goto(`${gavel.url}/hearings/${hearingId}`);
+    await bench.page.getByRole('link', { name: 'Enter the courtroom' }).click();
+    await bench.page.waitForURL(new RegExp(`/hearings/${hearingId}/room$`));
+    await bench.page.getByLabel(/I will not record/).check();
+    await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
+    await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+
+    // Opens the lobby: the party's page knocks again by itself and waits for the judge.
+    await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
+    await expect.poll(() => status.innerText(), { timeout: 15_000 }).toMatch(/Waiting for the judge/);
+    // No LiveKit here: the bench is told, and everything else goes on.
+    await bench.page.getByText('The media server cannot be reached').waitFor({ timeout: 30_000 });
+
+    await bench.page.getByRole('button', { name: 'Admit Zhang San' }).click();
+    // The party's page moves into the room by itself.
+    await party.page.getByRole('heading', { name: 'Live hearing' }).waitFor({ timeout: 15_000 });
+    await party.page.getByText('The media server cannot be reached').waitFor({ timeout: 30_000 });
+    await party.page.getByText('Not recorded').waitFor();
+    expect(await party.page.evaluate(() => (globalThis as unknown as { gavelMark?: number }).gavelMark)).toBe(42);
+    await bench.page
+      .getByRole('region', { name: /In the hearing/ })
+      .getByText('Zhang San', { exact: true })
+      .waitFor();
+
+    // Chat goes through Gavel: the party writes, the judge reads it with its sender.
+    await party.page.getByLabel('Message').fill('May I speak, Your Honour?');
+    await party.page.getByRole('button', { name: 'Send' }).click();
+    await bench.page.getByText('May I speak, Your Honour?').waitFor();
+    await bench.page.getByText('Zhang San (Plaintiff)').waitFor();
+
+    await bench.page.getByRole('button', { name: 'Start the hearing' }).click();
+    await expect.poll(() => party.page.getByTestId('hearing-state').innerText()).toBe('In session');
+
+    // Adjourn asks first; Escape cancels and nothing changes.
+    await bench.page.getByRole('button', { name: 'Adjourn', exact: true }).click();
+    const dialog = bench.page.getByRole('dialog', { name: 'Adjourn the hearing?' });
+    await dialog.waitFor();
+    await bench.page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await party.page.getByTestId('hearing-state').innerText()).toBe('In session');
+    await bench.page.getByRole('button', { name: 'Adjourn', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Adjourn the hearing' }).click();
+
+    await party.page.getByRole('heading', { name: 'The hearing has been adjourned' }).waitFor({ timeout: 15_000 });
+    await bench.page.getByRole('heading', { name: 'The hearing has been adjourned' }).waitFor();
+    const row = await gavel.database.db
+      .selectFrom('hearings')
+      .select('state')
+      .where('id', '=', hearingId)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('adjourned');
+
+    expect(party.problems).toEqual([]);
+    expect(bench.problems).toEqual([]);
+    await party.context.close();
+    await bench.context.close();
+  });
+
+  it('a witness waits through admit-all until called; a removed participant sees so and gets no token', async () => {
+    const second = await scheduleHearing('(2027) 沪0101民初8号', 'Witness hearing', [
+      { role: 'defendant', displayName: 'Acme Trading Ltd' },
+      { role: 'witness', displayName: 'Witness Chen' },
+    ]);
+    const bench = await judgeInCourtroom(second.hearingId);
+    await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
+    await bench.page.getByText('Lobby open').first().waitFor();
+
+    const defendant = await newPage();
+    const witness = await newPage();
+    await enterLobby(defendant.page, second.invites[0]!);
+    await enterLobby(witness.page, second.invites[1]!);
+    await expect.poll(() => witness.page.getByTestId('lobby-status').innerText()).toMatch(/You are a witness/);
+
+    // Admit-all leaves the witness waiting.
+    await bench.page.getByRole('button', { name: 'Admit everyone waiting' }).click();
+    await defendant.page.getByRole('heading', { name: 'Witness hearing' }).waitFor({ timeout: 15_000 });
+    await bench.page.getByRole('button', { name: 'Call Witness Chen' }).waitFor();
+    expect(await witness.page.getByTestId('lobby-status').innerText()).toMatch(/You are a witness/);
+
+    // Called, the witness moves into the room; released, back to the lobby.
+    await bench.page.getByRole('button', { name: 'Call Witness Chen' }).click();
+    await witness.page.getByRole('heading', { name: 'Witness hearing' }).waitFor({ timeout: 15_000 });
+    await bench.page.getByRole('button', { name: 'Release Witness Chen' }).click();
+    await witness.page.getByRole('heading', { name: 'Lobby', exact: true }).waitFor({ timeout: 15_000 });
+
+    // Removal asks first, then the defendant sees the removed screen.
+    await bench.page.getByRole('button', { name: 'Remove Acme Trading Ltd' }).click();
+    await bench.page
+      .getByRole('dialog', { name: 'Remove Acme Trading Ltd from the hearing?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await defendant.page
+      .getByRole('heading', { name: 'You have been removed from the hearing' })
+      .waitFor({ timeout: 15_000 });
+    const refused = await defendant.page.evaluate(async (id) => {
+      const r = await fetch(`/api/hearings/${id}/media-token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      return r.status;
+    }, second.hearingId);
+    expect([401, 403]).toContain(refused);
+
+    for (const p of [bench, defendant, witness]) {
+      expect(p.problems).toEqual([]);
+      await p.context.close();
+    }
+  });
+});

@@ -1,0 +1,159 @@
+import { applyEvent, emptyState, fromSnapshot, type Effect, type LiveState } from './live-state.ts';
+import type { ServerMessage } from './types.ts';
+
+/** The server's close code for a client too slow to keep up: reconnect at once with the last seq. */
+const CLOSE_SLOW_CONSUMER = 4008;
+
+export type SocketStatus = 'connecting' | 'live' | 'reconnecting' | 'denied' | 'closed';
+
+export function socketUrl(loc: Pick<Location, 'protocol' | 'host'> = location): string {
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/api/ws`;
+}
+
+/** Backoff between reconnects: 0.5 s, 1 s, 2 s … capped at 15 s. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(15_000, 500 * 2 ** Math.max(0, attempt));
+}
+
+/**
+ * One hearing's live state from /api/ws: a snapshot, then ordered events. Reconnects by itself and
+ * asks for what it missed with its last seq (the server answers with the gap or a fresh snapshot).
+ * The socket only pushes; every action is a REST call.
+ */
+export class HearingSocket {
+  live = $state<LiveState>(emptyState());
+  status = $state<SocketStatus>('connecting');
+  /** Set once the first snapshot arrived: the screens wait for it. */
+  ready = $state(false);
+
+  readonly hearingId: string;
+  #onEffect: (effect: Effect) => void;
+  #ws: WebSocket | undefined;
+  #lastSeq = 0;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+  /** The next subscribe asks for a fresh snapshot rather than the missed events. */
+  #fresh = false;
+  #resyncTimer: ReturnType<typeof setTimeout> | undefined;
+  #onOnline = () => this.#reconnectNow();
+
+  constructor(hearingId: string, onEffect: (effect: Effect) => void = () => {}) {
+    this.hearingId = hearingId;
+    this.#onEffect = onEffect;
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    window.addEventListener('online', this.#onOnline);
+    this.#connect();
+  }
+
+  /** Closes for good (the page left, or the hearing ended for this viewer). */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    clearTimeout(this.#resyncTimer);
+    window.removeEventListener('online', this.#onOnline);
+    const ws = this.#ws;
+    this.#ws = undefined;
+    ws?.close(1000);
+    if (this.status !== 'denied') this.status = 'closed';
+  }
+
+  #connect(): void {
+    if (this.#stopped) return;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(socketUrl());
+    } catch {
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#ws = ws;
+    ws.onopen = () => {
+      const subscribe: Record<string, unknown> = { type: 'subscribe', hearingId: this.hearingId };
+      if (this.ready && !this.#fresh) subscribe['lastSeq'] = this.#lastSeq;
+      this.#fresh = false;
+      ws.send(JSON.stringify(subscribe));
+      this.#attempt = 0;
+      this.status = 'live';
+    };
+    ws.onmessage = (e: MessageEvent) => {
+      if (this.#ws !== ws) return;
+      let msg: ServerMessage;
+      try {
+        msg = JSON.parse(String(e.data)) as ServerMessage;
+      } catch {
+        return;
+      }
+      this.#receive(msg);
+    };
+    ws.onclose = (e: CloseEvent) => {
+      if (this.#ws !== ws) return;
+      this.#ws = undefined;
+      if (this.#stopped || this.status === 'denied') return;
+      if (e.code === CLOSE_SLOW_CONSUMER) this.#attempt = 0;
+      this.#scheduleReconnect();
+    };
+  }
+
+  #receive(msg: ServerMessage): void {
+    if (msg.type === 'snapshot') {
+      this.live = fromSnapshot(msg.state, this.live);
+      this.#lastSeq = msg.seq;
+      this.ready = true;
+      return;
+    }
+    if (msg.type === 'event') {
+      // Events a viewer may not see leave gaps in seq; only never apply one twice.
+      if (msg.seq <= this.#lastSeq) return;
+      this.#lastSeq = msg.seq;
+      const effect = applyEvent(this.live, msg);
+      if (effect.kind === 'resync') this.resync();
+      else if (effect.kind !== 'none') this.#onEffect(effect);
+      return;
+    }
+    if (msg.code === 'not_found' || msg.code === 'unauthorized') {
+      this.status = 'denied';
+      this.#ws?.close(1000);
+    }
+  }
+
+  /**
+   * Reconnects for a fresh snapshot (one subscription per socket). A burst of events asking for it
+   * (admit-all) costs one reconnect.
+   */
+  resync(): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#resyncTimer);
+    this.#resyncTimer = setTimeout(() => {
+      if (this.#stopped) return;
+      this.#fresh = true;
+      const ws = this.#ws;
+      this.#ws = undefined;
+      ws?.close(1000);
+      clearTimeout(this.#timer);
+      this.#connect();
+    }, 100);
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#stopped) return;
+    this.status = 'reconnecting';
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#connect(), reconnectDelay(this.#attempt));
+    this.#attempt += 1;
+  }
+
+  #reconnectNow(): void {
+    if (this.#stopped || this.#ws) return;
+    clearTimeout(this.#timer);
+    this.#attempt = 0;
+    this.#connect();
+  }
+}
