@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { AccessToken } from 'livekit-server-sdk';
+import { LiveKitStandin } from '../../api/test/livekit-standin.ts';
+import { launchChromium, startGavel, type Gavel } from './harness.ts';
+
+// Recording a hearing in two browsers: the judge starts the recording and the party's room shows it;
+// an Egress failure alerts the bench, whose one-click restart records again; the recordings screen
+// lists both. LiveKit's server API is the in-repo stand-in (browsers still have no media server).
+
+const KEY = 'devkey';
+const SECRET = 'e2e-recording-secret-e2e-recording-01';
+
+let gavel: Gavel;
+let browser: Browser;
+let standin: LiveKitStandin;
+let clerkApi: APIRequestContext;
+let judge: { email: string; password: string };
+let hearingId = '';
+let inviteUrl = '';
+
+async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
+  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+beforeAll(async () => {
+  standin = new LiveKitStandin(KEY, SECRET);
+  // startGavel passes this process's environment to the server.
+  process.env.LIVEKIT_API_URL = await standin.start();
+  process.env.LIVEKIT_API_KEY = KEY;
+  process.env.LIVEKIT_API_SECRET = SECRET;
+  [gavel, browser] = await Promise.all([
+    startGavel(),
+    launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']),
+  ]);
+  const clerk = gavel.createUser('clerk', 'Clerk Zhao');
+  judge = gavel.createUser('judge', 'Judge Li Ming');
+
+  clerkApi = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
+  await json(await clerkApi.post('/api/auth/login', { data: { email: clerk.email, password: clerk.password } }));
+  const options = await json<{ judges: { id: string; name: string }[]; courtrooms: { id: string }[] }>(
+    await clerkApi.get('/api/hearings/options'),
+  );
+  const c = await json<{ case: { id: string } }>(
+    await clerkApi.post('/api/cases', {
+      data: { number: '(2027) 沪0101民初9号', caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
+    }),
+  );
+  const start = new Date(Date.now() + 15 * 60_000);
+  const h = await json<{ hearing: { id: string } }>(
+    await clerkApi.post('/api/hearings', {
+      data: {
+        caseId: c.case.id,
+        courtroomId: options.courtrooms[0]!.id,
+        judgeId: options.judges.find((j) => j.name === 'Judge Li Ming')!.id,
+        title: 'Recorded hearing',
+        scheduledStart: start.toISOString(),
+        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
+      },
+    }),
+  );
+  hearingId = h.hearing.id;
+  const invite = await json<{ inviteUrl: string }>(
+    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
+      data: { role: 'plaintiff', displayName: 'Zhang San' },
+    }),
+  );
+  inviteUrl = invite.inviteUrl;
+});
+
+afterAll(async () => {
+  await clerkApi?.dispose();
+  await browser?.close();
+  await gavel?.stop();
+  await standin?.stop();
+});
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { context, page, problems };
+}
+
+/** What the egress worker would send: the webhook signed with the API secret over the exact body. */
+async function egressWebhook(event: string, info: Record<string, unknown>) {
+  const body = JSON.stringify({ event, egressInfo: info, id: `EV_${Date.now()}`, createdAt: '1700000000' });
+  const at = new AccessToken(KEY, SECRET);
+  at.sha256 = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body))).toString('base64');
+  const res = await fetch(`${gavel.url}/api/livekit/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/webhook+json', authorization: await at.toJwt() },
+    body,
+  });
+  expect(res.status).toBe(200);
+}
+
+describe('recording a hearing, in two browsers', () => {
+  it('the judge starts recording and the party’s room shows it; a failure alerts the bench, which restarts it', async () => {
+    const party = await newPage();
+    await party.page.goto(inviteUrl);
+    await party.page.getByRole('button', { name: 'Continue to the lobby' }).click();
+    await party.page.getByRole('heading', { name: 'Before you enter' }).waitFor();
+    await party.page.getByLabel('Join without camera').check();
+    await party.page.getByLabel(/I will not record/).check();
+    await party.page.getByRole('button', { name: 'Enter the lobby' }).click();
+    await party.page.getByTestId('lobby-status').waitFor();
+
+    const bench = await newPage();
+    await bench.page.goto(`${gavel.url}/login`);
+    await bench.page.getByLabel('Email').fill(judge.email);
+    await bench.page.getByLabel('Password').fill(judge.password);
+    await bench.page.getByRole('button', { name: 'Sign in' }).click();
+    await bench.page.getByRole('heading', { name: 'My docket' }).waitFor();
+    await bench.page.goto(`${gavel.url}/hearings/${hearingId}/room`);
+    await bench.page.getByLabel(/I will not record/).check();
+    await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
+    await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+
+    await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
+    await bench.page.getByRole('button', { name: 'Admit Zhang San' }).click({ timeout: 15_000 });
+    await party.page.getByRole('heading', { name: 'Recorded hearing' }).waitFor({ timeout: 15_000 });
+    const indicator = party.page.getByTestId('recording-indicator');
+    await expect.poll(() => indicator.innerText()).toMatch(/Not recorded/);
+
+    // Only in session: before the start the bench says so and offers no button.
+    const recording = bench.page.getByRole('region', { name: 'Recording' });
+    await recording.getByText('only while the hearing is in session').waitFor();
+    await bench.page.getByRole('button', { name: 'Start the hearing' }).click();
+    await expect.poll(() => party.page.getByTestId('hearing-state').innerText()).toBe('In session');
+
+    await recording.getByRole('button', { name: 'Start recording', exact: true }).click();
+    await expect.poll(() => indicator.getAttribute('data-recording'), { timeout: 15_000 }).toBe('true');
+    expect(await indicator.innerText()).toMatch(/Recording/);
+    expect(standin.callsOf('StartRoomCompositeEgress')).toHaveLength(1);
+    const egressId = [...standin.egresses.keys()][0]!;
+    await egressWebhook('egress_started', standin.updateEgress(egressId, { status: 'EGRESS_ACTIVE' }));
+    await recording.getByText('The hearing is being recorded.').waitFor();
+
+    // Egress fails mid-hearing: everyone sees it is no longer recorded; the bench gets the alert.
+    await egressWebhook(
+      'egress_ended',
+      standin.updateEgress(egressId, { status: 'EGRESS_FAILED', error: 'disk full on the egress host', endedAt: '1' }),
+    );
+    await expect.poll(() => indicator.getAttribute('data-recording'), { timeout: 15_000 }).toBe('false');
+    const alert = bench.page.getByTestId('recording-alert');
+    await alert.getByText('The recording has failed.').waitFor({ timeout: 15_000 });
+    await alert.getByText('disk full on the egress host').waitFor();
+    await alert.getByRole('button', { name: 'Restart recording' }).click();
+    await expect.poll(() => indicator.getAttribute('data-recording'), { timeout: 15_000 }).toBe('true');
+    await alert.waitFor({ state: 'hidden' });
+    expect(standin.callsOf('StartRoomCompositeEgress')).toHaveLength(2);
+
+    // The procedural notes are in the record.
+    const notes = await gavel.database.db
+      .selectFrom('transcript_entries')
+      .select('text')
+      .where('hearing_id', '=', hearingId)
+      .where('text', 'like', '%Recording%')
+      .orderBy('seq')
+      .execute();
+    expect(notes.map((n) => n.text)).toEqual([
+      expect.stringMatching(/^\[\d\d:\d\d\] Recording interrupted$/),
+      expect.stringMatching(/^\[\d\d:\d\d\] Recording resumed$/),
+    ]);
+
+    // The recordings screen, reached from the bench.
+    await recording.getByRole('link', { name: 'Recordings of this hearing' }).click();
+    await bench.page.getByRole('heading', { name: 'Recordings', exact: true }).waitFor();
+    const rows = bench.page.getByTestId('recording-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.nth(0).innerText()).toMatch(/Starting/);
+    expect(await rows.nth(1).innerText()).toMatch(/Failed[\s\S]*Interrupted[\s\S]*disk full/);
+    expect(await rows.nth(1).innerText()).toMatch(/Judge Li Ming/);
+
+    expect(party.problems).toEqual([]);
+    expect(bench.problems).toEqual([]);
+    await party.context.close();
+    await bench.context.close();
+  });
+});
