@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import {
+  A4,
+  LINES_PER_PAGE,
+  TEXT_LEFT,
+  bodyLineBaseline,
+  renderTranscript,
+  wrap,
+  type TranscriptDocument,
+} from './pdf.ts';
+import { renderInWorker } from './render.ts';
+import { darkPixels, pdfInfo, pdfPages, pdfText, qpdfCheck, renderPage } from './pdf-tools.ts';
+
+const HASH = 'c0ffee'.repeat(10) + 'abcd';
+const ZH = '本院认为被告应当承担违约责任并赔偿原告经济损失人民币五万元整';
+const EN = 'The plaintiff asks the court to admit exhibit twelve into evidence.';
+
+function doc(entries: TranscriptDocument['entries']): TranscriptDocument {
+  return {
+    court: '上海市黄浦区人民法院 Huangpu District Court',
+    caseNumber: '(2026)沪0101民初123号',
+    caseCaption: 'Zhang v. Li 张三诉李四',
+    hearingTitle: 'First hearing',
+    hearingDate: '2026-11-29',
+    judge: 'Judge Wang 王法官',
+    clerk: 'Clerk Wu',
+    appearances: [
+      { name: '张三', role: 'plaintiff', represents: null },
+      { name: 'Li Si', role: 'defendant', represents: null },
+      { name: 'Counsel Chen', role: 'agent', represents: '张三' },
+    ],
+    entries,
+    seal: {
+      sha256: HASH,
+      version: 2,
+      supersedesVersion: 1,
+      sealedBy: 'Clerk Wu',
+      sealedAt: '2026-11-29 17:00 (Asia/Shanghai)',
+      sealedAtIso: '2026-11-29T09:00:00.000Z',
+      verifyUrl: `http://gavel.test/verify/${HASH}`,
+    },
+  };
+}
+
+const oneLiners = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    seq: i + 1,
+    speaker: 'A',
+    time: '10:00:00',
+    text: i % 2 ? `${ZH.slice(0, 10)} ${i}` : `Line ${i} in English.`,
+    procedural: false,
+  }));
+
+describe('the sealed PDF', () => {
+  it('passes qpdf --check, gives back English, Chinese, the case number and the metadata', async () => {
+    const r = await renderTranscript(
+      doc([
+        { seq: 1, speaker: '审判员', time: '09:30:00', text: ZH, procedural: false },
+        { seq: 2, speaker: 'Counsel Chen', time: '09:31:10', text: EN, procedural: false },
+        { seq: 3, speaker: 'Court', time: '09:32:00', text: '[09:32] Hearing in recess', procedural: true },
+        { seq: 4, speaker: 'Counsel Chen', time: '09:33:00', text: '<script>alert(1)</script>', procedural: false },
+      ]),
+    );
+    const check = qpdfCheck(r.pdf);
+    expect(check.output).toContain('No syntax or stream encoding errors');
+    expect(check.ok).toBe(true);
+    const text = pdfText(r.pdf);
+    expect(text).toContain(ZH);
+    expect(text).toContain(EN);
+    expect(text).toContain('(2026)沪0101民初123号');
+    expect(text).toContain('<script>alert(1)</script>');
+    expect(text).toContain('[09:32] Hearing in recess');
+    expect(text).toContain('Counsel Chen — agent, for 张三');
+    expect(text).toContain(HASH.slice(0, 32));
+    const info = pdfInfo(r.pdf);
+    expect(info).toMatch(/^Title:\s+Transcript of proceedings — \(2026\)沪0101民初123号/m);
+    expect(info).toMatch(/^Subject:\s+.*Sealed version 2\./m);
+    expect(info).toMatch(/^Keywords:\s+.*sha256 c0ffee/m);
+    // A few KB of subset font, not the 10 MB face.
+    expect(r.pdf.length).toBeLessThan(200_000);
+  });
+
+  it('draws the Chinese glyphs: dark pixels where a Chinese line is, none on an empty line', async () => {
+    const r = await renderTranscript(doc([{ seq: 1, speaker: 'A', time: '09:30:00', text: ZH, procedural: false }]));
+    const img = renderPage(r.pdf, 2, 50);
+    const band = (n: number) => ({
+      left: TEXT_LEFT + 20,
+      right: A4[0] - 50,
+      top: bodyLineBaseline(n) - 11,
+      bottom: bodyLineBaseline(n) + 2,
+    });
+    const chinese = darkPixels(img, 50, band(1));
+    const empty = darkPixels(img, 50, band(10));
+    expect(empty).toBe(0);
+    // ~30 glyphs at 11 pt: blank (.notdef-less) glyphs would leave this near zero.
+    expect(chinese).toBeGreaterThan(150);
+  });
+
+  it('numbers 25 lines a page: the page count follows the line count, and every page carries the stamp', async () => {
+    for (const n of [1, 25, 26, 50, 60]) {
+      const r = await renderTranscript(doc(oneLiners(n)));
+      expect(r.bodyLines).toBe(n);
+      const pages = pdfPages(r.pdf);
+      expect(pages).toBe(2 + Math.ceil(n / LINES_PER_PAGE));
+      expect(r.pages).toBe(pages);
+      for (let p = 1; p <= pages; p++) {
+        const text = pdfText(r.pdf, p);
+        expect(text).toContain(`GAVEL SEAL v2 · ${HASH.slice(0, 12)}`);
+        expect(text).toContain(`Page ${p} of ${pages}`);
+        expect(text).toContain('(2026)沪0101民初123号 · 2026-11-29');
+      }
+    }
+  });
+
+  it('wraps long entries: English between words, Chinese between characters', () => {
+    const width = (s: string) => s.length;
+    expect(wrap('aaa bbb ccc', 7, width)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrap('一二三四五六七八', 3, width)).toEqual(['一二三', '四五六', '七八']);
+    expect(wrap('x\ny', 10, width)).toEqual(['x', 'y']);
+    expect(wrap('abcdefghij', 4, width)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+
+  it('renders in a worker thread, the same bytes as in-thread', async () => {
+    const d = doc(oneLiners(30));
+    const [inWorker, inThread] = await Promise.all([renderInWorker(d), renderTranscript(d)]);
+    expect(inWorker.pages).toBe(inThread.pages);
+    expect(Buffer.from(inWorker.pdf).equals(Buffer.from(inThread.pdf))).toBe(true);
+  });
+});

@@ -1,0 +1,36 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { RealtimeHub } from '../realtime/realtime.hub.ts';
+import { appendProceduralEntry } from './transcript.repository.ts';
+
+/** "10:42" in the court's time, as procedural notes print it. */
+export function courtClock(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+    at,
+  );
+}
+
+/** Gavel's own note in the record ("[10:42] Hearing adjourned"), in the caller's transaction. */
+export function noteInRecord(
+  trx: Transaction<Database>,
+  hub: RealtimeHub,
+  hearing: { id: string; court_timezone: string },
+  at: Date,
+  note: string,
+) {
+  return appendProceduralEntry(trx, hub, {
+    hearingId: hearing.id,
+    text: `[${courtClock(at, hearing.court_timezone)}] ${note}`,
+    at,
+  });
+}
+
+export const STATE_NOTES = {
+  open: 'Lobby opened',
+  start: 'Hearing in session',
+  recess: 'Hearing in recess',
+  resume: 'Hearing resumed',
+  adjourn: 'Hearing adjourned',
+} as const;
+
+export const participantLabel = (p: { display_name: string; role: string }) => `${p.display_name} (${p.role})`;

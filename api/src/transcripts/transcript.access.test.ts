@@ -1,0 +1,296 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import { createStaff, ORIGIN } from '../../test/app.ts';
+import { call, signInAs } from '../../test/scheduling.ts';
+import {
+  expectOk,
+  invite,
+  liveApp,
+  liveCourt,
+  scheduleHearing,
+  setState,
+  startStandin,
+  type Invited,
+  type LiveCourt,
+} from '../../test/live.ts';
+import type { LiveKitStandin } from '../../test/livekit-standin.ts';
+
+let t: TestDatabase;
+let app: FastifyInstance;
+let standin: LiveKitStandin;
+let c: LiveCourt;
+let other: LiveCourt;
+let partOther: Invited;
+let adminHere: string;
+let clerkHere: string;
+
+interface Target {
+  hearingId: string;
+  entryId: string;
+  sealId: string | null;
+  plaintiff: Invited;
+  agent: Invited;
+  witness: Invited;
+  observer: Invited;
+}
+
+/** An adjourned hearing with one entry, sealed unless asked otherwise. */
+async function target(opts: { seal: boolean }): Promise<Target> {
+  const hearingId = await scheduleHearing(app, c);
+  const plaintiff = await invite(app, c, hearingId, 'plaintiff');
+  const agent = await invite(app, c, hearingId, 'agent', { representsId: plaintiff.id });
+  const witness = await invite(app, c, hearingId, 'witness');
+  const observer = await invite(app, c, hearingId, 'observer');
+  await setState(app, c, hearingId, 'open');
+  await setState(app, c, hearingId, 'start');
+  const entry = await expectOk(
+    call(app, 'POST', `/api/hearings/${hearingId}/transcript/entries`, {
+      cookie: c.cookies.clerk,
+      payload: { speaker: 'Court', text: 'Let the record show the parties are present.' },
+    }),
+    201,
+  );
+  await setState(app, c, hearingId, 'adjourn');
+  let sealId: string | null = null;
+  if (opts.seal) {
+    const seal = await expectOk(
+      call(app, 'POST', `/api/hearings/${hearingId}/transcript/seal`, { cookie: c.cookies.clerk }),
+      201,
+    );
+    sealId = seal.json().seal.id as string;
+  }
+  return { hearingId, entryId: entry.json().entry.id as string, sealId, plaintiff, agent, witness, observer };
+}
+
+const CALLERS = [
+  'judgeOfHearing',
+  'clerkOfHearing',
+  'otherJudgeHere',
+  'otherClerkHere',
+  'adminHere',
+  'staffOtherCourt',
+  'plaintiff',
+  'agent',
+  'witness',
+  'observer',
+  'partOther',
+  'anonymous',
+] as const;
+type Caller = (typeof CALLERS)[number];
+
+type Statuses = [number, number, number, number, number, number, number, number, number, number, number, number];
+const row = (s: Statuses) => Object.fromEntries(CALLERS.map((k, i) => [k, s[i]])) as Record<Caller, number>;
+
+//                                       judge clerk jdg2 clrk2 admin other plntf agent witns obsv pOth anon
+const readers = (ok: number) => row([ok, ok, 404, ok, ok, 404, ok, ok, 403, 403, 404, 401]);
+const bench = (ok: number) => row([ok, ok, 404, 403, 403, 404, 401, 401, 401, 401, 401, 401]);
+const reviewers = (ok: number) => row([401, 401, 401, 401, 401, 401, ok, ok, 403, 403, 404, 401]);
+const everyone = (ok: number) => row([ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok]);
+
+interface Route {
+  route: string;
+  seal: boolean;
+  request: (x: Target) => { method: 'GET' | 'POST' | 'PATCH'; url: string; payload?: unknown; contentType?: string };
+  expected: Record<Caller, number>;
+}
+
+let n = 0;
+const TABLE: Route[] = [
+  {
+    route: 'GET /api/hearings/:id/transcript',
+    seal: false,
+    request: (x) => ({ method: 'GET', url: `/api/hearings/${x.hearingId}/transcript` }),
+    expected: readers(200),
+  },
+  {
+    route: 'POST /api/hearings/:id/transcript/entries',
+    seal: false,
+    request: (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/transcript/entries`,
+      payload: { speaker: 'Court', text: 'Noted.' },
+    }),
+    expected: bench(201),
+  },
+  {
+    route: 'PATCH /api/hearings/:id/transcript/entries/:eid',
+    seal: false,
+    request: (x) => ({
+      method: 'PATCH',
+      url: `/api/hearings/${x.hearingId}/transcript/entries/${x.entryId}`,
+      payload: { text: `Corrected ${++n}.`, reason: 'Misheard' },
+    }),
+    expected: bench(200),
+  },
+  {
+    route: 'POST /api/hearings/:id/transcript/import',
+    seal: false,
+    request: (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/transcript/import`,
+      payload: [{ speaker: 'Judge', start: 1, text: 'Be seated.' }],
+    }),
+    expected: bench(201),
+  },
+  {
+    route: 'POST /api/hearings/:id/transcript/seal',
+    seal: false,
+    request: (x) => ({ method: 'POST', url: `/api/hearings/${x.hearingId}/transcript/seal` }),
+    // Only the clerk of the hearing seals; judges and admins are refused by role before the hearing is looked up.
+    expected: row([403, 201, 403, 403, 403, 404, 401, 401, 401, 401, 401, 401]),
+  },
+  {
+    route: 'GET /api/hearings/:id/transcript/signatures',
+    seal: true,
+    request: (x) => ({ method: 'GET', url: `/api/hearings/${x.hearingId}/transcript/signatures` }),
+    expected: readers(200),
+  },
+  {
+    route: 'GET /api/transcripts/:sealId/pdf',
+    seal: true,
+    request: (x) => ({ method: 'GET', url: `/api/transcripts/${x.sealId}/pdf` }),
+    expected: readers(200),
+  },
+  {
+    route: 'POST /api/transcripts/:sealId/signatures',
+    seal: true,
+    request: (x) => ({
+      method: 'POST',
+      url: `/api/transcripts/${x.sealId}/signatures`,
+      payload: { fullName: 'Full Name', confirm: true },
+    }),
+    expected: reviewers(201),
+  },
+  {
+    route: 'POST /api/transcripts/:sealId/objections',
+    seal: true,
+    request: (x) => ({
+      method: 'POST',
+      url: `/api/transcripts/${x.sealId}/objections`,
+      payload: { text: 'Objection.' },
+    }),
+    expected: reviewers(201),
+  },
+  {
+    route: 'POST /api/verify',
+    seal: false,
+    request: () => ({
+      method: 'POST',
+      url: '/api/verify',
+      payload: Buffer.from('%PDF-1.7 not sealed'),
+      contentType: 'application/pdf',
+    }),
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/verify/:sha256',
+    seal: false,
+    request: () => ({ method: 'GET', url: `/api/verify/${'a'.repeat(64)}` }),
+    expected: everyone(200),
+  },
+];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const s = await startStandin();
+  standin = s.standin;
+  app = await liveApp(t, s.apiUrl);
+  c = await liveCourt(app, t, 'TrAuth');
+  other = await liveCourt(app, t, 'TrOther');
+  adminHere = await signInAs(app, await createStaff(t.db, 'admin', { courtId: c.f.court.id }));
+  clerkHere = await signInAs(app, await createStaff(t.db, 'clerk', { courtId: c.f.court.id }));
+  // A party of another hearing of the same court.
+  const elsewhere = await scheduleHearing(app, c, c.f.judge2.id);
+  partOther = await invite(app, c, elsewhere, 'plaintiff');
+});
+afterAll(async () => {
+  await app.close();
+  await standin.stop();
+  await t.drop();
+});
+
+function cookieOf(caller: Caller, x: Target): string | undefined {
+  switch (caller) {
+    case 'judgeOfHearing':
+      return c.cookies.judge;
+    case 'clerkOfHearing':
+      return c.cookies.clerk;
+    case 'otherJudgeHere':
+      return c.cookies.judge2;
+    case 'otherClerkHere':
+      return clerkHere;
+    case 'adminHere':
+      return adminHere;
+    case 'staffOtherCourt':
+      return other.cookies.clerk;
+    case 'plaintiff':
+    case 'agent':
+    case 'witness':
+    case 'observer':
+      return x[caller].cookie;
+    case 'partOther':
+      return partOther.cookie;
+    case 'anonymous':
+      return undefined;
+  }
+}
+
+describe('who may call each transcript route', () => {
+  it('the table covers every route this feature registers', async () => {
+    await app.ready();
+    const mine = app.routeAccess
+      .filter((r) => /^\/api\/(hearings\/:id\/transcript|transcripts|verify)/.test(r.url))
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
+    expect(mine).toEqual(TABLE.map((r) => r.route).sort());
+  });
+
+  for (const r of TABLE) {
+    it(r.route, async () => {
+      const x = await target({ seal: r.seal });
+      const actual: Record<string, number> = {};
+      for (const caller of CALLERS) {
+        const req = r.request(x);
+        const cookie = cookieOf(caller, x);
+        const res = await app.inject({
+          method: req.method,
+          url: req.url,
+          headers: {
+            origin: ORIGIN,
+            ...(cookie ? { cookie } : {}),
+            ...(req.contentType ? { 'content-type': req.contentType } : {}),
+          },
+          ...(req.payload !== undefined
+            ? { payload: req.payload as object }
+            : req.method === 'POST'
+              ? { payload: {} }
+              : {}),
+        });
+        actual[caller] = res.statusCode;
+        if (res.statusCode >= 400) expect(res.json().error.code, `${caller}: ${res.body}`).toEqual(expect.any(String));
+      }
+      expect(actual).toEqual(r.expected);
+    });
+  }
+
+  it('a sealed transcript of another court is not found, not forbidden', async () => {
+    const x = await target({ seal: true });
+    const res = await call(app, 'GET', `/api/transcripts/${x.sealId}/pdf`, { cookie: other.cookies.judge });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('not_found');
+  });
+
+  it('rate-limits verification', async () => {
+    let limited = 0;
+    for (let i = 0; i < 40; i++) {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/verify/${'b'.repeat(64)}`,
+        remoteAddress: '10.200.0.1',
+      });
+      if (res.statusCode === 429) limited++;
+    }
+    expect(limited).toBeGreaterThan(0);
+  });
+});

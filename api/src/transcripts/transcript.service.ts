@@ -1,0 +1,552 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { FastifyRequest } from 'fastify';
+import type { Database } from '../db/schema.ts';
+import type { SessionUser } from '../auth/auth.service.ts';
+import * as audit from '../audit/audit.service.ts';
+import { canonicalJson } from '../audit/audit.hash.ts';
+import * as auditRepo from '../audit/audit.repository.ts';
+import { GENESIS_HASH } from '../audit/audit.hash.ts';
+import { DomainError, forbidden, notFound, unauthorized } from '../http/errors.ts';
+import * as hearingsRepo from '../hearings/hearings.repository.ts';
+import type { HearingRow } from '../hearings/hearings.repository.ts';
+import { findLiveParticipant, type LiveParticipantRow } from '../lobby/lobby.repository.ts';
+import type { RealtimeHub } from '../realtime/realtime.hub.ts';
+import type { TranscriptDocument } from './pdf.ts';
+import { renderInWorker } from './render.ts';
+import * as repo from './transcript.repository.ts';
+import type { TranscriptSource } from './transcript.table.ts';
+import { UNPRINTABLE } from './text.ts';
+
+export interface TranscriptDeps {
+  db: Kysely<Database>;
+  hub: RealtimeHub;
+  now: () => Date;
+  publicOrigin: string;
+  render?: typeof renderInWorker;
+}
+
+/** Who may read the record and review a seal besides the court's staff. */
+export const REVIEWING_ROLES = new Set(['plaintiff', 'defendant', 'agent']);
+
+type Reader =
+  | { kind: 'staff'; user: SessionUser; hearing: HearingRow; bench: 'judge' | 'clerk' | null }
+  | { kind: 'participant'; participant: LiveParticipantRow; hearing: HearingRow };
+type Bench = Extract<Reader, { kind: 'staff' }> & { bench: 'judge' | 'clerk' };
+
+export const invalidText = (field: string) =>
+  new DomainError(
+    400,
+    'invalid_text',
+    `The ${field} contains a null byte or a control character that cannot be printed.`,
+  );
+/** NUL and other control characters (tab and line breaks aside) cannot go into the record or the PDF. */
+function printable(field: string, value: string): string {
+  if (UNPRINTABLE.test(value)) throw invalidText(field);
+  return value;
+}
+
+/** A time the database can store: ajv's date-time format lets through what Date cannot read (a leap second). */
+function instant(field: string, value: string | Date): Date {
+  const at = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(at.getTime()) || Math.abs(at.getUTCFullYear() - 2000) > 1000)
+    throw new DomainError(400, 'invalid_time', `The ${field} is not a time Gavel can record.`);
+  return at;
+}
+
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+function courtDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+function courtTime(at: Date, timeZone: string, seconds = true): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(seconds ? { second: '2-digit' } : {}),
+    hourCycle: 'h23',
+  }).format(at);
+}
+
+export function entryView(e: repo.EntryRow) {
+  return {
+    id: e.id,
+    seq: e.seq,
+    speaker: e.speaker,
+    speakerParticipantId: e.speaker_participant_id,
+    spokenAt: e.spoken_at.toISOString(),
+    text: e.text,
+    source: e.source,
+    author: e.author_id ? { id: e.author_id, name: e.author_name ?? '' } : null,
+    corrected: Number(e.corrections ?? 0) > 0,
+  };
+}
+
+function sealView(s: repo.SealRow, all: repo.SealRow[]) {
+  return {
+    id: s.id,
+    version: s.version,
+    sha256: s.sha256,
+    pdfSha256: s.pdf_sha256,
+    pages: s.pages,
+    sealedAt: s.sealed_at.toISOString(),
+    sealedBy: { id: s.sealed_by_id, name: s.sealed_by_name },
+    supersedes: s.supersedes_id,
+    supersededBy: all.find((x) => x.supersedes_id === s.id)?.id ?? null,
+  };
+}
+
+/**
+ * The record of a hearing: the clerk's live entries, Gavel's procedural notes, corrections that
+ * keep the earlier text, sealed versions rendered to PDF, and the parties' review of each seal.
+ */
+export class TranscriptService {
+  private readonly d: TranscriptDeps;
+  constructor(deps: TranscriptDeps) {
+    this.d = deps;
+  }
+
+  /**
+   * Staff: the bench of the hearing, and the clerks and admins of its court; other staff get 404.
+   * Participants: plaintiffs, defendants and agents of this hearing (a removed one is refused).
+   */
+  async reader(request: FastifyRequest, hearingId: string): Promise<Reader> {
+    const user = request.user;
+    if (user) {
+      const h = await hearingsRepo.findHearing(this.d.db, hearingId);
+      if (!h || !user.court || user.court.id !== h.court_id) throw notFound('Hearing');
+      const bench =
+        user.role === 'judge' && h.judge_id === user.id
+          ? ('judge' as const)
+          : user.role === 'clerk' && h.clerk_id === user.id
+            ? ('clerk' as const)
+            : null;
+      if (!bench && user.role === 'judge') throw notFound('Hearing');
+      return { kind: 'staff', user, hearing: h, bench };
+    }
+    const me = request.participant;
+    if (!me) throw unauthorized('Open your invitation link first.');
+    if (me.hearingId !== hearingId) throw notFound('Hearing');
+    const [h, p] = await Promise.all([
+      hearingsRepo.findHearing(this.d.db, hearingId),
+      findLiveParticipant(this.d.db, hearingId, me.id),
+    ]);
+    if (!h || !p || p.revoked_at) throw unauthorized('Open your invitation link first.');
+    if (me.ended === 'removed' || p.presence === 'removed') throw forbidden('You were removed from this hearing.');
+    if (!REVIEWING_ROLES.has(p.role)) throw forbidden('Only the parties and their agents may read the record.');
+    return { kind: 'participant', participant: p, hearing: h };
+  }
+
+  /** The judge or the clerk of the hearing. */
+  async bench(request: FastifyRequest, hearingId: string): Promise<Bench> {
+    const r = await this.reader(request, hearingId);
+    if (r.kind !== 'staff') throw forbidden('Only the bench may do this.');
+    if (!r.bench) throw forbidden('Only the judge or the clerk of this hearing may keep its record.');
+    return r as Bench;
+  }
+
+  async transcript(r: Reader) {
+    const h = r.hearing;
+    const [entries, seals] = await Promise.all([repo.listEntries(this.d.db, h.id), repo.listSeals(this.d.db, h.id)]);
+    const views = entries.map((e) => entryView(e));
+    if (r.kind === 'staff') {
+      const byEntry = new Map<string, ReturnType<typeof correctionView>[]>();
+      for (const c of await repo.correctionsOfHearing(this.d.db, h.id)) {
+        byEntry.set(c.entry_id, [...(byEntry.get(c.entry_id) ?? []), correctionView(c)]);
+      }
+      return {
+        entries: views.map((v) => ({ ...v, history: byEntry.get(v.id) ?? [] })),
+        draftOf: seals.at(-1)?.id ?? null,
+        seals: seals.map((s) => sealView(s, seals)),
+      };
+    }
+    return { entries: views, draftOf: seals.at(-1)?.id ?? null, seals: seals.map((s) => sealView(s, seals)) };
+  }
+
+  private writable(h: HearingRow) {
+    if (h.state === 'cancelled') throw new DomainError(409, 'hearing_cancelled', 'The hearing was cancelled.');
+  }
+
+  private async speakerOf(hearingId: string, id: string | undefined): Promise<string | null> {
+    if (!id) return null;
+    const p = await repo.participantName(this.d.db, hearingId, id);
+    if (!p) throw new DomainError(400, 'unknown_speaker', 'The speaker is not a participant of this hearing.');
+    return p.id;
+  }
+
+  async addEntry(b: Bench, body: { speaker: string; speakerParticipantId?: string; spokenAt?: string; text: string }) {
+    this.writable(b.hearing);
+    const text = printable('text', body.text);
+    const speaker = printable('speaker', body.speaker).trim();
+    const speakerId = await this.speakerOf(b.hearing.id, body.speakerParticipantId);
+    const [entry] = await this.insert(
+      b,
+      [{ speaker, speakerId, at: body.spokenAt ? instant('time spoken', body.spokenAt) : this.d.now(), text }],
+      'clerk',
+    );
+    return { entry: entry! };
+  }
+
+  async import(
+    b: Bench,
+    segments: Array<{ speaker: string; start: number | string; text: string }>,
+    opts: { source?: 'captions' | 'import'; origin?: string },
+  ) {
+    this.writable(b.hearing);
+    const origin = opts.origin ? instant('origin', opts.origin) : b.hearing.scheduled_start;
+    const rows = segments.map((s, i) => ({
+      speaker: printable(`speaker of segment ${i + 1}`, s.speaker).trim(),
+      speakerId: null,
+      at: instant(
+        `start of segment ${i + 1}`,
+        typeof s.start === 'number' ? new Date(origin.getTime() + Math.round(s.start * 1000)) : s.start,
+      ),
+      text: printable(`text of segment ${i + 1}`, s.text),
+    }));
+    const entries = await this.insert(b, rows, opts.source ?? 'import');
+    return { imported: entries.length, entries };
+  }
+
+  private async insert(
+    b: Bench,
+    rows: Array<{ speaker: string; speakerId: string | null; at: Date; text: string }>,
+    source: Exclude<TranscriptSource, 'procedural'>,
+  ) {
+    const h = b.hearing;
+    return this.d.db.transaction().execute(async (trx) => {
+      const ids: string[] = [];
+      let seq = await repo.nextSeq(trx, h.id);
+      for (const r of rows) {
+        const { id } = await repo.insertEntry(trx, {
+          hearing_id: h.id,
+          seq: seq++,
+          speaker: r.speaker,
+          speaker_participant_id: r.speakerId,
+          spoken_at: r.at,
+          text: r.text,
+          source,
+          author_id: b.user.id,
+        });
+        ids.push(id);
+      }
+      await audit.append(trx, {
+        stream: h.id,
+        actor: { type: 'user', id: b.user.id },
+        action: source === 'clerk' ? 'transcript.entry_added' : 'transcript.imported',
+        payload: { entries: ids, source, count: ids.length },
+      });
+      const entries = [];
+      for (const id of ids) entries.push(entryView((await repo.findEntry(trx, h.id, id))!));
+      await this.d.hub.publishMany(
+        trx,
+        h.id,
+        entries.map((entry) => ({ kind: 'transcript.entry', payload: { entry } })),
+      );
+      return entries;
+    });
+  }
+
+  /** A correction keeps the earlier text; after a seal it changes the draft, never the sealed version. */
+  async correct(b: Bench, entryId: string, body: { text: string; reason: string }) {
+    this.writable(b.hearing);
+    const text = printable('text', body.text);
+    const reason = printable('reason', body.reason);
+    const h = b.hearing;
+    const entry = await this.d.db.transaction().execute(async (trx) => {
+      const e = await repo.lockEntry(trx, h.id, entryId);
+      if (!e) throw notFound('Entry');
+      if (e.text === text) throw new DomainError(400, 'unchanged', 'The corrected text is the same as the entry.');
+      const at = this.d.now();
+      await repo.insertCorrection(trx, {
+        entry_id: e.id,
+        previous_text: e.text,
+        text,
+        reason,
+        corrected_by: b.user.id,
+        corrected_at: at,
+      });
+      await repo.setEntryText(trx, e.id, text);
+      await audit.append(trx, {
+        stream: h.id,
+        actor: { type: 'user', id: b.user.id },
+        action: 'transcript.entry_corrected',
+        payload: { entryId: e.id, previousText: e.text, text, reason },
+      });
+      const view = entryView((await repo.findEntry(trx, h.id, e.id))!);
+      await this.d.hub.publish(trx, { stream: h.id, kind: 'transcript.corrected', payload: { entry: view } });
+      return view;
+    });
+    return { entry };
+  }
+
+  /**
+   * Seals version N (the clerk, after adjournment). The hash covers a canonical serialisation of
+   * the entries, the hearing header and the audit chain head; the stream stays locked while the
+   * worker renders, so the seal's own audit event follows exactly that head.
+   */
+  async seal(b: Bench) {
+    if (b.bench !== 'clerk') throw forbidden('Only the clerk of this hearing seals its record.');
+    const h = b.hearing;
+    if (h.state !== 'adjourned')
+      throw new DomainError(409, 'not_adjourned', 'The record is sealed after the hearing is adjourned.');
+    const render = this.d.render ?? renderInWorker;
+    const seal = await this.d.db.transaction().execute(async (trx) => {
+      await repo.lockSeals(trx, h.id);
+      await auditRepo.lockStream(trx, h.id);
+      const [entries, seals, head, people] = await Promise.all([
+        repo.listEntries(trx, h.id),
+        repo.listSeals(trx, h.id),
+        auditRepo.lastEvent(trx, h.id),
+        repo.appearances(trx, h.id),
+      ]);
+      if (entries.length === 0) throw new DomainError(409, 'empty_record', 'There are no entries to seal.');
+      const last = seals.at(-1);
+      const recordEntries = entries.map((e) => ({
+        seq: e.seq,
+        speaker: e.speaker,
+        speakerParticipantId: e.speaker_participant_id,
+        spokenAt: e.spoken_at.toISOString(),
+        text: e.text,
+        source: e.source,
+      }));
+      if (last) {
+        const prev = await trx
+          .selectFrom('transcript_seals')
+          .select('record')
+          .where('id', '=', last.id)
+          .executeTakeFirstOrThrow();
+        const prevEntries = (prev.record as { entries: unknown }).entries;
+        if (canonicalJson(prevEntries) === canonicalJson(recordEntries)) {
+          throw new DomainError(409, 'nothing_to_seal', `Nothing changed since version ${last.version} was sealed.`);
+        }
+      }
+      const version = (last?.version ?? 0) + 1;
+      const sealedAt = this.d.now();
+      const appearances = people.map((p) => ({ name: p.display_name, role: p.role, represents: p.represents }));
+      const record = {
+        format: 'gavel.transcript/1',
+        hearing: {
+          id: h.id,
+          court: h.court_name,
+          caseNumber: h.case_number,
+          caseCaption: h.case_caption,
+          title: h.title,
+          scheduledStart: h.scheduled_start.toISOString(),
+          judge: h.judge_name,
+          clerk: h.clerk_name,
+          appearances,
+        },
+        version,
+        supersedes: last?.sha256 ?? null,
+        sealedBy: { id: b.user.id, name: b.user.name },
+        sealedAt: sealedAt.toISOString(),
+        entries: recordEntries,
+        auditHead: { seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH },
+      };
+      const canonical = canonicalJson(record);
+      const hash = sha256(canonical);
+      const tz = h.court_timezone;
+      const doc: TranscriptDocument = {
+        court: h.court_name,
+        caseNumber: h.case_number,
+        caseCaption: h.case_caption,
+        hearingTitle: h.title,
+        hearingDate: courtDate(h.scheduled_start, tz),
+        judge: h.judge_name,
+        clerk: h.clerk_name,
+        appearances,
+        entries: entries.map((e) => ({
+          seq: e.seq,
+          speaker: e.speaker,
+          time: courtTime(e.spoken_at, tz),
+          text: e.text,
+          procedural: e.source === 'procedural',
+        })),
+        seal: {
+          sha256: hash,
+          version,
+          supersedesVersion: last?.version ?? null,
+          sealedBy: b.user.name,
+          sealedAt: `${courtDate(sealedAt, tz)} ${courtTime(sealedAt, tz, false)} (${tz})`,
+          sealedAtIso: sealedAt.toISOString(),
+          verifyUrl: `${this.d.publicOrigin}/verify/${hash}`,
+        },
+      };
+      const rendered = await render(doc);
+      const pdfSha256 = sha256(rendered.pdf);
+      const { id } = await repo.insertSeal(trx, {
+        hearing_id: h.id,
+        version,
+        supersedes_id: last?.id ?? null,
+        sha256: hash,
+        pdf_sha256: pdfSha256,
+        pdf: Buffer.from(rendered.pdf),
+        record: canonical,
+        audit_seq: record.auditHead.seq,
+        audit_head: record.auditHead.hash,
+        pages: rendered.pages,
+        sealed_by: b.user.id,
+        sealed_at: sealedAt,
+      });
+      await audit.append(trx, {
+        stream: h.id,
+        actor: { type: 'user', id: b.user.id },
+        action: 'transcript.sealed',
+        payload: { sealId: id, version, sha256: hash, pdfSha256, supersedes: last?.id ?? null, pages: rendered.pages },
+      });
+      const all = await repo.listSeals(trx, h.id);
+      const view = sealView(
+        all.find((s) => s.id === id)!,
+        all,
+      );
+      await this.d.hub.publish(trx, { stream: h.id, kind: 'transcript.sealed', payload: { seal: view } });
+      return view;
+    });
+    return { seal };
+  }
+
+  /** The seal and whoever asks about it, if they may see it; anyone else is told it does not exist. */
+  async sealFor(request: FastifyRequest, sealId: string) {
+    const s = await repo.findSealMeta(this.d.db, sealId);
+    if (!s) throw notFound('Sealed transcript');
+    if (request.participant && !request.user && request.participant.hearingId !== s.hearing_id)
+      throw notFound('Sealed transcript');
+    try {
+      return { seal: s, reader: await this.reader(request, s.hearing_id) };
+    } catch (err) {
+      if (err instanceof DomainError && err.status === 404) throw notFound('Sealed transcript');
+      throw err;
+    }
+  }
+
+  async pdf(sealId: string) {
+    const row = await repo.findSealPdf(this.d.db, sealId);
+    if (!row) throw notFound('Sealed transcript');
+    return row;
+  }
+
+  /** A party or agent signs that they reviewed this seal, or objects to it; both are audit events bound to its hash. */
+  async review(
+    request: FastifyRequest,
+    sealId: string,
+    input: { kind: 'signature'; fullName: string } | { kind: 'objection'; text: string },
+  ) {
+    const { seal, reader } = await this.sealFor(request, sealId);
+    if (reader.kind !== 'participant') throw forbidden('Only the parties and their agents review the record.');
+    const p = reader.participant;
+    const fullName = input.kind === 'signature' ? printable('full name', input.fullName).trim() : null;
+    const text = input.kind === 'objection' ? printable('objection', input.text) : null;
+    const signature = await this.d.db.transaction().execute(async (trx) => {
+      await repo.lockSeals(trx, seal.hearing_id);
+      const seals = await repo.listSeals(trx, seal.hearing_id);
+      if (seals.some((s) => s.supersedes_id === seal.id)) {
+        throw new DomainError(409, 'superseded', 'A later version supersedes this one: review the latest version.');
+      }
+      if (input.kind === 'signature' && (await repo.findSignature(trx, seal.id, p.id))) {
+        throw new DomainError(409, 'already_signed', 'You have already signed this version.');
+      }
+      const at = this.d.now();
+      const event = await audit.append(trx, {
+        stream: seal.hearing_id,
+        actor: { type: 'participant', id: p.id },
+        action: input.kind === 'signature' ? 'transcript.signed' : 'transcript.objected',
+        payload: { sealId: seal.id, version: seal.version, sha256: seal.sha256, fullName, text },
+      });
+      const { id } = await repo.insertSignature(trx, {
+        seal_id: seal.id,
+        participant_id: p.id,
+        kind: input.kind,
+        full_name: fullName,
+        text,
+        audit_hash: event.hash,
+        created_at: at,
+      });
+      const view = {
+        id,
+        sealId: seal.id,
+        version: seal.version,
+        sha256: seal.sha256,
+        kind: input.kind,
+        fullName,
+        text,
+        at: at.toISOString(),
+        participant: { id: p.id, name: p.display_name, role: p.role },
+      };
+      await this.d.hub.publish(trx, {
+        stream: seal.hearing_id,
+        kind: 'transcript.reviewed',
+        payload: { signature: view },
+      });
+      return view;
+    });
+    return { signature };
+  }
+
+  async signatures(r: Reader) {
+    const rows = await repo.signaturesOfHearing(this.d.db, r.hearing.id);
+    return {
+      signatures: rows.map((g) => ({
+        id: g.id,
+        sealId: g.seal_id,
+        version: g.version,
+        sha256: g.sha256,
+        kind: g.kind,
+        fullName: g.full_name,
+        text: g.text,
+        at: g.created_at.toISOString(),
+        participant: { id: g.participant_id, name: g.display_name, role: g.role },
+      })),
+    };
+  }
+
+  /** Matches the PDF's own SHA-256 (or, from the QR code, the seal's); says no more than the PDF holds. */
+  async verify(hash: string) {
+    const h = hash.toLowerCase();
+    const seal = await this.d.db
+      .selectFrom('transcript_seals as s')
+      .innerJoin('users as u', 'u.id', 's.sealed_by')
+      .select(['s.id', 's.hearing_id', 's.version', 's.sha256', 's.pdf_sha256', 's.sealed_at', 'u.name as sealed_by'])
+      .where((eb) => eb.or([eb('s.pdf_sha256', '=', h), eb('s.sha256', '=', h)]))
+      .executeTakeFirst();
+    if (!seal) return { match: false as const };
+    const [hearing, seals, signatures] = await Promise.all([
+      hearingsRepo.findHearing(this.d.db, seal.hearing_id),
+      repo.listSeals(this.d.db, seal.hearing_id),
+      repo.signaturesOfSeal(this.d.db, seal.id),
+    ]);
+    const next = seals.find((s) => s.supersedes_id === seal.id);
+    return {
+      match: true as const,
+      court: hearing!.court_name,
+      case: { number: hearing!.case_number, caption: hearing!.case_caption },
+      hearing: { title: hearing!.title, date: courtDate(hearing!.scheduled_start, hearing!.court_timezone) },
+      version: seal.version,
+      sha256: seal.sha256,
+      pdfSha256: seal.pdf_sha256,
+      sealedAt: seal.sealed_at.toISOString(),
+      sealedBy: seal.sealed_by,
+      supersededBy: next ? { version: next.version, sha256: next.sha256 } : null,
+      signatures: signatures.map((g) => ({
+        name: g.kind === 'signature' ? (g.full_name ?? g.display_name) : g.display_name,
+        role: g.role,
+        at: g.created_at.toISOString(),
+        kind: g.kind,
+      })),
+    };
+  }
+
+  verifyPdf(bytes: Uint8Array) {
+    return this.verify(sha256(bytes));
+  }
+}
+
+function correctionView(c: Awaited<ReturnType<typeof repo.correctionsOfHearing>>[number]) {
+  return {
+    previousText: c.previous_text,
+    text: c.text,
+    reason: c.reason,
+    correctedAt: c.corrected_at.toISOString(),
+    correctedBy: { id: c.by_id, name: c.by_name },
+  };
+}
