@@ -12,7 +12,7 @@ endif
 
 WEB_SOURCES := $(shell find web/src web/static -type f 2>/dev/null) web/vite.config.ts web/package.json web/tsconfig.json
 
-.PHONY: help install build run dev migrate test test-e2e check chromium clean bench
+.PHONY: help install build run dev migrate test test-e2e check chromium test-deps clean bench
 
 help:
 	@echo "make run      install, build, migrate and start Gavel on PORT (default 3000)"
@@ -20,7 +20,7 @@ help:
 	@echo "make check    type-check, svelte-check, lint (zero warnings) and prettier --check"
 	@echo "make migrate  apply pending database migrations"
 	@echo "make dev      API with watch + Vite dev server (http://localhost:5173)"
-	@echo "make bench    HTTP benchmark and the live-hearing join storm (figures, not verdicts)"
+	@echo "make bench    HTTP benchmark, the live-hearing join storm and the transcript PDF (figures, not verdicts)"
 
 $(TOOLS_NODE):
 	@echo "gavel: system node is older than 22.18; installing Node 24 into .tools/"
@@ -49,17 +49,22 @@ dev: install
 	API_PORT=$${PORT:-3000} npm run dev -w web & \
 	wait
 
-# Browser tests drive Debian's Chromium through playwright-core (Playwright cannot download browsers here).
-chromium:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+# Browser tests drive Debian's Chromium through playwright-core (Playwright cannot download browsers here);
+# the transcript tests check the sealed PDF with poppler-utils (pdftotext, pdftoppm) and qpdf.
+TEST_TOOLS := chromium pdftotext pdftoppm qpdf
+test-deps:
+	@if [ -z "$$(for t in $(TEST_TOOLS); do command -v $$t >/dev/null 2>&1 || echo $$t; done)" ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "gavel: installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  echo "gavel: installing Debian's chromium, poppler-utils and qpdf for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils qpdf >/dev/null; \
 	elif command -v sudo >/dev/null 2>&1; then \
-	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else echo "gavel: the browser tests need chromium: apt-get install chromium" >&2; exit 1; fi
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils qpdf >/dev/null; \
+	else echo "gavel: the tests need chromium, poppler-utils and qpdf: apt-get install chromium poppler-utils qpdf" >&2; exit 1; fi
 
-test: build chromium
+# The old name, kept for muscle memory and scripts.
+chromium: test-deps
+
+test: build test-deps
 	npx vitest run
 
 check: install
@@ -72,6 +77,7 @@ check: install
 bench: install
 	node api/bench/http.bench.ts
 	node api/bench/join-storm.bench.ts
+	node api/bench/transcript.bench.ts
 
 clean:
 	rm -rf node_modules web/node_modules api/node_modules web/build web/.svelte-kit .tools

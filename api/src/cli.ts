@@ -7,6 +7,7 @@ import type { Database, StaffRole } from './db/schema.ts';
 import { Passwords, passwordProblem } from './auth/password.ts';
 import * as authRepo from './auth/auth.repository.ts';
 import * as audit from './audit/audit.service.ts';
+import { exportHearingToFile } from './exports/export-file.ts';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -16,6 +17,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
       Sets a new password and ends the account's sessions.
   verify-audit [--stream S]
       Recomputes the audit hash chain (every stream, or one) and names the first broken link.
+  export-hearing <hearing id> <file.zip> [--recordings]
+      Writes the hearing's record bundle (as GET /api/hearings/:id/export) to file.zip; audited.
 `;
 
 class UsageError extends Error {}
@@ -59,8 +62,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: true,
     options: {
       email: { type: 'string' },
       name: { type: 'string' },
@@ -68,11 +72,18 @@ async function main(argv: string[]): Promise<number> {
       court: { type: 'string' },
       password: { type: 'string' },
       stream: { type: 'string' },
+      recordings: { type: 'boolean' },
     },
     strict: true,
   });
-  if (!['create-user', 'reset-password', 'verify-audit'].includes(command)) {
+  if (!['create-user', 'reset-password', 'verify-audit', 'export-hearing'].includes(command)) {
     throw new UsageError(`unknown command "${command}"`);
+  }
+  if (command === 'export-hearing' && positionals.length !== 2) {
+    throw new UsageError('export-hearing takes a hearing id and a file name');
+  }
+  if (command !== 'export-hearing' && positionals.length > 0) {
+    throw new UsageError(`unexpected argument "${positionals[0]}"`);
   }
 
   const runtime = await openDatabase(configOrExit());
@@ -126,6 +137,16 @@ async function main(argv: string[]): Promise<number> {
         });
       });
       process.stdout.write(`password reset for ${user.email}; their sessions were ended\n`);
+      return 0;
+    }
+
+    if (command === 'export-hearing') {
+      const [hearingId, file] = positionals as [string, string];
+      const written = await exportHearingToFile(db, runtime.config, hearingId, file, {
+        recordings: values.recordings === true,
+      });
+      if (!written) throw new UsageError(`no hearing ${hearingId}`);
+      process.stdout.write(`wrote ${file}: ${written.files.length} files, ${written.bytes} bytes\n`);
       return 0;
     }
 

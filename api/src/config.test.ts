@@ -47,7 +47,50 @@ describe('configuration', () => {
     });
   });
 
+  it('reads the recording settings: a local directory by default, or S3 with all its keys', () => {
+    expect(parseConfig({ DATA_DIR: '/var/lib/gavel' }).recording).toEqual({
+      output: 'file',
+      fileDir: '/out',
+      localDir: '/var/lib/gavel/recordings',
+      s3: null,
+    });
+    const local = parseConfig({ RECORDING_FILE_DIR: '/egress/out', RECORDING_LOCAL_DIR: '/mnt/rec' }).recording;
+    expect(local).toMatchObject({ fileDir: '/egress/out', localDir: '/mnt/rec' });
+    const s3 = parseConfig({
+      RECORDING_OUTPUT: 's3',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_BUCKET: 'court-recordings',
+      S3_REGION: 'cn-north-1',
+      S3_ACCESS_KEY_ID: 'AKIA',
+      S3_SECRET_ACCESS_KEY: 'shh',
+      S3_FORCE_PATH_STYLE: 'true',
+    }).recording;
+    expect(s3).toMatchObject({
+      output: 's3',
+      s3: {
+        endpoint: 'http://minio:9000',
+        bucket: 'court-recordings',
+        region: 'cn-north-1',
+        accessKeyId: 'AKIA',
+        secretAccessKey: 'shh',
+        forcePathStyle: true,
+      },
+    });
+    let error: unknown;
+    try {
+      parseConfig({ RECORDING_OUTPUT: 's3', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe('S3_BUCKET');
+  });
+
   it.each([
+    ['RECORDING_OUTPUT', 'tape'],
+    ['RECORDING_FILE_DIR', 'out'],
+    ['S3_ENDPOINT', 'minio:9000'],
+    ['S3_FORCE_PATH_STYLE', 'yes'],
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['PUBLIC_URL', 'court.example.org'],

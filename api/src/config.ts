@@ -22,6 +22,16 @@ export const ConfigSchema = Type.Object({
   LOG_LEVEL: LogLevel,
   TRUST_PROXY: Type.Union([Type.Boolean(), Type.Integer({ minimum: 0 })]),
   WEB_ROOT: Type.Optional(Type.String({ minLength: 1 })),
+  RECORDING_OUTPUT: Type.Union([Type.Literal('file'), Type.Literal('s3')]),
+  RECORDING_FILE_DIR: Type.String({ pattern: '^/' }),
+  RECORDING_LOCAL_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 1 })),
+  S3_REGION: Type.String({ minLength: 1 }),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  S3_FORCE_PATH_STYLE: Type.Boolean(),
+  EXHIBIT_MAX_BYTES: Type.Integer({ minimum: 1 }),
 });
 type RawConfig = Static<typeof ConfigSchema>;
 
@@ -41,6 +51,26 @@ export interface Config {
   trustProxy: boolean | number;
   /** Built web app to serve; undefined means the default web/build. */
   webRoot: string | undefined;
+  recording: RecordingConfig;
+  /** Largest exhibit file accepted, in bytes. */
+  exhibitMaxBytes: number;
+}
+
+/** Where Egress writes recordings, and where Gavel finds them again for download. */
+export interface RecordingConfig {
+  output: 'file' | 's3';
+  /** file: the output directory on the egress host (its volume), e.g. /out. */
+  fileDir: string;
+  /** file: the same files as Gavel sees them (a shared volume). */
+  localDir: string;
+  s3: {
+    endpoint: string | undefined;
+    bucket: string;
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    forcePathStyle: boolean;
+  } | null;
 }
 
 export class ConfigError extends Error {
@@ -60,12 +90,18 @@ const DEFAULTS: Record<string, string> = {
   LIVEKIT_API_SECRET: 'secret',
   LOG_LEVEL: 'info',
   TRUST_PROXY: 'false',
+  RECORDING_OUTPUT: 'file',
+  RECORDING_FILE_DIR: '/out',
+  S3_REGION: 'us-east-1',
+  S3_FORCE_PATH_STYLE: 'false',
+  EXHIBIT_MAX_BYTES: String(50 * 1024 * 1024),
 };
 
-const NUMERIC = new Set(['PORT']);
+const NUMERIC = new Set(['PORT', 'EXHIBIT_MAX_BYTES']);
 
 function coerce(name: string, value: string): unknown {
   if (NUMERIC.has(name)) return /^\d+$/.test(value) ? Number(value) : value;
+  if (name === 'S3_FORCE_PATH_STYLE') return value === 'true' ? true : value === 'false' ? false : value;
   if (name === 'TRUST_PROXY') {
     if (value === 'true' || value === 'false') return value === 'true';
     return /^\d+$/.test(value) ? Number(value) : value;
@@ -110,6 +146,32 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: c.LOG_LEVEL,
     trustProxy: c.TRUST_PROXY,
     webRoot: c.WEB_ROOT ? resolve(c.WEB_ROOT) : undefined,
+    recording: recordingConfig(c),
+    exhibitMaxBytes: c.EXHIBIT_MAX_BYTES,
+  };
+}
+
+function recordingConfig(c: RawConfig): RecordingConfig {
+  const base = {
+    output: c.RECORDING_OUTPUT,
+    fileDir: c.RECORDING_FILE_DIR,
+    localDir: resolve(c.RECORDING_LOCAL_DIR ?? join(c.DATA_DIR, 'recordings')),
+  };
+  if (c.RECORDING_OUTPUT !== 's3') return { ...base, s3: null };
+  // Egress uploads with these keys and Gavel presigns downloads with them: all are needed.
+  for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+    if (!c[name]) throw new ConfigError(name, 'must be set when RECORDING_OUTPUT=s3 (missing)');
+  }
+  return {
+    ...base,
+    s3: {
+      endpoint: c.S3_ENDPOINT,
+      bucket: c.S3_BUCKET!,
+      region: c.S3_REGION,
+      accessKeyId: c.S3_ACCESS_KEY_ID!,
+      secretAccessKey: c.S3_SECRET_ACCESS_KEY!,
+      forcePathStyle: c.S3_FORCE_PATH_STYLE,
+    },
   };
 }
 
@@ -130,6 +192,16 @@ function describe(variable: string, value: unknown): string {
     LOG_LEVEL: 'must be one of fatal, error, warn, info, debug, trace, silent',
     TRUST_PROXY: 'must be true, false or a number of proxy hops',
     WEB_ROOT: 'must be a directory path',
+    RECORDING_OUTPUT: 'must be file or s3',
+    RECORDING_FILE_DIR: 'must be an absolute path on the egress host',
+    RECORDING_LOCAL_DIR: 'must be a directory path',
+    S3_ENDPOINT: 'must be an http(s) URL',
+    S3_BUCKET: 'must not be empty',
+    S3_REGION: 'must not be empty',
+    S3_ACCESS_KEY_ID: 'must not be empty',
+    S3_SECRET_ACCESS_KEY: 'must not be empty',
+    S3_FORCE_PATH_STYLE: 'must be true or false',
+    EXHIBIT_MAX_BYTES: 'must be a whole number of bytes, at least 1',
   };
   return `${expected[variable] ?? 'is invalid'} (${shown})`;
 }

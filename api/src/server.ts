@@ -76,3 +76,12 @@ try {
   process.exit(1);
 }
 say(`ready in ${Date.now() - started} ms at ${config.publicOrigin} (listening on ${config.host}:${config.port})`);
+
+// Recordings that kept running (or ended) while Gavel was down: LiveKit's Egress list is the truth.
+app.recordings
+  .reconcile()
+  .then((r) => {
+    if (r.running || r.settled || r.adopted)
+      say(`recordings: ${r.running} running, ${r.settled} settled, ${r.adopted} adopted after restart`);
+  })
+  .catch((err: unknown) => app.log.warn({ err }, 'could not check running recordings with LiveKit Egress'));

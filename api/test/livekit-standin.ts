@@ -31,8 +31,27 @@ const REQUIREMENTS: Record<string, Requirement> = {
   'Egress/ListEgress': { grant: 'roomRecord', roomScoped: false },
 };
 
+/** An egress as LiveKit's Twirp JSON shows it (EgressInfo: int64 as strings, enums by name). */
+export interface StandinEgress {
+  egressId: string;
+  roomId: string;
+  roomName: string;
+  status:
+    'EGRESS_STARTING' | 'EGRESS_ACTIVE' | 'EGRESS_ENDING' | 'EGRESS_COMPLETE' | 'EGRESS_FAILED' | 'EGRESS_ABORTED';
+  startedAt: string;
+  endedAt?: string;
+  updatedAt: string;
+  error?: string;
+  /** What the start request asked for (not part of EgressInfo; kept for tests). */
+  request: Record<string, unknown>;
+  fileResults: Array<{ filename: string; size?: string; duration?: string; location?: string }>;
+}
+
+const ACTIVE_EGRESS = new Set(['EGRESS_STARTING', 'EGRESS_ACTIVE', 'EGRESS_ENDING']);
+
 export class LiveKitStandin {
   readonly calls: StandinCall[] = [];
+  readonly egresses = new Map<string, StandinEgress>();
   readonly rooms = new Map<string, { name: string; sid: string; emptyTimeout: number; maxParticipants: number }>();
   private server: Server | undefined;
   private readonly verifier: TokenVerifier;
@@ -57,6 +76,22 @@ export class LiveKitStandin {
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The EgressInfo JSON of one egress (request left out), e.g. to sign into a test webhook. */
+  egressInfo(egressId: string): Record<string, unknown> {
+    const e = this.egresses.get(egressId);
+    if (!e) throw new Error(`no egress ${egressId}`);
+    const { request: _request, ...info } = e;
+    return info;
+  }
+
+  /** Moves an egress on, as the egress worker would. */
+  updateEgress(egressId: string, change: Partial<StandinEgress>): Record<string, unknown> {
+    const e = this.egresses.get(egressId);
+    if (!e) throw new Error(`no egress ${egressId}`);
+    Object.assign(e, change, { updatedAt: nowNs() });
+    return this.egressInfo(egressId);
   }
 
   callsOf(method: string): StandinCall[] {
@@ -129,8 +164,41 @@ export class LiveKitStandin {
         return reply(200, { identity: body.identity, permission: body.permission });
       case 'MutePublishedTrack':
         return reply(200, { track: { sid: body.trackSid, muted: body.muted } });
+      case 'StartRoomCompositeEgress': {
+        const file = (body.file ?? (body.fileOutputs as unknown[] | undefined)?.[0] ?? {}) as Record<string, unknown>;
+        const roomName = String(body.roomName ?? '');
+        if (!roomName) return twirpError(400, 'invalid_argument', 'roomName is required');
+        const e: StandinEgress = {
+          egressId: `EG_${Math.random().toString(36).slice(2, 14)}`,
+          roomId: this.rooms.get(roomName)?.sid ?? '',
+          roomName,
+          status: 'EGRESS_STARTING',
+          startedAt: nowNs(),
+          updatedAt: nowNs(),
+          request: body,
+          fileResults: [{ filename: String(file.filepath ?? '') }],
+        };
+        this.egresses.set(e.egressId, e);
+        return reply(200, this.egressInfo(e.egressId));
+      }
+      case 'StopEgress': {
+        const e = this.egresses.get(String(body.egressId));
+        if (!e) return twirpError(404, 'not_found', 'egress not found');
+        if (!ACTIVE_EGRESS.has(e.status)) return twirpError(412, 'failed_precondition', 'egress already ended');
+        return reply(200, this.updateEgress(e.egressId, { status: 'EGRESS_ENDING' }));
+      }
+      case 'ListEgress': {
+        const items = [...this.egresses.values()]
+          .filter((e) => !body.roomName || e.roomName === body.roomName)
+          .filter((e) => !body.egressId || e.egressId === body.egressId)
+          .filter((e) => !body.active || ACTIVE_EGRESS.has(e.status))
+          .map((e) => this.egressInfo(e.egressId));
+        return reply(200, { items });
+      }
       default:
         return reply(200, {});
     }
   }
 }
+
+const nowNs = () => String(BigInt(Date.now()) * 1_000_000n);

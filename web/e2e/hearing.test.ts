@@ -171,7 +171,7 @@ describe('the live hearing, in two browsers', () => {
     await party.page.getByLabel('Message').fill('May I speak, Your Honour?');
     await party.page.getByRole('button', { name: 'Send' }).click();
     await bench.page.getByText('May I speak, Your Honour?').waitFor();
-    await bench.page.getByText('Zhang San (Plaintiff)').waitFor();
+    await bench.page.getByText('Zhang San (Plaintiff)', { exact: true }).waitFor();
 
     await bench.page.getByRole('button', { name: 'Start the hearing' }).click();
     await expect.poll(() => party.page.getByTestId('hearing-state').innerText()).toBe('In session');

@@ -3,6 +3,9 @@ import type { AdminTables } from '../admin/admin.table.ts';
 import type { SchedulingTables } from '../hearings/scheduling.table.ts';
 import type { RealtimeTables } from '../realtime/realtime.table.ts';
 import type { LiveTables } from '../hearings/control.table.ts';
+import type { RecordingTables } from '../recordings/recordings.table.ts';
+import type { TranscriptTables } from '../transcripts/transcript.table.ts';
+import type { ExhibitTables } from '../exhibits/exhibits.table.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -81,7 +84,8 @@ export interface AuditEventTable {
  * Every table. Features keep their own table interfaces beside their code (Kysely's example-app
  * style) and are joined here.
  */
-export interface Database extends AdminTables, SchedulingTables, RealtimeTables, LiveTables {
+export interface Database
+  extends AdminTables, SchedulingTables, RealtimeTables, LiveTables, RecordingTables, TranscriptTables, ExhibitTables {
   courts: CourtTable;
   courtrooms: CourtroomTable;
   users: UserTable;

@@ -9,6 +9,7 @@ import { presenceEvent, toParticipant } from '../lobby/live-events.ts';
 import * as consultationsRepo from '../consultations/consultations.repository.ts';
 import { HEARING_ROOM } from '../media/livekit.service.ts';
 import type { MediaRole } from '../media/grants.ts';
+import { STATE_NOTES, noteInRecord } from '../transcripts/procedural.ts';
 
 export type StateAction = 'open' | 'start' | 'recess' | 'resume' | 'adjourn';
 
@@ -21,10 +22,17 @@ export const MOVES: Readonly<Record<StateAction, { from: readonly HearingState[]
   adjourn: { from: ['open', 'in_session', 'recess'], to: 'adjourned' },
 };
 
+/** Recording follows the hearing's moves (issue 5): started at start/resume, stopped at recess/adjourn. */
+export interface RecordingAutomation {
+  afterStateChange(hearingId: string, action: StateAction): Promise<void>;
+}
+
 export class ControlService {
   private readonly d: LiveDeps;
-  constructor(deps: LiveDeps) {
+  private readonly recordings: RecordingAutomation | undefined;
+  constructor(deps: LiveDeps, recordings?: RecordingAutomation) {
     this.d = deps;
+    this.recordings = recordings;
   }
 
   async changeState(caller: Extract<LiveCaller, { kind: 'staff' }>, action: StateAction) {
@@ -49,6 +57,7 @@ export class ControlService {
         payload: { from: h.state, to: move.to },
       });
       await this.d.hub.publish(trx, { stream: hearingId, kind: 'hearing.state', payload: { state: move.to } });
+      await noteInRecord(trx, this.d.hub, caller.hearing, now, STATE_NOTES[action]);
       let closedRooms: string[] = [];
       if (move.to === 'adjourned') {
         // Everyone present leaves with the hearing; removed stay removed, the never-came stay invited.
@@ -70,6 +79,8 @@ export class ControlService {
       return { state: move.to, stateChangedAt: now, closedRooms };
     });
 
+    // Before the room closes at adjourn, so Egress stops cleanly rather than losing its room.
+    await this.recordings?.afterStateChange(hearingId, action);
     const room = caller.hearing.livekit_room;
     if (move.to === 'open') {
       await mediaCall(this.d, hearingId, 'create the hearing room', () =>

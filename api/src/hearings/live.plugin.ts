@@ -29,7 +29,7 @@ export const liveHearingFeature: FastifyPluginAsync<FeatureDeps> = async (app, d
   const lobby = new LobbyService(live);
   const media = new MediaService(live);
 
-  await app.register(controlRoutes, { db, control: new ControlService(live), lobby });
+  await app.register(controlRoutes, { db, control: new ControlService(live, app.recordings), lobby });
   await app.register(lobbyRoutes, { db, lobby });
   await app.register(mediaRoutes, { db, media, lobby, keys: live.livekit });
   await app.register(chatRoutes, { db, chat: new ChatService(live) });

@@ -266,8 +266,9 @@ describe('the hearing’s state machine', () => {
       .select(['kind', 'audience'])
       .where('stream', '=', down)
       .execute();
-    expect(events.map((e) => e.kind)).toEqual(['hearing.state', 'media.unavailable']);
-    expect(events[1]!.audience).toEqual({ to: 'staff' });
+    // The procedural note "Lobby opened" goes into the record with the move (issue 6).
+    expect(events.map((e) => e.kind)).toEqual(['hearing.state', 'transcript.entry', 'media.unavailable']);
+    expect(events[2]!.audience).toEqual({ to: 'staff' });
   });
 });
 

@@ -9,6 +9,7 @@ import { actorOfCaller, ENDED_STATES, LIVE_STATES, hearingEnded, type LiveCaller
 import * as repo from './lobby.repository.ts';
 import type { LiveParticipantRow } from './lobby.repository.ts';
 import { presenceEvent, toMembers, toParticipant, toStaff } from './live-events.ts';
+import { noteInRecord, participantLabel } from '../transcripts/procedural.ts';
 
 type Staff = Extract<LiveCaller, { kind: 'staff' }>;
 type Participant = Extract<LiveCaller, { kind: 'participant' }>;
@@ -98,6 +99,14 @@ export class LobbyService {
         toParticipant('participant.admitted', p.id),
         presenceEvent(p, 'in_lobby', 'admitted'),
       ]);
+      // After the admission itself, so the admitted client learns of it first.
+      await noteInRecord(
+        trx,
+        this.d.hub,
+        h,
+        this.d.now(),
+        p.role === 'witness' ? `Witness ${p.display_name} called` : `${participantLabel(p)} admitted`,
+      );
     });
     return { participantId: pid, presence: 'admitted' as const };
   }
@@ -121,6 +130,8 @@ export class LobbyService {
         ...waiting.map((p) => toParticipant('participant.admitted', p.id)),
         ...waiting.map((p) => presenceEvent(p, 'in_lobby', 'admitted')),
       ]);
+      if (waiting.length > 0)
+        await noteInRecord(trx, this.d.hub, h, this.d.now(), `Admitted: ${waiting.map(participantLabel).join(', ')}`);
       return { admitted: ids };
     });
   }
@@ -145,6 +156,13 @@ export class LobbyService {
         toParticipant('participant.returned_to_lobby', p.id),
         presenceEvent(p, p.presence, 'in_lobby'),
       ]);
+      await noteInRecord(
+        trx,
+        this.d.hub,
+        h,
+        this.d.now(),
+        p.role === 'witness' ? `Witness ${p.display_name} released` : `${participantLabel(p)} returned to the lobby`,
+      );
       return media;
     });
     await this.cleanupMedia(h.id, media);

@@ -12,6 +12,7 @@ import { resolveCaller } from '../lobby/live-caller.ts';
 import type { LobbyService } from '../lobby/lobby.service.ts';
 import type { LiveKitKeys } from './grants.ts';
 import type { MediaService } from './media.service.ts';
+import { egressState } from '../recordings/egress.ts';
 
 export const WEBHOOK_CONTENT_TYPE = 'application/webhook+json';
 
@@ -52,7 +53,8 @@ export const mediaRoutes: FastifyPluginAsync<{
       config: { access: 'public', checkOrigin: false },
       schema: {
         tags: ['live hearing'],
-        summary: 'LiveKit webhooks (participant joined/left), verified against the signed body hash',
+        summary:
+          'LiveKit webhooks (participant joined/left, egress started/updated/ended), verified against the signed body hash',
         consumes: [WEBHOOK_CONTENT_TYPE],
         response: { 200: Type.Object({ received: Type.Boolean() }), 401: ErrorBody, 415: ErrorBody },
       },
@@ -74,6 +76,13 @@ export const mediaRoutes: FastifyPluginAsync<{
       const identity = event.participant?.identity;
       if ((event.event === 'participant_joined' || event.event === 'participant_left') && room && identity) {
         await lobby.mediaPresence(room, identity, event.event === 'participant_joined');
+      }
+      // Recording status comes from Egress itself (issue 5).
+      if (
+        (event.event === 'egress_started' || event.event === 'egress_updated' || event.event === 'egress_ended') &&
+        event.egressInfo
+      ) {
+        await fastify.recordings.applyEgress(egressState(event.egressInfo));
       }
       return { received: true };
     },

@@ -122,13 +122,21 @@ describe('/api/ws for a live hearing', () => {
     const again = await connectSocket(wsUrl(two), party.cookie);
     again.ws.send(JSON.stringify({ type: 'subscribe', hearingId: id, lastSeq: snap.seq }));
     const kinds = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       const m = await again.next();
       expect(m.type).toBe('event');
       expect(m.seq).toBe((snap.seq as number) + i + 1);
       kinds.push(m.kind);
     }
-    expect(kinds).toEqual(['participant.presence', 'participant.admitted', 'participant.presence', 'hearing.state']);
+    // Admission and the start each put a procedural note in the record (issue 6).
+    expect(kinds).toEqual([
+      'participant.presence',
+      'participant.admitted',
+      'participant.presence',
+      'transcript.entry',
+      'hearing.state',
+      'transcript.entry',
+    ]);
     again.close();
   });
 

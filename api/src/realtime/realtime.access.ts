@@ -3,8 +3,13 @@ import type { Database } from '../db/schema.ts';
 import { authenticateParticipant } from '../participants/participant-session.ts';
 import * as hearingsRepo from '../hearings/hearings.repository.ts';
 import * as lobbyRepo from '../lobby/lobby.repository.ts';
+import * as consultationsRepo from '../consultations/consultations.repository.ts';
 import * as chatRepo from '../chat/chat.repository.ts';
 import { messageView } from '../chat/chat.service.ts';
+import { latestRecording } from '../recordings/recordings.repository.ts';
+import { statusPayload } from '../recordings/recordings.service.ts';
+import { latestEntries } from '../transcripts/transcript.repository.ts';
+import { entryView } from '../transcripts/transcript.service.ts';
 import type { RealtimeAccess, Viewer } from './realtime.socket.ts';
 
 const IN_ROOM = new Set(['admitted', 'in_consultation']);
@@ -49,6 +54,12 @@ export function hearingRealtimeAccess(deps: {
       const listed = staff ? all : all.filter((p) => p.role !== 'observer' && IN_ROOM.has(p.presence));
       const me = viewer.kind === 'participant' ? all.find((p) => p.id === viewer.participantId) : undefined;
       const chat = await chatRepo.visibleMessages(db, hearingId, me ? me.id : null, 50);
+      // So a participant reconnecting from another window or device finds their consultation again.
+      const consultation = me ? await consultationsRepo.openConsultationOf(db, me.id) : undefined;
+      const consultationMembers = consultation ? await consultationsRepo.activeMembers(db, consultation.id) : [];
+      const recording = statusPayload(await latestRecording(db, hearingId));
+      // Everyone in the hearing gets `transcript.entry` pushes; the snapshot gives the live panel its start.
+      const transcript = await latestEntries(db, hearingId, 50);
       const bench = staff
         ? h.judge_id === viewer.userId
           ? 'judge'
@@ -66,8 +77,10 @@ export function hearingRealtimeAccess(deps: {
           scheduledStart: h.scheduled_start.toISOString(),
           scheduledEnd: h.scheduled_end.toISOString(),
           courtTimezone: h.court_timezone,
-          // Recording arrives with issue 5; until then nothing is recorded.
-          recording: false,
+          // Gavel's own recording state (from Egress webhooks), as `recording.status` events update it.
+          recording: recording.recording,
+          recordingStatus: recording.status,
+          recordingId: recording.recordingId,
         },
         participants: listed.map((p) => ({
           id: p.id,
@@ -89,8 +102,16 @@ export function hearingRealtimeAccess(deps: {
                 presence: me?.presence ?? null,
                 screenShareAllowed: me?.screen_share_allowed ?? false,
                 representsId: me?.represents_id ?? null,
+                consultation: consultation
+                  ? {
+                      id: consultation.id,
+                      room: consultation.room,
+                      participantIds: consultationMembers,
+                    }
+                  : null,
               },
         chat: chat.map(messageView),
+        transcript: transcript.map(entryView),
       };
     },
   };

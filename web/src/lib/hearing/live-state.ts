@@ -1,4 +1,6 @@
 import { consultationEvent, parseConsultation, type Consultation } from './consultation.ts';
+import { parseEntry, upsertEntry } from '../transcript/entries.ts';
+import type { TranscriptEntry } from '../transcript/types.ts';
 import type { ChatMessage, LiveEvent, LiveHearing, LiveParticipant, Presence, Snapshot, Viewer } from './types.ts';
 
 /** Everything the hearing screens show from the socket, rebuilt from a snapshot and then its events. */
@@ -13,6 +15,21 @@ export interface LiveState {
   mediaUnavailable: string | null;
   /** The private consultation the viewer (a party or an agent) is in, or null. */
   consultation: Consultation | null;
+  /** Gavel's recording status (starting, active, ending, complete, failed, aborted), null before any. */
+  recordingStatus: string | null;
+  /** The bench's alert that the recording stopped or failed, with a one-click restart. */
+  recordingAlert: RecordingAlert | null;
+  /** Transcript entries and corrections pushed since the last snapshot (the panel loads the rest over REST). */
+  transcript: TranscriptEntry[];
+  /** The last exhibit event (marked, ruled, presented, presentation ended); the exhibits panel follows it. */
+  exhibitEvent: { n: number; kind: string; payload: Record<string, unknown> } | null;
+}
+
+export interface RecordingAlert {
+  recordingId: string | null;
+  /** 'failed' | 'ended_in_session' | 'start_failed' */
+  reason: string;
+  message: string;
 }
 
 export function emptyState(): LiveState {
@@ -24,6 +41,10 @@ export function emptyState(): LiveState {
     mediaConnected: {},
     mediaUnavailable: null,
     consultation: null,
+    recordingStatus: null,
+    recordingAlert: null,
+    transcript: [],
+    exhibitEvent: null,
   };
 }
 
@@ -43,6 +64,13 @@ export function fromSnapshot(s: Snapshot, previous?: LiveState): LiveState {
     ),
     mediaUnavailable: null,
     consultation: stillIn ? (parseConsultation(s.you?.consultation) ?? previous?.consultation ?? null) : null,
+    recordingStatus: str((s.hearing as unknown as Record<string, unknown>)['recordingStatus']) ?? null,
+    // An alert stays until the recording runs again or the bench dismisses it.
+    recordingAlert: s.hearing.recording ? null : (previous?.recordingAlert ?? null),
+    // A snapshot carries no transcript: the panel reloads it when the state is replaced.
+    transcript: [],
+    // Nor exhibits: the exhibits panel reloads them when the state is replaced.
+    exhibitEvent: null,
   };
 }
 
@@ -174,6 +202,18 @@ export function applyEvent(state: LiveState, event: LiveEvent): Effect {
     case 'media.presence':
       if (pid && typeof p['connected'] === 'boolean') state.mediaConnected[pid] = p['connected'];
       return { kind: 'none' };
+    case 'recording.status':
+      if (state.hearing) state.hearing.recording = p['recording'] === true;
+      state.recordingStatus = str(p['status']) ?? null;
+      if (p['recording'] === true) state.recordingAlert = null;
+      return { kind: 'none' };
+    case 'recording.alert':
+      state.recordingAlert = {
+        recordingId: str(p['recordingId']) ?? null,
+        reason: str(p['reason']) ?? 'failed',
+        message: str(p['message']) ?? '',
+      };
+      return { kind: 'none' };
     case 'recording.state':
     case 'recording.started':
     case 'recording.stopped':
@@ -182,6 +222,18 @@ export function applyEvent(state: LiveState, event: LiveEvent): Effect {
         const r = p['recording'] ?? p['active'] ?? (event.kind === 'recording.started' ? true : undefined);
         state.hearing.recording = r === true || r === 'active' || r === 'recording';
       }
+      return { kind: 'none' };
+    case 'transcript.entry':
+    case 'transcript.corrected': {
+      const entry = parseEntry(p['entry']);
+      if (entry) upsertEntry(state.transcript, entry);
+      return { kind: 'none' };
+    }
+    case 'exhibit.marked':
+    case 'exhibit.ruled':
+    case 'exhibit.presented':
+    case 'exhibit.presentation_ended':
+      state.exhibitEvent = { n: (state.exhibitEvent?.n ?? 0) + 1, kind: event.kind, payload: p };
       return { kind: 'none' };
     default:
       return { kind: 'none' };

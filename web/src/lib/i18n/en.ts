@@ -5,6 +5,10 @@
 import { adminEn } from './admin.ts';
 import { schedulingEn } from './scheduling.ts';
 import { hearingEn } from './hearing.ts';
+import { recordingEn } from './recording.ts';
+import { transcriptEn } from './transcript.ts';
+import { exhibitsEn } from './exhibits.ts';
+import { exportEn } from './export.ts';
 
 const core = {
   'app.name': 'Gavel',
@@ -57,7 +61,16 @@ const core = {
 };
 
 /** Features keep their messages in their own files (admin.ts, scheduling.ts), joined here. */
-export const en = { ...core, ...adminEn, ...schedulingEn, ...hearingEn };
+export const en = {
+  ...core,
+  ...adminEn,
+  ...schedulingEn,
+  ...hearingEn,
+  ...recordingEn,
+  ...transcriptEn,
+  ...exhibitsEn,
+  ...exportEn,
+};
 
 export type Messages = typeof en;
 

@@ -2,9 +2,22 @@ import type { Messages } from './en.ts';
 import { adminZhCN } from './admin.ts';
 import { schedulingZhCN } from './scheduling.ts';
 import { hearingZhCN } from './hearing.ts';
+import { recordingZhCN } from './recording.ts';
+import { transcriptZhCN } from './transcript.ts';
+import { exhibitsZhCN } from './exhibits.ts';
+import { exportZhCN } from './export.ts';
 
 /** Simplified Chinese messages; typed as `Messages`, so a missing or extra key fails the build. */
-const core: Omit<Messages, keyof typeof adminZhCN | keyof typeof schedulingZhCN | keyof typeof hearingZhCN> = {
+const core: Omit<
+  Messages,
+  | keyof typeof adminZhCN
+  | keyof typeof schedulingZhCN
+  | keyof typeof hearingZhCN
+  | keyof typeof recordingZhCN
+  | keyof typeof transcriptZhCN
+  | keyof typeof exhibitsZhCN
+  | keyof typeof exportZhCN
+> = {
   'app.name': 'Gavel',
   'app.skipToContent': '跳到主要内容',
   'app.loading': '正在加载…',
@@ -52,4 +65,13 @@ const core: Omit<Messages, keyof typeof adminZhCN | keyof typeof schedulingZhCN 
   'error.backToDocket': '返回庭审排期',
 };
 
-export const zhCN: Messages = { ...core, ...adminZhCN, ...schedulingZhCN, ...hearingZhCN };
+export const zhCN: Messages = {
+  ...core,
+  ...adminZhCN,
+  ...schedulingZhCN,
+  ...hearingZhCN,
+  ...recordingZhCN,
+  ...transcriptZhCN,
+  ...exhibitsZhCN,
+  ...exportZhCN,
+};

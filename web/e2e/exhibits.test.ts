@@ -1,0 +1,214 @@
+import { crc32, deflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { launchChromium, startGavel, type Gavel } from './harness.ts';
+
+// Exhibits in three browsers: the plaintiff's agent uploads an exhibit from the hearing room, the
+// judge admits it and presents it, and the plaintiff sees it in the viewer, following the judge's pages.
+
+let gavel: Gavel;
+let browser: Browser;
+let clerkApi: APIRequestContext;
+let judge: { email: string; password: string };
+let hearingId = '';
+let partyUrl = '';
+let agentUrl = '';
+
+async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
+  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** A real 60×40 RGB PNG, CRCs and all. */
+function tinyPng(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(60, 0);
+  ihdr.writeUInt32BE(40, 4);
+  ihdr.set([8, 2], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(60 * 3, 0x80)]);
+  const pixels = Buffer.concat(Array.from({ length: 40 }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+async function twoPagePdf(): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (const n of [1, 2])
+    doc.addPage([595, 842]).drawText(`Delivery note, page ${n}`, { x: 72, y: 700, size: 16, font });
+  return Buffer.from(await doc.save());
+}
+
+beforeAll(async () => {
+  [gavel, browser] = await Promise.all([
+    startGavel(),
+    launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']),
+  ]);
+  const clerk = gavel.createUser('clerk', 'Clerk Zhao');
+  judge = gavel.createUser('judge', 'Judge Li Ming');
+  clerkApi = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
+  await json(await clerkApi.post('/api/auth/login', { data: { email: clerk.email, password: clerk.password } }));
+  const options = await json<{
+    judges: { id: string; name: string }[];
+    clerks: { id: string; name: string }[];
+    courtrooms: { id: string }[];
+  }>(await clerkApi.get('/api/hearings/options'));
+  const c = await json<{ case: { id: string } }>(
+    await clerkApi.post('/api/cases', {
+      data: { number: '(2027) 沪0101民初88号', caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
+    }),
+  );
+  const start = new Date(Date.now() + 15 * 60_000);
+  const h = await json<{ hearing: { id: string } }>(
+    await clerkApi.post('/api/hearings', {
+      data: {
+        caseId: c.case.id,
+        courtroomId: options.courtrooms[0]!.id,
+        judgeId: options.judges.find((j) => j.name === 'Judge Li Ming')!.id,
+        clerkId: options.clerks.find((j) => j.name === 'Clerk Zhao')!.id,
+        title: 'Exhibits hearing',
+        scheduledStart: start.toISOString(),
+        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
+      },
+    }),
+  );
+  hearingId = h.hearing.id;
+  const party = await json<{ inviteUrl: string; participant: { id: string } }>(
+    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
+      data: { role: 'plaintiff', displayName: 'Zhang San' },
+    }),
+  );
+  partyUrl = party.inviteUrl;
+  const agent = await json<{ inviteUrl: string }>(
+    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
+      data: { role: 'agent', displayName: 'Lawyer Wang', representsId: party.participant.id },
+    }),
+  );
+  agentUrl = agent.inviteUrl;
+});
+
+afterAll(async () => {
+  await clerkApi?.dispose();
+  await browser?.close();
+  await gavel?.stop();
+});
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { context, page, problems };
+}
+
+async function join(url: string): Promise<Page> {
+  const { page } = await newPage();
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Continue to the lobby' }).click();
+  await page.getByRole('heading', { name: 'Before you enter' }).waitFor();
+  await page.getByLabel('Join without camera').check();
+  await page.getByLabel(/I will not record/).check();
+  await page.getByRole('button', { name: 'Enter the lobby' }).click();
+  await expect
+    .poll(() => page.getByTestId('lobby-status').innerText(), { timeout: 15_000 })
+    .toMatch(/Waiting for the judge/);
+  return page;
+}
+
+describe('exhibits in the hearing room', () => {
+  it('the agent uploads, the judge admits and presents, and the party sees it at the judge’s page', async () => {
+    const bench = await newPage();
+    await bench.page.goto(`${gavel.url}/login`);
+    await bench.page.getByLabel('Email').fill(judge.email);
+    await bench.page.getByLabel('Password').fill(judge.password);
+    await bench.page.getByRole('button', { name: 'Sign in' }).click();
+    await bench.page.getByRole('heading', { name: /^(My docket|Court docket)$/ }).waitFor();
+    await bench.page.goto(`${gavel.url}/hearings/${hearingId}/room`);
+    await bench.page.getByLabel(/I will not record/).check();
+    await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
+    await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+    await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
+
+    const party = await join(partyUrl);
+    const agent = await join(agentUrl);
+    // Before the hearing starts, the party submits a photo from the lobby.
+    await party.getByLabel('Title', { exact: true }).fill('Site photo');
+    await party
+      .getByLabel('File', { exact: true })
+      .setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: tinyPng() });
+    await party.getByRole('button', { name: 'Submit exhibit' }).click();
+    await expect
+      .poll(() => party.getByTestId('exhibits-announcement').innerText(), { timeout: 15_000 })
+      .toBe('Exhibit P-1 has been marked.');
+    await bench.page.getByRole('button', { name: 'Admit Zhang San' }).click();
+    await bench.page.getByRole('button', { name: 'Admit Lawyer Wang' }).click();
+    await party.getByRole('heading', { name: 'Exhibits hearing' }).waitFor({ timeout: 15_000 });
+    await agent.getByRole('heading', { name: 'Exhibits hearing' }).waitFor({ timeout: 15_000 });
+    await bench.page.getByRole('button', { name: 'Start the hearing' }).click();
+
+    // The agent submits a two-page PDF from the room's exhibits panel.
+    await agent.getByLabel('Title', { exact: true }).fill('Delivery note');
+    await agent.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'delivery-note.pdf',
+      mimeType: 'application/pdf',
+      buffer: await twoPagePdf(),
+    });
+    await agent.getByRole('button', { name: 'Submit exhibit' }).click();
+    await expect
+      .poll(() => agent.getByTestId('exhibits-announcement').innerText())
+      .toBe('Exhibit P-2 has been marked.');
+
+    // The party (same side) sees it marked; the judge sees it arrive and admits it.
+    const item = (p: Page) => p.locator('[data-testid="exhibit-item"][data-label="P-2"]');
+    await expect.poll(() => item(party).getAttribute('data-status'), { timeout: 15_000 }).toBe('marked');
+    await expect.poll(() => item(bench.page).count(), { timeout: 15_000 }).toBe(1);
+    await bench.page.getByRole('button', { name: 'Admit exhibit P-2' }).click();
+    await expect.poll(() => item(party).getAttribute('data-status'), { timeout: 15_000 }).toBe('admitted');
+
+    // The judge presents it: the party's viewer opens at page 1, then follows the judge to page 2.
+    await bench.page.getByRole('button', { name: 'Present exhibit P-2 to the hearing' }).click();
+    const viewer = party.getByTestId('exhibit-viewer');
+    await viewer.waitFor({ timeout: 15_000 });
+    expect(await viewer.getByRole('heading').innerText()).toBe('On screen: P-2 — Delivery note');
+    await expect.poll(() => party.getByTestId('exhibit-viewer-page').innerText()).toBe('Page 1 of 2');
+    const frameSrc = () => viewer.locator('iframe').getAttribute('src');
+    expect(await frameSrc()).toMatch(/\/exhibits\/[0-9a-f-]{36}\/file\?copy=stamped#page=1$/);
+    // The party only follows; the judge turns the page.
+    expect(await viewer.getByRole('button', { name: 'Next page' }).count()).toBe(0);
+    await bench.page.getByTestId('exhibit-viewer').getByRole('button', { name: 'Next page' }).click();
+    await expect
+      .poll(() => party.getByTestId('exhibit-viewer-page').innerText(), { timeout: 15_000 })
+      .toBe('Page 2 of 2');
+    expect(await frameSrc()).toMatch(/#page=2$/);
+
+    // The frame's document is the stamped PDF, served to the party's own session.
+    const src = (await frameSrc())!.split('#')[0]!;
+    const file = await party.request.get(`${gavel.url}${src}`);
+    expect(file.status()).toBe(200);
+    expect(file.headers()['content-type']).toBe('application/pdf');
+    expect((await file.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // Ending the presentation takes it off the party's screen.
+    await bench.page.getByTestId('exhibit-viewer').getByRole('button', { name: 'Stop presenting' }).click();
+    await expect.poll(() => party.getByTestId('exhibit-viewer').count(), { timeout: 15_000 }).toBe(0);
+
+    // The staff's exhibits page lists it, admitted.
+    await bench.page.goto(`${gavel.url}/hearings/${hearingId}/exhibits`);
+    await bench.page.getByRole('heading', { name: 'Exhibits', level: 1 }).waitFor();
+    await expect.poll(() => item(bench.page).getAttribute('data-status')).toBe('admitted');
+    expect(bench.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,160 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
+import { launchChromium, startGavel, type Gavel } from './harness.ts';
+
+// The clerk's record: the hearing's audit trail as a timeline (filtered, its chain verified), then
+// the whole record exported as a ZIP with its progress shown, which checks with sha256sum -c alone.
+
+let gavel: Gavel;
+let browser: Browser;
+let clerkApi: APIRequestContext;
+let judgeApi: APIRequestContext;
+let clerk: { email: string; password: string };
+let judge: { email: string; password: string };
+let hearingId = '';
+
+async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
+  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function apiAs(user: { email: string; password: string }): Promise<APIRequestContext> {
+  const ctx = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
+  await json(await ctx.post('/api/auth/login', { data: { email: user.email, password: user.password } }));
+  return ctx;
+}
+
+beforeAll(async () => {
+  [gavel, browser] = await Promise.all([startGavel(), launchChromium()]);
+  clerk = gavel.createUser('clerk', 'Clerk Zhao');
+  judge = gavel.createUser('judge', 'Judge Li Ming');
+  clerkApi = await apiAs(clerk);
+  judgeApi = await apiAs(judge);
+  const options = await json<{
+    judges: { id: string; name: string }[];
+    clerks: { id: string; name: string }[];
+    courtrooms: { id: string }[];
+  }>(await clerkApi.get('/api/hearings/options'));
+  const c = await json<{ case: { id: string } }>(
+    await clerkApi.post('/api/cases', {
+      data: { number: '(2027) 沪0101民初77号', caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
+    }),
+  );
+  const start = new Date(Date.now() + 15 * 60_000);
+  const h = await json<{ hearing: { id: string } }>(
+    await clerkApi.post('/api/hearings', {
+      data: {
+        caseId: c.case.id,
+        courtroomId: options.courtrooms[0]!.id,
+        judgeId: options.judges.find((j) => j.name === 'Judge Li Ming')!.id,
+        clerkId: options.clerks.find((j) => j.name === 'Clerk Zhao')!.id,
+        title: 'Exported hearing',
+        scheduledStart: start.toISOString(),
+        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
+      },
+    }),
+  );
+  hearingId = h.hearing.id;
+  await json(
+    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
+      data: { role: 'plaintiff', displayName: '张三' },
+    }),
+  );
+  for (const action of ['open', 'start', 'adjourn'])
+    await json(await judgeApi.post(`/api/hearings/${hearingId}/state`, { data: { action } }));
+});
+
+afterAll(async () => {
+  await clerkApi?.dispose();
+  await judgeApi?.dispose();
+  await browser?.close();
+  await gavel?.stop();
+});
+
+async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.goto(`${gavel.url}/login`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^(My docket|Court docket)$/ }).waitFor();
+}
+
+describe('the clerk’s record', () => {
+  it('reads the audit timeline, verifies its chain, and exports a ZIP that checks with sha256sum', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await signIn(page, clerk);
+
+    // The audit trail, from the hearing's page.
+    await page.goto(`${gavel.url}/hearings/${hearingId}`);
+    await page.getByRole('link', { name: 'Audit trail' }).click();
+    await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
+    const events = page.getByTestId('audit-event');
+    await expect.poll(() => events.count()).toBeGreaterThanOrEqual(5);
+    await expect.poll(() => events.first().innerText()).toMatch(/Hearing scheduled[\s\S]*Clerk Zhao/);
+    await events.getByText('Hearing adjourned').first().waitFor();
+
+    // Filtered to one action.
+    await page.getByLabel('Action').selectOption({ label: 'Participant invited' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => events.count()).toBe(1);
+    await expect.poll(() => events.first().innerText()).toMatch(/Participant invited/);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => events.count()).toBeGreaterThanOrEqual(5);
+
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    await expect.poll(() => page.getByTestId('chain-result').innerText()).toMatch(/^The chain holds: all \d+ events/);
+
+    // The export, with its progress shown while it streams in.
+    await page.getByRole('link', { name: 'Back to the hearing' }).click();
+    await page.getByRole('link', { name: 'Export the record' }).click();
+    await page.getByRole('heading', { name: 'Export the record' }).waitFor();
+    await page.evaluate(
+      `window.sawProgress = false; new MutationObserver(() => { if (document.querySelector('progress')) window.sawProgress = true; }).observe(document.body, { subtree: true, childList: true });`,
+    );
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the record' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^record-.+\.zip$/);
+    await expect.poll(() => page.getByTestId('export-status').innerText()).toMatch(/^Saved record-.+\.zip \(/);
+    expect(await page.evaluate<boolean>('window.sawProgress')).toBe(true);
+
+    const dir = mkdtempSync(join(tmpdir(), 'gavel-e2e-bundle-'));
+    expect(spawnSync('unzip', ['-q', await download.path(), '-d', dir]).status).toBe(0);
+    const check = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.hearing).toMatchObject({ hearingId, caseNumber: '(2027) 沪0101民初77号', state: 'adjourned' });
+    expect(readFileSync(join(dir, 'participants.csv'), 'utf8')).toContain('张三');
+
+    // The export is in the trail now.
+    await page.goto(`${gavel.url}/hearings/${hearingId}/audit`);
+    await page.getByTestId('audit-event').getByText('Record exported').first().waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the judge the audit trail but no export', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    await signIn(page, judge);
+    await page.goto(`${gavel.url}/hearings/${hearingId}`);
+    await page.getByRole('link', { name: 'Audit trail' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Export the record' }).count()).toBe(0);
+    // Typed in by hand, the export page says why it cannot export.
+    await page.goto(`${gavel.url}/hearings/${hearingId}/export`);
+    await page.getByRole('button', { name: 'Download the record' }).click();
+    await page
+      .getByRole('alert')
+      .getByText('Only the clerk of this hearing or an administrator may export its record.')
+      .waitFor();
+    await context.close();
+  });
+});
