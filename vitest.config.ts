@@ -10,6 +10,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'api',
+          // Events cross processes and LISTEN/NOTIFY: on a loaded machine that takes more than 1 s.
+          expect: { poll: { timeout: 10_000, interval: 50 } },
           include: ['api/src/**/*.test.ts', 'api/test/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
