@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../../api/test/db.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -104,4 +105,22 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
       ...extraArgs,
     ],
   });
+}
+
+/**
+ * Runs axe-core (WCAG 2.0–2.2 A/AA rules) on the page as it is now and throws on any serious or
+ * critical violation, listing each with its nodes so the failure says what to fix.
+ */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length === 0) return;
+  const lines = bad.map(
+    (v) =>
+      `- [${v.impact}] ${v.id}: ${v.help}\n` +
+      v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.replace(/\s+/g, ' ')}`).join('\n'),
+  );
+  throw new Error(`accessibility violations on "${label}" (${page.url()}):\n${lines.join('\n')}`);
 }
