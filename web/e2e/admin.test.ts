@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
-import { launchChromium, startGavel, type Gavel } from './harness.ts';
+import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
 
 let gavel: Gavel;
 let browser: Browser;
@@ -46,8 +46,10 @@ describe('court administration in Chromium', () => {
     await signIn(page, admin.email, admin.password);
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('heading', { name: 'Court settings', level: 1 }).waitFor();
+    await expectAccessible(page, 'court settings');
     await page.getByRole('navigation', { name: 'Court administration' }).getByRole('link', { name: 'Staff' }).click();
     await page.getByRole('heading', { name: 'Staff', level: 1 }).waitFor();
+    await expectAccessible(page, 'staff');
 
     const inviteForm = page.getByRole('region', { name: 'Invite a staff member' });
     await inviteForm.getByLabel('Email').fill('clerk.sun@e2e.court.test');
@@ -55,6 +57,7 @@ describe('court administration in Chromium', () => {
     await inviteForm.getByLabel('Role').selectOption('clerk');
     await inviteForm.getByRole('button', { name: 'Send invitation' }).click();
     await page.getByRole('heading', { name: 'Set-password link' }).waitFor();
+    await expectAccessible(page, 'set-password link');
     // No SMTP in this run: the admin is told to pass the link on.
     await page.getByText(/copy this link and give it to clerk\.sun@e2e\.court\.test/).waitFor();
     const url = await page.getByLabel('One-time link').inputValue();
@@ -68,6 +71,7 @@ describe('court administration in Chromium', () => {
     const clerkPage = await newPage();
     await clerkPage.goto(url);
     await clerkPage.getByRole('heading', { name: 'Choose your password' }).waitFor();
+    await expectAccessible(clerkPage, 'choose password');
     await clerkPage.getByText('Welcome, Clerk Sun.').waitFor();
     await clerkPage.getByLabel('New password', { exact: true }).fill('password1234');
     await clerkPage.getByLabel('New password again').fill('password1234');
@@ -89,6 +93,7 @@ describe('court administration in Chromium', () => {
     expect(await clerkPage.getByRole('link', { name: 'Admin' }).count()).toBe(0);
     await clerkPage.getByRole('link', { name: 'Account' }).click();
     await clerkPage.getByRole('heading', { name: 'My account' }).waitFor();
+    await expectAccessible(clerkPage, 'my account (clerk)');
 
     // The link worked once.
     const again = await newPage();
@@ -125,6 +130,7 @@ describe('court administration in Chromium', () => {
     await page.getByLabel('Code from the app').fill(codeFor(secret, enrolledAt));
     await page.getByRole('button', { name: 'Confirm and turn on' }).click();
     await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+    await expectAccessible(page, 'recovery codes');
     const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
     expect(codes).toHaveLength(10);
     await page.getByRole('button', { name: 'I have saved my codes' }).click();
@@ -139,6 +145,7 @@ describe('court administration in Chromium', () => {
     await page.getByLabel('Password').fill(judge.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
+    await expectAccessible(page, 'sign-in code step');
     // Owing the code, the browser is not signed in.
     expect(await page.evaluate(async () => (await fetch('/api/auth/me')).status)).toBe(401);
     await page.getByLabel('Code', { exact: true }).fill('000000');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startGavel, type Gavel } from './harness.ts';
+import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
 
 let gavel: Gavel;
 let browser: Browser;
@@ -33,6 +33,7 @@ describe('staff sign-in in Chromium', () => {
     const page = await newPage();
     await page.goto(`${gavel.url}/`);
     await page.waitForURL(/\/login/);
+    await expectAccessible(page, 'sign-in');
     await page.getByLabel('Email').fill(judge.email);
     await page.getByLabel('Password').fill(judge.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -40,9 +41,11 @@ describe('staff sign-in in Chromium', () => {
     await expect.poll(() => page.url()).not.toMatch(/\/login/);
     await page.getByRole('heading', { name: 'My docket' }).waitFor();
     expect(await page.getByText('Judge Li Ming').first().isVisible()).toBe(true);
+    await expectAccessible(page, 'my docket');
 
     await page.getByLabel('Language / 语言').selectOption('zh-CN');
     await page.getByRole('heading', { name: '我的案件排期' }).waitFor();
+    await expectAccessible(page, 'my docket (zh-CN)');
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
 
     // The choice persists across a reload.
@@ -68,6 +71,7 @@ describe('staff sign-in in Chromium', () => {
     await page.getByLabel('Password').fill(clerk.password);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Court docket' }).waitFor();
+    await expectAccessible(page, 'court docket');
     await page.context().close();
   });
 
@@ -81,6 +85,7 @@ describe('staff sign-in in Chromium', () => {
     const alert = page.getByRole('alert');
     await alert.filter({ hasText: /incorrect/i }).waitFor();
     expect(page.url()).toMatch(/\/login/);
+    await expectAccessible(page, 'sign-in with error');
     await page.context().close();
   });
 

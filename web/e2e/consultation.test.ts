@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium, startGavel, type Gavel } from './harness.ts';
+import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
 
 // Private consultation in three browsers: the plaintiff and their agent step out of the hearing into
 // a room of their own, the judge sees only that they are consulting and cannot get in, and both
@@ -147,6 +147,7 @@ describe('private consultation', () => {
     const plaintiffBanner = plaintiff.page.getByRole('heading', { name: BANNER });
     await plaintiffBanner.waitFor({ timeout: 15_000 });
     await agent.page.getByRole('heading', { name: BANNER }).waitFor({ timeout: 15_000 });
+    await expectAccessible(agent.page, 'hearing room in consultation (agent)');
     await plaintiff.page.getByTestId('consultation-banner').getByText('With Lawyer Wang.').waitFor();
     await agent.page.getByTestId('consultation-banner').getByText('With Zhang San.').waitFor();
     await expect.poll(() => focusedId(plaintiff.page)).toBe('consultation-heading');

@@ -2,7 +2,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { launchChromium, startGavel, type Gavel } from './harness.ts';
+import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
 
 // Exhibits in three browsers: the plaintiff's agent uploads an exhibit from the hearing room, the
 // judge admits it and presents it, and the plaintiff sees it in the viewer, following the judge's pages.
@@ -156,7 +156,9 @@ describe('exhibits in the hearing room', () => {
     await bench.page.getByRole('button', { name: 'Admit Zhang San' }).click();
     await bench.page.getByRole('button', { name: 'Admit Lawyer Wang' }).click();
     await party.getByRole('heading', { name: 'Exhibits hearing' }).waitFor({ timeout: 15_000 });
+    await expectAccessible(party, 'hearing room with exhibits (party)');
     await agent.getByRole('heading', { name: 'Exhibits hearing' }).waitFor({ timeout: 15_000 });
+    await expectAccessible(agent, 'hearing room with exhibits (agent)');
     await bench.page.getByRole('button', { name: 'Start the hearing' }).click();
 
     // The agent submits a two-page PDF from the room's exhibits panel.
@@ -208,6 +210,7 @@ describe('exhibits in the hearing room', () => {
     // The staff's exhibits page lists it, admitted.
     await bench.page.goto(`${gavel.url}/hearings/${hearingId}/exhibits`);
     await bench.page.getByRole('heading', { name: 'Exhibits', level: 1 }).waitFor();
+    await expectAccessible(bench.page, 'exhibits page');
     await expect.poll(() => item(bench.page).getAttribute('data-status')).toBe('admitted');
     expect(bench.problems).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
-import { launchChromium, startGavel, type Gavel } from './harness.ts';
+import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
 
 // The clerk's record: the hearing's audit trail as a timeline (filtered, its chain verified), then
 // the whole record exported as a ZIP with its progress shown, which checks with sha256sum -c alone.
@@ -95,6 +95,7 @@ describe('the clerk’s record', () => {
     await page.goto(`${gavel.url}/hearings/${hearingId}`);
     await page.getByRole('link', { name: 'Audit trail' }).click();
     await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
+    await expectAccessible(page, 'audit trail');
     const events = page.getByTestId('audit-event');
     await expect.poll(() => events.count()).toBeGreaterThanOrEqual(5);
     await expect.poll(() => events.first().innerText()).toMatch(/Hearing scheduled[\s\S]*Clerk Zhao/);
@@ -115,6 +116,7 @@ describe('the clerk’s record', () => {
     await page.getByRole('link', { name: 'Back to the hearing' }).click();
     await page.getByRole('link', { name: 'Export the record' }).click();
     await page.getByRole('heading', { name: 'Export the record' }).waitFor();
+    await expectAccessible(page, 'export the record');
     await page.evaluate(
       `window.sawProgress = false; new MutationObserver(() => { if (document.querySelector('progress')) window.sawProgress = true; }).observe(document.body, { subtree: true, childList: true });`,
     );

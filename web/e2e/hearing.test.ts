@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium, startGavel, type Gavel } from './harness.ts';
+import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
 
 // The live hearing in two browsers: a party goes through pre-join into the lobby, the judge opens
 // the hearing and admits them, the party's page moves into the room by itself, the judge adjourns.
@@ -117,6 +117,8 @@ describe('the live hearing, in two browsers', () => {
   it('the party passes pre-join into the lobby; the judge opens and admits; the party moves into the room; the judge adjourns', async () => {
     const party = await newPage();
     await party.page.goto(inviteUrl);
+    await party.page.getByRole('button', { name: 'Continue to the lobby' }).waitFor();
+    await expectAccessible(party.page, 'join landing');
     await party.page.getByRole('button', { name: 'Continue to the lobby' }).click();
     await party.page.waitForURL(new RegExp(`/hearings/${hearingId}/lobby$`));
     await party.page.getByRole('heading', { name: 'You have joined' }).waitFor();
@@ -126,13 +128,16 @@ describe('the live hearing, in two browsers', () => {
     await party.page.getByLabel('Microphone level').waitFor();
     await party.page.getByLabel('Camera', { exact: true }).waitFor();
     await party.page.getByLabel('Join without camera').waitFor();
+    await expectAccessible(party.page, 'pre-join');
     // The declaration must be accepted.
     await party.page.getByRole('button', { name: 'Enter the lobby' }).click();
     await party.page.getByText('Tick the declaration to continue.').waitFor();
+    await expectAccessible(party.page, 'pre-join with error');
     await party.page.getByLabel(/I will not record/).check();
     await party.page.getByRole('button', { name: 'Enter the lobby' }).click();
     const status = party.page.getByTestId('lobby-status');
     await expect.poll(() => status.innerText()).toMatch(/The lobby is not open yet/);
+    await expectAccessible(party.page, 'lobby (not open)');
     // Marks this page load: it must survive admission (no reload).
     await party.page.evaluate(() => ((globalThis as unknown as { gavelMark: number }).gavelMark = 42));
 
@@ -144,17 +149,22 @@ describe('the live hearing, in two browsers', () => {
     await bench.page.getByRole('button', { name: 'Sign in' }).click();
     await bench.page.getByRole('heading', { name: 'My docket' }).waitFor();
     await bench.page.goto(`${gavel.url}/hearings/${hearingId}`);
+    await expectAccessible(bench.page, 'hearing page');
     await bench.page.getByRole('link', { name: 'Enter the courtroom' }).click();
     await bench.page.waitForURL(new RegExp(`/hearings/${hearingId}/room$`));
+    await expectAccessible(bench.page, 'bench pre-join');
     await bench.page.getByLabel(/I will not record/).check();
     await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
     await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+    await expectAccessible(bench.page, 'bench (scheduled)');
 
     // Opens the lobby: the party's page knocks again by itself and waits for the judge.
     await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
     await expect.poll(() => status.innerText(), { timeout: 15_000 }).toMatch(/Waiting for the judge/);
     // No LiveKit here: the bench is told, and everything else goes on.
     await bench.page.getByText('The media server cannot be reached').waitFor({ timeout: 30_000 });
+    await expectAccessible(party.page, 'lobby (waiting)');
+    await expectAccessible(bench.page, 'bench (lobby open, party waiting)');
 
     await bench.page.getByRole('button', { name: 'Admit Zhang San' }).click();
     // The party's page moves into the room by itself.
@@ -162,6 +172,7 @@ describe('the live hearing, in two browsers', () => {
     await party.page.getByText('The media server cannot be reached').waitFor({ timeout: 30_000 });
     await party.page.getByText('Not recorded').waitFor();
     expect(await party.page.evaluate(() => (globalThis as unknown as { gavelMark?: number }).gavelMark)).toBe(42);
+    await expectAccessible(party.page, 'hearing room (party)');
     await bench.page
       .getByRole('region', { name: /In the hearing/ })
       .getByText('Zhang San', { exact: true })
@@ -172,14 +183,17 @@ describe('the live hearing, in two browsers', () => {
     await party.page.getByRole('button', { name: 'Send' }).click();
     await bench.page.getByText('May I speak, Your Honour?').waitFor();
     await bench.page.getByText('Zhang San (Plaintiff)', { exact: true }).waitFor();
+    await expectAccessible(bench.page, 'bench (party admitted, chat)');
 
     await bench.page.getByRole('button', { name: 'Start the hearing' }).click();
     await expect.poll(() => party.page.getByTestId('hearing-state').innerText()).toBe('In session');
+    await expectAccessible(party.page, 'hearing room (in session)');
 
     // Adjourn asks first; Escape cancels and nothing changes.
     await bench.page.getByRole('button', { name: 'Adjourn', exact: true }).click();
     const dialog = bench.page.getByRole('dialog', { name: 'Adjourn the hearing?' });
     await dialog.waitFor();
+    await expectAccessible(bench.page, 'bench (adjourn dialog)');
     await bench.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(await party.page.getByTestId('hearing-state').innerText()).toBe('In session');
@@ -188,6 +202,8 @@ describe('the live hearing, in two browsers', () => {
 
     await party.page.getByRole('heading', { name: 'The hearing has been adjourned' }).waitFor({ timeout: 15_000 });
     await bench.page.getByRole('heading', { name: 'The hearing has been adjourned' }).waitFor();
+    await expectAccessible(party.page, 'ended (party)');
+    await expectAccessible(bench.page, 'ended (bench)');
     const row = await gavel.database.db
       .selectFrom('hearings')
       .select('state')
@@ -220,6 +236,7 @@ describe('the live hearing, in two browsers', () => {
     await bench.page.getByRole('button', { name: 'Admit everyone waiting' }).click();
     await defendant.page.getByRole('heading', { name: 'Witness hearing' }).waitFor({ timeout: 15_000 });
     await bench.page.getByRole('button', { name: 'Call Witness Chen' }).waitFor();
+    await expectAccessible(witness.page, 'lobby (witness waiting)');
     expect(await witness.page.getByTestId('lobby-status').innerText()).toMatch(/You are a witness/);
 
     // Called, the witness moves into the room; released, back to the lobby.
@@ -237,6 +254,17 @@ describe('the live hearing, in two browsers', () => {
     await defendant.page
       .getByRole('heading', { name: 'You have been removed from the hearing' })
       .waitFor({ timeout: 15_000 });
+    await expectAccessible(defendant.page, 'removed notice');
+    // The screen changed: focus is on the notice's heading.
+    await expect
+      .poll(() =>
+        defendant.page
+          .getByRole('heading', { name: 'You have been removed from the hearing' })
+          .evaluate(
+            (el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
+          ),
+      )
+      .toBe(true);
     const refused = await defendant.page.evaluate(async (id) => {
       const r = await fetch(`/api/hearings/${id}/media-token`, {
         method: 'POST',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AccessToken } from 'livekit-server-sdk';
 import { LiveKitStandin } from '../../api/test/livekit-standin.ts';
-import { launchChromium, startGavel, type Gavel } from './harness.ts';
+import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
 
 // Recording a hearing in two browsers: the judge starts the recording and the party's room shows it;
 // an Egress failure alerts the bench, whose one-click restart records again; the recordings screen
@@ -122,6 +122,7 @@ describe('recording a hearing, in two browsers', () => {
     await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
     await bench.page.getByRole('button', { name: 'Admit Zhang San' }).click({ timeout: 15_000 });
     await party.page.getByRole('heading', { name: 'Recorded hearing' }).waitFor({ timeout: 15_000 });
+    await expectAccessible(party.page, 'hearing room recorded (party)');
     const indicator = party.page.getByTestId('recording-indicator');
     await expect.poll(() => indicator.innerText()).toMatch(/Not recorded/);
 
@@ -169,6 +170,7 @@ describe('recording a hearing, in two browsers', () => {
     // The recordings screen, reached from the bench.
     await recording.getByRole('link', { name: 'Recordings of this hearing' }).click();
     await bench.page.getByRole('heading', { name: 'Recordings', exact: true }).waitFor();
+    await expectAccessible(bench.page, 'recordings');
     const rows = bench.page.getByTestId('recording-row');
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.nth(0).innerText()).toMatch(/Starting/);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, startGavel, type Gavel } from './harness.ts';
+import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
 
 let gavel: Gavel;
 let browser: Browser;
@@ -43,6 +43,7 @@ describe('scheduling and inviting, in Chromium', () => {
 
     await page.getByRole('link', { name: 'Schedule a hearing' }).click();
     await page.getByRole('heading', { name: 'Schedule a hearing' }).waitFor();
+    await expectAccessible(page, 'schedule form');
     await page.getByRole('button', { name: 'Create a new case' }).click();
     await page.getByLabel('Case number').fill('(2027) 沪0101民初1号');
     await page.getByLabel('Case title (caption)').fill('Zhang San v. Acme Trading Ltd');
@@ -56,6 +57,7 @@ describe('scheduling and inviting, in Chromium', () => {
     await page.getByRole('button', { name: 'Schedule hearing' }).click();
 
     await page.getByRole('heading', { name: /First hearing/ }).waitFor();
+    await expectAccessible(page, 'hearing page (clerk)');
     hearingId = page.url().split('/hearings/')[1] ?? '';
     // Typed as Shanghai wall-clock time in a UTC browser: stored at 01:30Z.
     const row = await gavel.database.db
@@ -71,6 +73,7 @@ describe('scheduling and inviting, in Chromium', () => {
     await page.getByLabel('Full name').fill('Zhang San');
     await page.getByRole('button', { name: 'Add and create invitation' }).click();
     await page.getByRole('heading', { name: 'Invitation for Zhang San' }).waitFor();
+    await expectAccessible(page, 'invitation shown once');
     inviteUrl = await page.getByLabel('Invitation link').inputValue();
     expect(inviteUrl).toMatch(new RegExp(`^${gavel.url}/join/[A-Za-z0-9_-]{43}$`));
     await page.getByRole('button', { name: 'Done' }).click();
@@ -94,6 +97,7 @@ describe('scheduling and inviting, in Chromium', () => {
     const { context, page, problems } = await contextIn('America/New_York');
     await page.goto(inviteUrl);
     await page.getByRole('heading', { name: 'First hearing' }).waitFor();
+    await expectAccessible(page, 'join landing');
     expect(page.url()).toBe(inviteUrl);
     await page.getByText('(2027) 沪0101民初1号 — Zhang San v. Acme Trading Ltd').waitFor();
     expect(await page.getByTestId('court-time').innerText()).toBe('Friday, January 15, 2027 09:30 AM – 10:30 AM');
@@ -104,6 +108,7 @@ describe('scheduling and inviting, in Chromium', () => {
     await page.getByRole('button', { name: 'Continue to the lobby' }).click();
     await page.waitForURL(new RegExp(`/hearings/${hearingId}/lobby$`));
     await page.getByRole('heading', { name: 'You have joined' }).waitFor();
+    await expectAccessible(page, 'lobby');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -122,6 +127,7 @@ describe('scheduling and inviting, in Chromium', () => {
     const { context, page } = await contextIn('Asia/Shanghai');
     await page.goto(agentUrl);
     await page.getByRole('heading', { name: 'This invitation has been withdrawn' }).waitFor();
+    await expectAccessible(page, 'invitation withdrawn');
     await page.getByText('Clerk: Clerk Zhao').waitFor();
     await context.close();
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium, startGavel, type Gavel } from './harness.ts';
+import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
 
 // The record, in three browsers: the clerk types entries on the transcript desk (keyboard only),
 // the admitted party's room shows them live, the judge adjourns, the clerk seals and downloads the
@@ -117,16 +117,23 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
       .toMatch(/Waiting for the judge/);
     await bench.page.getByRole('button', { name: 'Admit Zhang San' }).click();
     await party.page.getByRole('heading', { name: 'Record hearing' }).waitFor({ timeout: 15_000 });
+    await expectAccessible(party.page, 'hearing room (party)');
     await bench.page.getByRole('button', { name: 'Start the hearing' }).click();
     await expect.poll(() => party.page.getByTestId('hearing-state').innerText()).toBe('In session');
     const partyPanel = party.page.getByTestId('transcript-panel-entries');
     await party.page.getByRole('heading', { name: 'Transcript' }).waitFor();
+    await expectAccessible(party.page, 'live transcript panel');
+    // Captions under the video, switched on by the party: the newest entries, each with its speaker.
+    await party.page.getByLabel('Show captions').check();
+    const captions = party.page.getByTestId('captions');
+    await captions.getByText('Captions appear here as the record is written.').waitFor();
 
     // The clerk's desk: focus starts in the text box; Alt+2 picks the plaintiff, Enter commits.
     const desk = await newPage();
     await signIn(desk.page, clerk);
     await desk.page.goto(`${gavel.url}/hearings/${hearingId}/transcript`);
     await desk.page.getByRole('heading', { name: /Transcript · Record hearing/ }).waitFor();
+    await expectAccessible(desk.page, 'transcript desk');
     await expect.poll(() => activeId(desk.page)).toBe('entry-text');
     // The shortcuts are described to the text box, so a screen reader announces them with it.
     const described = await desk.page.getByLabel('What was said').getAttribute('aria-describedby');
@@ -170,6 +177,9 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
     await partyPanel.getByText(SCRIPT, { exact: true }).waitFor();
     expect(await partyPanel.locator('b').count()).toBe(0);
     expect(await party.page.evaluate(() => (globalThis as { gavelPwned?: number }).gavelPwned)).toBeUndefined();
+    await expect.poll(() => captions.innerText()).toMatch(/Court:\s*原告请陈述诉讼请求。/);
+    expect(await captions.locator('b').count()).toBe(0);
+    await expectAccessible(party.page, 'hearing room with captions');
     const lines = await partyPanel.locator('li').allInnerTexts();
     const i = lines.findIndex((l) => l.includes('I delivered the goods'));
     const j = lines.findIndex((l) => l.includes('原告请陈述诉讼请求。'));
@@ -223,6 +233,7 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
     // The plaintiff reviews the sealed version with the same participant session and signs it.
     await party.page.goto(`${gavel.url}/hearings/${hearingId}/review`);
     await party.page.getByRole('heading', { name: 'Review the record' }).waitFor();
+    await expectAccessible(party.page, 'review the record');
     await party.page.getByRole('link', { name: 'Open the sealed transcript (PDF)' }).waitFor();
     // Both the typed name and the confirmation are needed.
     await party.page.getByRole('button', { name: 'Sign' }).click();
@@ -239,11 +250,13 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
     const visitor = await newPage();
     await visitor.page.goto(`${gavel.url}/verify`);
     await visitor.page.getByRole('heading', { name: 'Verify a sealed transcript' }).waitFor();
+    await expectAccessible(visitor.page, 'verify');
     await visitor.page
       .getByLabel('Choose a PDF file')
       .setInputFiles({ name: 'transcript.pdf', mimeType: 'application/pdf', buffer: pdf });
     const result = visitor.page.getByTestId('verify-result');
     await result.getByRole('heading', { name: /This is a sealed Gavel transcript/ }).waitFor({ timeout: 15_000 });
+    await expectAccessible(visitor.page, 'verify: sealed');
     await result.getByText(CASE_NUMBER).waitFor();
     await result.getByText('Record hearing').waitFor();
     await result.getByText('Clerk Zhao').waitFor();
@@ -270,6 +283,7 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
     }, tampered.toString('base64'));
     await visitor.page.locator('section.drop').dispatchEvent('drop', { dataTransfer: dropped });
     await result.getByRole('heading', { name: /Not a sealed transcript/ }).waitFor({ timeout: 15_000 });
+    await expectAccessible(visitor.page, 'verify: not sealed');
     expect(await result.getByText(CASE_NUMBER).count()).toBe(0);
 
     // The seal's own hash, as the QR code on the certification page gives it, also verifies.

@@ -1,8 +1,16 @@
 import type { HearingRow } from '../hearings/hearings.repository.ts';
 import { calendar } from './ics.ts';
 
+/** The words of the event, in the reader's language (an invitee's, else the court's). */
+const online: Record<string, string> = { en: 'online', 'zh-CN': '在线' };
+
 /** The hearing as a calendar file in the court's zone; `url` is the invitee's own link, if any. */
-export function hearingCalendar(h: HearingRow, host: string, opts: { url?: string; now: Date }): string {
+export function hearingCalendar(
+  h: HearingRow,
+  host: string,
+  opts: { url?: string; now: Date; locale?: string | null },
+): string {
+  const zh = (opts.locale ?? h.court_locale) === 'zh-CN';
   return calendar(
     [
       {
@@ -19,7 +27,9 @@ export function hearingCalendar(h: HearingRow, host: string, opts: { url?: strin
           h.title,
           ...(opts.url ? [opts.url] : []),
         ].join('\n'),
-        location: `${h.court_name}, ${h.courtroom_name} (online)`,
+        location: zh
+          ? `${h.court_name}，${h.courtroom_name}（${online['zh-CN']}）`
+          : `${h.court_name}, ${h.courtroom_name} (${online.en})`,
         ...(opts.url ? { url: opts.url } : {}),
         cancelled: h.state === 'cancelled',
         stamp: opts.now,

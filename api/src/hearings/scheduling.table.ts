@@ -50,6 +50,8 @@ export interface ParticipantTable {
   represents_id: string | null;
   interprets_for_id: string | null;
   language: string | null;
+  /** The language they read (issue 10): their invitation, .ics and pre-join rules. */
+  locale: Generated<string>;
   presence: Generated<Presence>;
   invite_token_hash: string | null;
   invite_issued_at: Date | null;

@@ -61,12 +61,12 @@ export const joinRoutes: FastifyPluginAsync<{
     },
     async (request, reply) =>
       orGone(reply, async () => {
-        const h = await join.hearingOf(request.params.token, request.ip);
+        const { h, locale } = await join.calendarOf(request.params.token, request.ip);
         const url = `${publicOrigin}/join/${request.params.token}`;
         return reply
           .type('text/calendar; charset=utf-8')
           .header('content-disposition', 'attachment; filename="hearing.ics"')
-          .send(hearingCalendar(h, new URL(publicOrigin).host, { url, now: now() }));
+          .send(hearingCalendar(h, new URL(publicOrigin).host, { url, now: now(), locale }));
       }),
   );
 

@@ -16,7 +16,12 @@ export const Landing = Type.Object({
   court: Type.Object({ name: Type.String(), timezone: Type.String() }),
   case: Type.Object({ number: Type.String(), caption: Type.String() }),
   hearing: Type.Object({ title: Type.String(), scheduledStart: Type.String(), scheduledEnd: Type.String() }),
-  invitee: Type.Object({ displayName: Type.String(), role: ParticipantRole }),
+  invitee: Type.Object({
+    displayName: Type.String(),
+    role: ParticipantRole,
+    /** The invitee's language: the pre-join rules are shown in it. */
+    locale: Type.Union([Type.Literal('en'), Type.Literal('zh-CN')]),
+  }),
   accessCodeRequired: Type.Boolean(),
   rules: Type.Record(Type.String(), Type.String()),
 });

@@ -107,8 +107,10 @@ export class JoinService {
   }
 
   /** The invite's own calendar file needs the hearing; the link must still be good. */
-  async hearingOf(token: string, ip: string) {
-    return (await this.resolve(token, ip)).h;
+  /** The hearing and the language its invitee reads, for their own calendar file. */
+  async calendarOf(token: string, ip: string) {
+    const { h, p } = await this.resolve(token, ip);
+    return { h, locale: p.locale };
   }
 
   async join(input: { token: string; accessCode?: string | undefined; ip: string }) {
@@ -200,7 +202,11 @@ export function landingView(p: ParticipantRow, h: HearingRow) {
       scheduledStart: h.scheduled_start.toISOString(),
       scheduledEnd: h.scheduled_end.toISOString(),
     },
-    invitee: { displayName: p.display_name, role: p.role },
+    invitee: {
+      displayName: p.display_name,
+      role: p.role,
+      locale: (p.locale === 'zh-CN' ? 'zh-CN' : 'en') as 'en' | 'zh-CN',
+    },
     accessCodeRequired: p.access_code_hash !== null,
     /** Pre-join rules per language, as the court wrote them. */
     rules: h.rules_text,

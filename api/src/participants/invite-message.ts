@@ -21,8 +21,9 @@ const ROLE: Record<Lang, Record<string, string>> = {
   },
 };
 
-/** Where the link goes when the stored copy of a message must not contain it. */
+/** Where the link goes when the stored copy of a message must not contain it, in the reader's language. */
 export const LINK_PLACEHOLDER = '[invitation link: issue a new one to send again]';
+const LINK_PLACEHOLDER_ZH = '［邀请链接：如需再次发送，请重新生成］';
 
 const langOf = (locale: string): Lang => (locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en');
 
@@ -32,14 +33,17 @@ function when(h: HearingRow, lang: Lang): string {
   return `${f.format(h.scheduled_start)} – ${endTime.format(h.scheduled_end)} (${h.court_timezone})`;
 }
 
-/** The invitation in the court's language: what, when, as whom, and the link. */
+/** The invitee's language, else the court's. */
+const readerLang = (h: HearingRow, p: { locale?: string | null }): Lang => langOf(p.locale ?? h.court_locale);
+
+/** The invitation in the invitee's language: what, when, as whom, and the link. */
 export function inviteMessage(
   h: HearingRow,
-  p: { display_name: string; role: string },
+  p: { display_name: string; role: string; locale?: string | null },
   link: string,
   accessCodeRequired: boolean,
 ) {
-  const lang = langOf(h.court_locale);
+  const lang = readerLang(h, p);
   const role = ROLE[lang][p.role] ?? p.role;
   if (lang === 'zh-CN') {
     return {
@@ -78,8 +82,8 @@ export function inviteMessage(
 }
 
 /** Tells an invitee that the hearing moved or was cancelled; their link stays the same. */
-export function changeNotice(h: HearingRow, p: { display_name: string }) {
-  const lang = langOf(h.court_locale);
+export function changeNotice(h: HearingRow, p: { display_name: string; locale?: string | null }) {
+  const lang = readerLang(h, p);
   const cancelled = h.state === 'cancelled';
   if (lang === 'zh-CN') {
     return {
@@ -105,4 +109,9 @@ export function changeNotice(h: HearingRow, p: { display_name: string }) {
       ...(cancelled ? [] : ['Use the invitation link you already have to join.']),
     ].join('\n'),
   };
+}
+
+/** The placeholder for the link in the stored copy of an invitation. */
+export function linkPlaceholder(h: HearingRow, p: { locale?: string | null }): string {
+  return readerLang(h, p) === 'zh-CN' ? LINK_PLACEHOLDER_ZH : LINK_PLACEHOLDER;
 }

@@ -151,7 +151,7 @@ describe('the invite lifecycle', () => {
       court: { name: 'Invites', timezone: 'Asia/Shanghai' },
       case: { number: 'Invites-2026-001', caption: 'Zhang v. Li' },
       hearing: { title: 'Pre-trial conference', scheduledStart: expect.any(String), scheduledEnd: h.scheduledEnd },
-      invitee: { displayName: 'Zhang San', role: 'plaintiff' },
+      invitee: { displayName: 'Zhang San', role: 'plaintiff', locale: 'en' },
       accessCodeRequired: false,
       rules: {},
     });

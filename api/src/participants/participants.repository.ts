@@ -15,6 +15,7 @@ const columns = [
   'represents_id',
   'interprets_for_id',
   'language',
+  'locale',
   'presence',
   'invite_issued_at',
   'invite_expires_at',

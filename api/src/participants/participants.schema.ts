@@ -21,6 +21,8 @@ export const Participant = Type.Object({
   representsId: Type.Union([Uuid, Type.Null()]),
   interpretsForId: Type.Union([Uuid, Type.Null()]),
   language: Type.Union([Type.String(), Type.Null()]),
+  /** The language Gavel writes to them in. */
+  locale: Type.Union([Type.Literal('en'), Type.Literal('zh-CN')]),
   presence: Type.String(),
   accessCodeRequired: Type.Boolean(),
   invite: Type.Object({
@@ -53,6 +55,8 @@ export const AddParticipantBody = Type.Object(
     representsId: Type.Optional(Uuid),
     interpretsForId: Type.Optional(Uuid),
     language: Type.Optional(Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' })),
+    /** The invitee's language for the invitation and pre-join rules; the court's when left out. */
+    locale: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('zh-CN')])),
     /** Ask for a six-digit access code, delivered separately from the link. */
     accessCode: Type.Optional(Type.Boolean()),
   },

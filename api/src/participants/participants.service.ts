@@ -11,7 +11,7 @@ import type { ParticipantRole } from '../hearings/scheduling.table.ts';
 import * as repo from './participants.repository.ts';
 import type { ParticipantRow } from './participants.repository.ts';
 import { accessCodeHash, inviteTokenHash, newAccessCode, newToken } from './invite-token.ts';
-import { LINK_PLACEHOLDER, changeNotice, inviteMessage } from './invite-message.ts';
+import { changeNotice, inviteMessage, linkPlaceholder } from './invite-message.ts';
 
 /** When an invite stops working: the hearing's scheduled end plus the court's grace period. */
 export const inviteExpiry = (h: Pick<HearingRow, 'scheduled_end' | 'invite_grace_minutes'>) =>
@@ -40,6 +40,7 @@ export function participantView(p: ParticipantRow, h: Pick<HearingRow, 'state'>,
     representsId: p.represents_id,
     interpretsForId: p.interprets_for_id,
     language: p.language,
+    locale: (p.locale === 'zh-CN' ? 'zh-CN' : 'en') as 'en' | 'zh-CN',
     presence: p.presence,
     accessCodeRequired: p.access_code_hash !== null,
     invite: {
@@ -95,6 +96,7 @@ export class ParticipantsService {
       representsId?: string | undefined;
       interpretsForId?: string | undefined;
       language?: string | undefined;
+      locale?: 'en' | 'zh-CN' | undefined;
       accessCode?: boolean | undefined;
     },
   ) {
@@ -142,6 +144,7 @@ export class ParticipantsService {
         represents_id: input.representsId ?? null,
         interprets_for_id: input.interpretsForId ?? null,
         language: input.language?.trim() ?? null,
+        locale: input.locale ?? (h.court_locale === 'zh-CN' ? 'zh-CN' : 'en'),
       });
       await audit.append(trx, {
         stream: h.id,
@@ -154,6 +157,7 @@ export class ParticipantsService {
           representsId: inserted.represents_id,
           interpretsForId: inserted.interprets_for_id,
           language: inserted.language,
+          locale: inserted.locale,
           accessCode: input.accessCode === true,
         },
       });
@@ -198,7 +202,7 @@ export class ParticipantsService {
       invite_issued_at: now,
       invite_expires_at: inviteExpiry(h),
       access_code_hash: code ? accessCodeHash(this.d.secret, p.id, code) : null,
-      message_text: message.text.replace(inviteUrl, LINK_PLACEHOLDER),
+      message_text: message.text.replace(inviteUrl, linkPlaceholder(h, p)),
       message_sent_at: null,
       message_delivered: false,
     });
@@ -227,7 +231,7 @@ export class ParticipantsService {
       delivered = await this.send(
         participant.email,
         message,
-        hearingCalendar(h, this.host, { url: inviteUrl, now: this.d.now() }),
+        hearingCalendar(h, this.host, { url: inviteUrl, now: this.d.now(), locale: participant.locale }),
       );
       participant = await this.d.db.transaction().execute(async (trx) => {
         const p = await repo.updateParticipant(trx, participant.id, {
@@ -299,7 +303,7 @@ export class ParticipantsService {
       const notice = changeNotice(h, p);
       const delivered =
         this.d.mailer.configured && p.email
-          ? await this.send(p.email, notice, hearingCalendar(h, this.host, { now }))
+          ? await this.send(p.email, notice, hearingCalendar(h, this.host, { now, locale: p.locale }))
           : false;
       results.push({ participantId: p.id, delivered });
       await repo.updateParticipant(this.d.db, p.id, {

@@ -112,6 +112,49 @@ describe('the sealed PDF', () => {
     }
   });
 
+  it('prints its fixed wording in the court’s language: a Chinese court’s transcript is in Chinese', async () => {
+    const entries = [{ seq: 1, speaker: '审判员', time: '09:30:00', text: ZH, procedural: false }];
+    const zh = await renderTranscript({ ...doc(entries), locale: 'zh-CN' });
+    const text = pdfText(zh.pdf);
+    for (const fixed of [
+      '庭审笔录',
+      '案号：(2026)沪0101民初123号',
+      '审判员：Judge Wang 王法官',
+      '版本：2（取代第 1 版）',
+      '到庭人员',
+      '张三 — 原告',
+      'Counsel Chen — 诉讼代理人（代理 张三）',
+      '书记员证明',
+      '封存人：Clerk Wu',
+      '封存时间：2026-11-29 17:00 (Asia/Shanghai)',
+      '核验：http://gavel.test/verify/',
+    ]) {
+      expect(text).toContain(fixed);
+    }
+    expect(text.replace(/\s+/g, '')).toContain('本人证明，第2页至第2页如实、完整地记录了');
+    for (let p = 1; p <= zh.pages; p++) {
+      const page = pdfText(zh.pdf, p);
+      expect(page).toContain(`第 ${p} 页，共 ${zh.pages} 页`);
+      expect(page).toContain(`GAVEL 电子封存 第 2 版 · ${HASH.slice(0, 12)}`);
+    }
+    for (const english of [
+      'Transcript of proceedings',
+      'Certification',
+      'I certify',
+      'Page 1 of',
+      'GAVEL SEAL',
+      'Sealed by',
+    ]) {
+      expect(text).not.toContain(english);
+    }
+    expect(pdfInfo(zh.pdf)).toMatch(/^Title:\s+庭审笔录 — \(2026\)沪0101民初123号/m);
+
+    // And an English court's has none of the Chinese fixed wording.
+    const en = pdfText((await renderTranscript(doc(entries))).pdf);
+    expect(en).toContain('Certification');
+    for (const chinese of ['庭审笔录', '书记员证明', '到庭人员', '封存人']) expect(en).not.toContain(chinese);
+  });
+
   it('wraps long entries: English between words, Chinese between characters', () => {
     const width = (s: string) => s.length;
     expect(wrap('aaa bbb ccc', 7, width)).toEqual(['aaa bbb', 'ccc']);

@@ -7,6 +7,8 @@ import { UNPRINTABLE_ALL } from './text.ts';
 
 /** Everything the sealed PDF shows; built by the seal service, rendered in a worker thread. */
 export interface TranscriptDocument {
+  /** The court's locale: the PDF's fixed wording (caption, certification, stamp) is in its language. */
+  locale?: string;
   court: string;
   caseNumber: string;
   caseCaption: string;
@@ -27,6 +29,89 @@ export interface TranscriptDocument {
     sealedAtIso: string;
     verifyUrl: string;
   };
+}
+
+type Role = 'plaintiff' | 'defendant' | 'agent' | 'witness' | 'interpreter' | 'observer';
+
+/** The fixed wording of a transcript, in the court's language. */
+const wording = {
+  en: {
+    title: 'Transcript of proceedings',
+    documentTitle: (caseNumber: string) => `Transcript of proceedings — ${caseNumber}`,
+    page: (n: number, total: number) => `Page ${n} of ${total}`,
+    stamp: (version: number, hash: string) => `GAVEL SEAL v${version} · ${hash}`,
+    caseNumber: 'Case number',
+    caption: 'Caption',
+    hearing: 'Hearing',
+    date: 'Date',
+    judge: 'Judge',
+    clerk: 'Clerk',
+    version: 'Version',
+    supersedes: (v: number) => ` (supersedes version ${v})`,
+    appearances: 'Appearances',
+    appearance: (name: string, role: string, represents: string | null) =>
+      `${name} — ${role}${represents ? `, for ${represents}` : ''}`,
+    roles: {
+      plaintiff: 'plaintiff',
+      defendant: 'defendant',
+      agent: 'agent',
+      witness: 'witness',
+      interpreter: 'interpreter',
+      observer: 'observer',
+    } satisfies Record<Role, string>,
+    certification: 'Certification',
+    certify: (last: number, d: TranscriptDocument) =>
+      `I certify that pages 2 to ${last} are a true and complete record of the proceedings in case ${d.caseNumber}, ${d.hearingTitle}, on ${d.hearingDate}, as kept by the clerk.`,
+    sealedBy: 'Sealed by',
+    sealedAt: 'Sealed at',
+    sealHash: 'Seal SHA-256',
+    verify: 'Verify',
+    subject: (d: TranscriptDocument) =>
+      `${d.court}: ${d.caseCaption} — ${d.hearingTitle}, ${d.hearingDate}. Sealed version ${d.seal.version}.`,
+    colon: ': ',
+  },
+  'zh-CN': {
+    title: '庭审笔录',
+    documentTitle: (caseNumber: string) => `庭审笔录 — ${caseNumber}`,
+    page: (n: number, total: number) => `第 ${n} 页，共 ${total} 页`,
+    stamp: (version: number, hash: string) => `GAVEL 电子封存 第 ${version} 版 · ${hash}`,
+    caseNumber: '案号',
+    caption: '案件名称',
+    hearing: '庭审',
+    date: '日期',
+    judge: '审判员',
+    clerk: '书记员',
+    version: '版本',
+    supersedes: (v: number) => `（取代第 ${v} 版）`,
+    appearances: '到庭人员',
+    appearance: (name: string, role: string, represents: string | null) =>
+      `${name} — ${role}${represents ? `（代理 ${represents}）` : ''}`,
+    roles: {
+      plaintiff: '原告',
+      defendant: '被告',
+      agent: '诉讼代理人',
+      witness: '证人',
+      interpreter: '翻译人员',
+      observer: '旁听人员',
+    } satisfies Record<Role, string>,
+    certification: '书记员证明',
+    certify: (last: number, d: TranscriptDocument) =>
+      `本人证明，第 2 页至第 ${last} 页如实、完整地记录了 ${d.caseNumber} 号案件 ${d.hearingTitle}（${d.hearingDate}）的庭审经过，由书记员记录。`,
+    sealedBy: '封存人',
+    sealedAt: '封存时间',
+    sealHash: '封存哈希（SHA-256）',
+    verify: '核验',
+    subject: (d: TranscriptDocument) =>
+      `${d.court}：${d.caseCaption} — ${d.hearingTitle}，${d.hearingDate}。已封存第 ${d.seal.version} 版。`,
+    colon: '：',
+  },
+};
+
+export type TranscriptWording = (typeof wording)['en'];
+
+/** The wording for a court's locale; English for any locale without a dictionary. */
+export function transcriptWording(locale: string | undefined): TranscriptWording {
+  return locale === 'zh-CN' ? wording['zh-CN'] : wording.en;
 }
 
 export interface RenderedTranscript {
@@ -250,7 +335,9 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
   const bodyPages = Math.max(1, Math.ceil(lines.length / LINES_PER_PAGE));
   const total = bodyPages + 2;
   const shortHash = doc.seal.sha256.slice(0, 12);
-  const title = `Transcript of proceedings — ${doc.caseNumber}`;
+  const words = transcriptWording(doc.locale);
+  const title = words.documentTitle(doc.caseNumber);
+  const field = (label: string, value: string) => `${label}${words.colon}${value}`;
 
   const text = (page: PDFPage, s: string, x: number, y: number, size = SIZE, color = INK) =>
     page.drawText(s, { x, y, size, font, color });
@@ -259,7 +346,7 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
     const [w, h] = A4;
     const header = `${doc.caseNumber} · ${doc.hearingDate}`;
     text(page, header, MARGIN_LEFT, h - 40, 9, GREY);
-    const pageLabel = `Page ${n} of ${total}`;
+    const pageLabel = words.page(n, total);
     text(page, pageLabel, w - MARGIN_RIGHT - m.width(pageLabel, 9), h - 40, 9, GREY);
     page.drawLine({
       start: { x: MARGIN_LEFT, y: h - 48 },
@@ -268,7 +355,7 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
       color: GREY,
     });
     // The stamp: version and short hash of the seal, on every page.
-    const stamp = `GAVEL SEAL v${doc.seal.version} · ${shortHash}`;
+    const stamp = words.stamp(doc.seal.version, shortHash);
     const sw = m.width(stamp, 8) + 12;
     page.drawRectangle({
       x: w - MARGIN_RIGHT - sw,
@@ -293,21 +380,25 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
   };
   line(doc.court, 14);
   y -= 8;
-  line('Transcript of proceedings · 庭审笔录', 18);
+  line(words.title, 18);
   y -= 8;
-  line(`Case number · 案号: ${doc.caseNumber}`);
-  line(`Caption · 案件名称: ${doc.caseCaption}`);
-  line(`Hearing · 庭审: ${doc.hearingTitle}`);
-  line(`Date · 日期: ${doc.hearingDate}`);
-  line(`Judge · 审判员: ${doc.judge}`);
-  line(`Clerk · 书记员: ${doc.clerk ?? '—'}`);
+  line(field(words.caseNumber, doc.caseNumber));
+  line(field(words.caption, doc.caseCaption));
+  line(field(words.hearing, doc.hearingTitle));
+  line(field(words.date, doc.hearingDate));
+  line(field(words.judge, doc.judge));
+  line(field(words.clerk, doc.clerk ?? '—'));
   line(
-    `Version · 版本: ${doc.seal.version}${doc.seal.supersedesVersion ? ` (supersedes version ${doc.seal.supersedesVersion})` : ''}`,
+    field(
+      words.version,
+      `${doc.seal.version}${doc.seal.supersedesVersion ? words.supersedes(doc.seal.supersedesVersion) : ''}`,
+    ),
   );
   y -= 10;
-  line('Appearances · 到庭人员', 13);
+  line(words.appearances, 13);
   for (const a of doc.appearances) {
-    line(`${a.name} — ${a.role}${a.represents ? `, for ${a.represents}` : ''}`, SIZE, INK, MARGIN_LEFT + 12);
+    const role = (words.roles as Record<string, string>)[a.role] ?? a.role;
+    line(words.appearance(a.name, role, a.represents), SIZE, INK, MARGIN_LEFT + 12);
   }
 
   // Body: 25 numbered lines a page. Numbers are right-aligned: 1–9 one digit further in (the font's digits share a width).
@@ -359,22 +450,19 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
       y -= size * 1.6;
     }
   };
-  certLine('Certification · 书记员证明', 16);
+  certLine(words.certification, 16);
   y -= 6;
-  certLine(
-    `I certify that pages 2 to ${total - 1} are a true and complete record of the proceedings in case ${doc.caseNumber}, ${doc.hearingTitle}, on ${doc.hearingDate}, as kept by the clerk.`,
-  );
-  certLine('本人证明，以上笔录如实、完整地记录了本次庭审的经过。');
+  certLine(words.certify(total - 1, doc));
   y -= 6;
-  certLine(`Clerk · 书记员: ${doc.clerk ?? '—'}`);
-  certLine(`Sealed by · 封存人: ${doc.seal.sealedBy}`);
-  certLine(`Sealed at · 封存时间: ${doc.seal.sealedAt}`);
-  certLine(`Version · 版本: ${doc.seal.version}`);
-  certLine('Seal SHA-256 · 封存哈希:');
+  certLine(field(words.clerk, doc.clerk ?? '—'));
+  certLine(field(words.sealedBy, doc.seal.sealedBy));
+  certLine(field(words.sealedAt, doc.seal.sealedAt));
+  certLine(field(words.version, String(doc.seal.version)));
+  certLine(`${words.sealHash}${words.colon.trimEnd()}`);
   certLine(doc.seal.sha256.slice(0, 32), 10);
   certLine(doc.seal.sha256.slice(32), 10);
   y -= 6;
-  certLine(`Verify · 核验: ${doc.seal.verifyUrl}`, 9, GREY);
+  certLine(field(words.verify, doc.seal.verifyUrl), 9, GREY);
   const qr = QRCode.create(doc.seal.verifyUrl, { errorCorrectionLevel: 'M' });
   const cell = 3;
   const qrTop = y - 8;
@@ -394,9 +482,7 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
 
   const sealedAt = new Date(doc.seal.sealedAtIso);
   pdf.setTitle(title);
-  pdf.setSubject(
-    `${doc.court}: ${doc.caseCaption} — ${doc.hearingTitle}, ${doc.hearingDate}. Sealed version ${doc.seal.version}.`,
-  );
+  pdf.setSubject(words.subject(doc));
   pdf.setKeywords(['transcript', 'sealed', doc.caseNumber, `version ${doc.seal.version}`, `sha256 ${doc.seal.sha256}`]);
   pdf.setAuthor(doc.court);
   pdf.setCreator('Gavel');

@@ -348,6 +348,7 @@ export class TranscriptService {
       const hash = sha256(canonical);
       const tz = h.court_timezone;
       const doc: TranscriptDocument = {
+        locale: h.court_locale,
         court: h.court_name,
         caseNumber: h.case_number,
         caseCaption: h.case_caption,

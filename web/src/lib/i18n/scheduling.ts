@@ -150,6 +150,10 @@ export const schedulingEn = {
   'participants.add.interpretsFor': 'Interprets for',
   'participants.add.language': 'Language',
   'participants.add.accessCode': 'Also require a six-digit access code (sent separately)',
+  'participants.add.locale': 'Language of the invitation',
+  'participants.add.localeCourt': 'The court’s language',
+  'participants.add.localeHint':
+    'The invitation, the calendar file and the rules shown before joining are in this language.',
   'participants.add.submit': 'Add and create invitation',
   'participants.add.submitting': 'Adding…',
   'participants.add.needParty':
@@ -353,6 +357,9 @@ export const schedulingZhCN: Translation<typeof schedulingEn> = {
   'participants.add.interpretsFor': '翻译对象',
   'participants.add.language': '语言',
   'participants.add.accessCode': '另设六位数字访问码（单独告知）',
+  'participants.add.locale': '通知语言',
+  'participants.add.localeCourt': '本院默认语言',
+  'participants.add.localeHint': '邀请通知、日历文件及入庭前显示的庭审规则均使用该语言。',
   'participants.add.submit': '添加并生成邀请',
   'participants.add.submitting': '正在添加…',
   'participants.add.needParty': '请先添加原告或被告：代理人必须注明其代理的当事人。',

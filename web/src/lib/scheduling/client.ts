@@ -1,5 +1,6 @@
 import { api, ApiError } from '../api.ts';
 import type { HearingStatus } from '../docket.ts';
+import type { Locale } from '../i18n/locales.ts';
 
 export type ParticipantRole = 'plaintiff' | 'defendant' | 'agent' | 'witness' | 'interpreter' | 'observer';
 export const PARTICIPANT_ROLES: ParticipantRole[] = [
@@ -50,6 +51,8 @@ export interface Participant {
   representsId: string | null;
   interpretsForId: string | null;
   language: string | null;
+  /** The language Gavel writes to them in. */
+  locale: Locale;
   presence: string;
   accessCodeRequired: boolean;
   invite: { status: 'active' | 'revoked' | 'expired' | 'closed'; issuedAt: string | null; expiresAt: string | null };
@@ -86,7 +89,7 @@ export interface Landing {
   court: { name: string; timezone: string };
   case: { number: string; caption: string };
   hearing: { title: string; scheduledStart: string; scheduledEnd: string };
-  invitee: { displayName: string; role: ParticipantRole };
+  invitee: { displayName: string; role: ParticipantRole; locale: Locale };
   accessCodeRequired: boolean;
   rules: Record<string, string>;
 }
@@ -111,6 +114,8 @@ export interface NewParticipant {
   representsId?: string;
   interpretsForId?: string;
   language?: string;
+  /** Left out: the court's language. */
+  locale?: Locale;
   accessCode?: boolean;
 }
 
