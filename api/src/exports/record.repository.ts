@@ -121,59 +121,7 @@ export function recordingsOf(db: Db, hearingId: string) {
     .execute();
 }
 
-/** Sealed versions without their PDFs (read one at a time with sealPdf). */
-export function sealsOf(db: Db, hearingId: string) {
-  return db
-    .selectFrom('transcript_seals as s')
-    .innerJoin('users as u', 'u.id', 's.sealed_by')
-    .select([
-      's.id',
-      's.version',
-      's.supersedes_id',
-      's.sha256',
-      's.pdf_sha256',
-      's.audit_seq',
-      's.audit_head',
-      's.pages',
-      's.sealed_at',
-      'u.name as sealed_by_name',
-      sql<number>`octet_length(s.pdf)`.as('pdf_bytes'),
-    ])
-    .where('s.hearing_id', '=', hearingId)
-    .orderBy('s.version')
-    .execute();
-}
-
-export async function sealPdf(db: Db, sealId: string): Promise<Buffer | undefined> {
-  const row = await db.selectFrom('transcript_seals').select('pdf').where('id', '=', sealId).executeTakeFirst();
-  return row?.pdf;
-}
-
 export async function sealRecord(db: Db, sealId: string): Promise<unknown> {
   const row = await db.selectFrom('transcript_seals').select('record').where('id', '=', sealId).executeTakeFirst();
   return row?.record;
-}
-
-export function signaturesOf(db: Db, hearingId: string) {
-  return db
-    .selectFrom('transcript_signatures as g')
-    .innerJoin('transcript_seals as s', 's.id', 'g.seal_id')
-    .innerJoin('participants as p', 'p.id', 'g.participant_id')
-    .select([
-      'g.id',
-      's.version',
-      's.sha256 as seal_sha256',
-      'g.kind',
-      'g.participant_id',
-      'p.display_name',
-      'p.role',
-      'g.full_name',
-      'g.text',
-      'g.audit_hash',
-      'g.created_at',
-    ])
-    .where('s.hearing_id', '=', hearingId)
-    .orderBy('s.version')
-    .orderBy('g.created_at')
-    .execute();
 }

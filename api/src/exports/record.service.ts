@@ -13,6 +13,7 @@ import type { Storage } from '../storage/storage.ts';
 import type { HearingRow } from '../hearings/hearings.repository.ts';
 import { DomainError, forbidden, notFound } from '../http/errors.ts';
 import * as repo from './record.repository.ts';
+import * as transcriptRepo from '../transcripts/transcript.repository.ts';
 import { csvLine } from './csv.ts';
 import { readmeText } from './readme.ts';
 
@@ -151,8 +152,8 @@ export class RecordService {
     const [participants, recordings, seals, signatures, exhibits] = await Promise.all([
       repo.participantsOf(db, h.id),
       repo.recordingsOf(db, h.id),
-      repo.sealsOf(db, h.id),
-      repo.signaturesOf(db, h.id),
+      transcriptRepo.listSeals(db, h.id),
+      transcriptRepo.signaturesOfHearing(db, h.id).then((rows) => rows.sort((a, b) => a.version - b.version)),
       exhibitsRepo.listExhibits(db, h.id),
     ]);
 
@@ -225,7 +226,7 @@ export class RecordService {
       add(
         `${base}.pdf`,
         async () => {
-          const pdf = await repo.sealPdf(db, s.id);
+          const pdf = (await transcriptRepo.findSealPdf(db, s.id))?.pdf;
           if (!pdf) throw new Error(`sealed version ${s.version} has no PDF`);
           return Readable.from([pdf]);
         },
@@ -260,7 +261,7 @@ export class RecordService {
         JSON.stringify(
           signatures.map((g) => ({
             version: g.version,
-            sealSha256: g.seal_sha256,
+            sealSha256: g.sha256,
             kind: g.kind,
             participant: { id: g.participant_id, name: g.display_name, role: g.role },
             fullName: g.full_name,

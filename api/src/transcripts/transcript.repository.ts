@@ -177,9 +177,13 @@ export function listSeals(db: Db, hearingId: string) {
       's.sha256',
       's.pdf_sha256',
       's.pages',
+      's.audit_seq',
+      's.audit_head',
       's.sealed_at',
       'u.id as sealed_by_id',
       'u.name as sealed_by_name',
+      // The PDF's size without reading it (the export estimates its bundle from it).
+      sql<number>`octet_length(s.pdf)`.as('pdf_bytes'),
     ])
     .where('s.hearing_id', '=', hearingId)
     .orderBy('s.version')
@@ -271,6 +275,7 @@ export function signaturesOfHearing(db: Db, hearingId: string) {
       'g.kind',
       'g.full_name',
       'g.text',
+      'g.audit_hash',
       'g.created_at',
       'p.id as participant_id',
       'p.display_name',
