@@ -97,18 +97,8 @@ export class RealtimeHub {
 
   /** Call inside the transaction that makes the change, so the event exists exactly when the change does. */
   async publish(trx: Transaction<Database>, input: PublishInput): Promise<number> {
-    await repo.lockStream(trx, input.stream);
-    const seq = (await repo.lastSeq(trx, input.stream)) + 1;
-    await repo.insertEvent(trx, {
-      stream: input.stream,
-      seq,
-      kind: input.kind,
-      audience: input.audience ?? { to: 'all' },
-      payload: input.payload ?? {},
-    });
-    // Ids only: NOTIFY payloads must stay under 8000 bytes.
-    await repo.notify(trx, CHANNEL, JSON.stringify({ stream: input.stream, seq }));
-    return seq;
+    const { stream, ...event } = input;
+    return this.publishMany(trx, stream, [event]);
   }
 
   /**
@@ -132,6 +122,7 @@ export class RealtimeHub {
     }));
     // Chunks keep each INSERT well under PostgreSQL's bind-parameter limit.
     for (let i = 0; i < rows.length; i += 1000) await repo.insertEvents(trx, rows.slice(i, i + 1000));
+    // Ids only: NOTIFY payloads must stay under 8000 bytes.
     await repo.notify(trx, CHANNEL, JSON.stringify({ stream, seq }));
     return seq;
   }

@@ -21,10 +21,6 @@ export async function lastSeq(db: Db, stream: string): Promise<number> {
 
 type NewEvent = { stream: string; seq: number; kind: string; audience: Audience; payload: Record<string, unknown> };
 
-export async function insertEvent(db: Db, e: NewEvent): Promise<void> {
-  await insertEvents(db, [e]);
-}
-
 export async function insertEvents(db: Db, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db
