@@ -6,20 +6,25 @@ import type { Passwords } from './auth/password.ts';
 
 export interface DemoLogins {
   court: string;
-  logins: Array<{ role: 'judge' | 'clerk'; email: string; password: string }>;
+  logins: Array<{ role: 'admin' | 'judge' | 'clerk'; email: string; password: string }>;
 }
 
 const generatePassword = () => randomBytes(12).toString('base64url');
 
 /**
- * On the very first start (no staff at all) creates a demo court, a courtroom, a judge and a clerk,
+ * On the very first start (no staff at all) creates a demo court, a courtroom, an admin, a judge and a clerk,
  * and returns their generated passwords so the caller can print them once. Later starts do nothing.
  */
 export async function seedDemoCourt(db: Kysely<Database>, passwords: Passwords): Promise<DemoLogins | undefined> {
   if (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) return undefined;
+  const adminPassword = generatePassword();
   const judgePassword = generatePassword();
   const clerkPassword = generatePassword();
-  const [judgeHash, clerkHash] = await Promise.all([passwords.hash(judgePassword), passwords.hash(clerkPassword)]);
+  const [adminHash, judgeHash, clerkHash] = await Promise.all([
+    passwords.hash(adminPassword),
+    passwords.hash(judgePassword),
+    passwords.hash(clerkPassword),
+  ]);
   return db.transaction().execute(async (trx) => {
     // Two instances starting together on an empty database must not both seed.
     await sql`select pg_advisory_xact_lock(hashtext('gavel:seed'))`.execute(trx);
@@ -35,6 +40,13 @@ export async function seedDemoCourt(db: Kysely<Database>, passwords: Passwords):
     const users = await trx
       .insertInto('users')
       .values([
+        {
+          court_id: court.id,
+          email: 'admin@demo.gavel.test',
+          name: 'Admin Demo',
+          role: 'admin',
+          password_hash: adminHash,
+        },
         {
           court_id: court.id,
           email: 'judge@demo.gavel.test',
@@ -61,6 +73,7 @@ export async function seedDemoCourt(db: Kysely<Database>, passwords: Passwords):
     return {
       court: court.name,
       logins: [
+        { role: 'admin' as const, email: 'admin@demo.gavel.test', password: adminPassword },
         { role: 'judge' as const, email: 'judge@demo.gavel.test', password: judgePassword },
         { role: 'clerk' as const, email: 'clerk@demo.gavel.test', password: clerkPassword },
       ],

@@ -28,6 +28,7 @@ const demo = await seedDemoCourt(runtime.db, passwords);
 if (demo) {
   say(`first start: created "${demo.court}". These passwords are shown once; change them after signing in.`);
   for (const l of demo.logins) say(`  ${l.role.padEnd(5)}  ${l.email}  ${l.password}`);
+  say('lost one? npm run cli -- reset-password --email <email> asks for a new password.');
 }
 
 // The realtime hub LISTENs on a connection of its own, to the same database.
