@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { courtTimeToInstant, docketWindow, formatSpan, instantToCourtTime, weekStart } from './time.ts';
+import {
+  courtTimeToInstant,
+  docketWindow,
+  endsNextDay,
+  formatSpan,
+  hearingSpan,
+  instantToCourtTime,
+  weekStart,
+} from './time.ts';
 
 describe('court time to instant (whatever the browser’s own zone)', () => {
   it('puts 09:30 in Shanghai at 01:30Z', () => {
@@ -52,5 +60,29 @@ describe('formatting', () => {
     expect(court).toMatch(/^Tuesday,? 1 December 2026 09:30 – 10:30$/);
     const viewer = formatSpan(start, end, 'America/New_York', 'en-GB');
     expect(viewer).toMatch(/^Monday,? 30 November 2026 20:30 – 21:30$/);
+  });
+});
+
+describe('a sitting typed as a date and two times', () => {
+  it('ends the same day when the end is later than the start', () => {
+    expect(hearingSpan('2026-12-01', '09:30', '11:00', 'Asia/Shanghai')).toEqual({
+      start: '2026-12-01T01:30:00.000Z',
+      end: '2026-12-01T03:00:00.000Z',
+    });
+    expect(endsNextDay('09:30', '11:00')).toBe(false);
+  });
+
+  it('runs past midnight when the end is earlier than the start', () => {
+    expect(endsNextDay('23:30', '00:30')).toBe(true);
+    expect(hearingSpan('2026-12-31', '23:30', '00:30', 'UTC')).toEqual({
+      start: '2026-12-31T23:30:00.000Z',
+      end: '2027-01-01T00:30:00.000Z',
+    });
+  });
+
+  it('gives an empty span for equal times, which the form refuses', () => {
+    const span = hearingSpan('2026-12-01', '10:00', '10:00', 'UTC');
+    expect(span.end).toBe(span.start);
+    expect(endsNextDay('10:00', '10:00')).toBe(false);
   });
 });

@@ -55,6 +55,27 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
+/** True when an end time (HH:MM) earlier than the start means the next morning. */
+export function endsNextDay(start: string, end: string): boolean {
+  return isValidTime(start) && isValidTime(end) && end < start;
+}
+
+/**
+ * A sitting typed as one date and two wall-clock times in the court's zone. An end earlier than the
+ * start is the next morning: a hearing may run past midnight. Equal times give an empty span.
+ */
+export function hearingSpan(
+  date: string,
+  start: string,
+  end: string,
+  timeZone: string,
+): { start: string; end: string } {
+  return {
+    start: courtTimeToInstant(date, start, timeZone).toISOString(),
+    end: courtTimeToInstant(endsNextDay(start, end) ? addDays(date, 1) : date, end, timeZone).toISOString(),
+  };
+}
+
 /** Monday of the week that contains `date`. */
 export function weekStart(date: string): string {
   const [y = 0, m = 1, d = 1] = date.split('-').map(Number);
