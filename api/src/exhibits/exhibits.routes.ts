@@ -6,6 +6,7 @@ import { DomainError, ErrorBody } from '../http/errors.ts';
 import { IdParams } from '../hearings/hearings.schema.ts';
 import { EmptyBody } from '../participants/participants.schema.ts';
 import type { ExhibitService } from './exhibits.service.ts';
+import { contentDisposition } from '../http/content-disposition.ts';
 import {
   ExhibitAnswer,
   ExhibitList,
@@ -110,7 +111,7 @@ export const exhibitsRoutes: FastifyPluginAsync<{ exhibits: ExhibitService; maxB
         reply
           .header('content-type', file.mediaType)
           .header('content-length', file.size)
-          .header('content-disposition', `inline; filename="${file.fileName}"`)
+          .header('content-disposition', contentDisposition('inline', file.fileName))
           .header('cache-control', 'private, no-store')
           // Shown in the hearing room's own frame, same origin only. No object-src/sandbox here: either
           // stops the browser's own PDF viewer.

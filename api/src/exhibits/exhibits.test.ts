@@ -149,6 +149,24 @@ describe('uploading exhibits', () => {
     expect(sha256(original.rawPayload)).toBe(sha256(png));
   });
 
+  it('serves an original with a Chinese file name (UTF-8 filename*, ASCII fallback), not a 500', async () => {
+    const h = await hearingInSession(app, c);
+    const png = pngBytes(60, 40);
+    const e = (
+      await expectOk(
+        upload(app, h.id, h.plaintiff.cookie, { fileName: '合同.png', bytes: png }, { title: '合同照片' }),
+        201,
+      )
+    ).json().exhibit;
+    const original = await expectOk(
+      call(app, 'GET', `/api/hearings/${h.id}/exhibits/${e.id}/file?copy=original`, { cookie: c.cookies.judge }),
+    );
+    expect(original.headers['content-disposition']).toBe(
+      `inline; filename="P-1-__.png"; filename*=UTF-8''P-1-%E5%90%88%E5%90%8C.png`,
+    );
+    expect(sha256(original.rawPayload)).toBe(sha256(png));
+  });
+
   it('numbers each side on its own: P-1, P-2, D-1, and C-1 for the court’s clerk (and a side the clerk names)', async () => {
     const h = await hearingInSession(app, c);
     const pdf = await pdfBytes(1);

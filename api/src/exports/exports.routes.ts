@@ -5,6 +5,7 @@ import { IdParams } from '../hearings/hearings.schema.ts';
 import { unauthorized } from '../http/errors.ts';
 import type { RecordService } from './record.service.ts';
 import { DocketExportQuery, ExportQuery, recordErrors } from './record.schema.ts';
+import { contentDisposition } from '../http/content-disposition.ts';
 
 /** The clerk's exports: a hearing's whole record as one ZIP, and the court's docket as CSV. */
 export const exportRoutes: FastifyPluginAsync<{ record: RecordService }> = async (fastify, { record }) => {
@@ -39,7 +40,7 @@ export const exportRoutes: FastifyPluginAsync<{ record: RecordService }> = async
       bundle.done.catch((err: unknown) => request.log.warn({ err, hearingId: h.id }, 'record export cut short'));
       return reply
         .header('content-type', 'application/zip')
-        .header('content-disposition', `attachment; filename="${bundle.filename}"`)
+        .header('content-disposition', contentDisposition('attachment', bundle.filename))
         .header('cache-control', 'private, no-store')
         .header('x-gavel-estimated-bytes', String(bundle.estimatedBytes))
         .send(bundle.stream);
@@ -66,7 +67,7 @@ export const exportRoutes: FastifyPluginAsync<{ record: RecordService }> = async
       const csv = await record.docketCsv(request.user, request.query);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${csv.filename}"`)
+        .header('content-disposition', contentDisposition('attachment', csv.filename))
         .header('cache-control', 'private, no-store')
         .send(csv.body);
     },

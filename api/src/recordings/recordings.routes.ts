@@ -10,6 +10,7 @@ import { requireBench, resolveCaller } from '../lobby/live-caller.ts';
 import { parseRange } from './range.ts';
 import type { RecordingService } from './recordings.service.ts';
 import { RecordingList, RecordingParams, RecordingView, StartBody, recordingErrors } from './recordings.schema.ts';
+import { contentDisposition } from '../http/content-disposition.ts';
 
 /** The official recording: the bench starts and stops it; the court's staff list and download it. */
 export const recordingsRoutes: FastifyPluginAsync<{ db: Kysely<Database>; recordings: RecordingService }> = async (
@@ -102,7 +103,7 @@ export const recordingsRoutes: FastifyPluginAsync<{ db: Kysely<Database>; record
       }
       reply
         .header('content-type', 'video/mp4')
-        .header('content-disposition', `attachment; filename="${file.name}"`)
+        .header('content-disposition', contentDisposition('attachment', file.name))
         .header('last-modified', file.mtime.toUTCString());
       if (range === 'whole') {
         // Streamed: a recording of hours is never read into memory.
