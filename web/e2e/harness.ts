@@ -24,6 +24,8 @@ function freePort(): Promise<number> {
 export interface Gavel {
   url: string;
   database: TestDatabase;
+  /** What the server printed until it was ready: on a first start, the demo court's one-time logins. */
+  startupOutput: string;
   /** Creates a staff account through the real CLI, as an administrator would. */
   createUser(role: 'judge' | 'clerk' | 'admin', name: string): { email: string; password: string };
   stop(): Promise<void>;
@@ -69,6 +71,7 @@ export async function startGavel(): Promise<Gavel> {
   return {
     url,
     database,
+    startupOutput: output,
     createUser(role, name) {
       const email = `${role}${++n}@e2e.court.test`;
       const password = `e2e password ${n} 长期有效`;
@@ -123,4 +126,16 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
       v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.replace(/\s+/g, ' ')}`).join('\n'),
   );
   throw new Error(`accessibility violations on "${label}" (${page.url()}):\n${lines.join('\n')}`);
+}
+
+/** The demo court's logins, as a first start prints them once (api/src/seed.ts, api/src/server.ts). */
+export function demoLogins(gavel: Gavel): Record<'admin' | 'judge' | 'clerk', { email: string; password: string }> {
+  const logins: Partial<Record<string, { email: string; password: string }>> = {};
+  for (const m of gavel.startupOutput.matchAll(/^gavel: {3}(admin|judge|clerk) +(\S+@\S+) +(\S+)$/gm)) {
+    logins[m[1]!] = { email: m[2]!, password: m[3]! };
+  }
+  const { admin, judge, clerk } = logins;
+  if (!admin || !judge || !clerk)
+    throw new Error(`no demo logins in the first start's output:\n${gavel.startupOutput}`);
+  return { admin, judge, clerk };
 }
