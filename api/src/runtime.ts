@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { loadSecrets, parseConfig, ConfigError, type Config } from './config.ts';
 import { createDb } from './db/connect.ts';
-import { startEmbeddedPostgres } from './db/embedded.ts';
+import { startEmbeddedPostgres, type SupervisorOptions } from './db/embedded.ts';
 import type { Database } from './db/schema.ts';
 
 export interface Runtime {
@@ -10,6 +10,8 @@ export interface Runtime {
   /** The connection string in use, for what needs a connection of its own (LISTEN). */
   url: string;
   embedded: boolean;
+  /** Shutdown has begun: an embedded server exiting now (the same Ctrl-C reaches it) is not restarted. */
+  shuttingDown(): void;
   close(): Promise<void>;
 }
 
@@ -26,19 +28,35 @@ export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
-/** Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR when it is unset. */
-export async function openDatabase(config: Config, log: (line: string) => void = () => {}): Promise<Runtime> {
+/**
+ * Connects to DATABASE_URL, or starts the embedded PostgreSQL in DATA_DIR when it is unset and keeps it up
+ * (restarted if it dies; `supervisor` says where that is told and what happens when it cannot be).
+ * Either way the pool reconnects by itself once the server is back.
+ */
+export async function openDatabase(
+  config: Config,
+  log: (line: string) => void = () => {},
+  supervisor: SupervisorOptions = {},
+): Promise<Runtime> {
   if (config.databaseUrl) {
     const db = createDb(config.databaseUrl);
-    return { config, db, url: config.databaseUrl, embedded: false, close: () => db.destroy() };
+    return {
+      config,
+      db,
+      url: config.databaseUrl,
+      embedded: false,
+      shuttingDown: () => {},
+      close: () => db.destroy(),
+    };
   }
-  const pg = await startEmbeddedPostgres(config.dataDir, log);
+  const pg = await startEmbeddedPostgres(config.dataDir, log, supervisor);
   const db = createDb(pg.url);
   return {
     config,
     db,
     url: pg.url,
     embedded: true,
+    shuttingDown: () => pg.shuttingDown(),
     close: async () => {
       await db.destroy();
       await pg.stop();

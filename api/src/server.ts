@@ -10,9 +10,11 @@ const config = configOrExit();
 const say = (line: string) => process.stdout.write(`gavel: ${line}\n`);
 
 say(config.databaseUrl ? 'connecting to DATABASE_URL' : `starting embedded PostgreSQL in ${config.dataDir}/postgres`);
+// The embedded server is restarted if it dies; a restart (or giving up, which exits 1) is always said.
 const runtime = await openDatabase(
   config,
   config.logLevel === 'debug' || config.logLevel === 'trace' ? say : undefined,
+  { notice: say },
 );
 try {
   const applied = await migrateToLatest(runtime.db);
@@ -52,6 +54,7 @@ let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
+  runtime.shuttingDown();
   say(`${signal}: shutting down`);
   const force = setTimeout(() => {
     process.stderr.write('gavel: shutdown took over 10 s; exiting\n');
@@ -85,4 +88,12 @@ app.recordings
     if (r.running || r.settled || r.adopted)
       say(`recordings: ${r.running} running, ${r.settled} settled, ${r.adopted} adopted after restart`);
   })
-  .catch((err: unknown) => app.log.warn({ err }, 'could not check running recordings with LiveKit Egress'));
+  .catch((err: unknown) => {
+    // The usual first run: no LiveKit yet. Say what that means instead of printing a stack.
+    const refused = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(`${String(err)} ${String((err as Error).cause)}`);
+    if (refused)
+      say(
+        `LiveKit does not answer at ${config.livekit.apiUrl}: scheduling, the record and exports work; video, audio and recording need it (README: "A first hearing").`,
+      );
+    else app.log.warn({ err }, 'could not check running recordings with LiveKit Egress');
+  });

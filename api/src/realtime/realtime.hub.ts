@@ -40,6 +40,8 @@ export class RealtimeHub {
   private client: pg.Client | undefined;
   private stopped = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** Failed reconnects in a row, for the backoff. */
+  private attempts = 0;
   onError: (err: unknown) => void = () => {};
 
   constructor(db: Kysely<Database>, connectionString: string) {
@@ -53,7 +55,11 @@ export class RealtimeHub {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString });
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      connectionTimeoutMillis: 5000,
+      keepAlive: true,
+    });
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
       try {
@@ -63,33 +69,57 @@ export class RealtimeHub {
         this.onError(err);
       }
     });
+    // Only the connection in use may start a reconnect: a stale client's late 'end' must not open a second LISTEN.
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      client.end().catch(() => {});
+      this.scheduleReconnect();
+    };
     client.on('error', (err) => {
       this.onError(err);
-      this.scheduleReconnect();
+      lost();
     });
-    client.on('end', () => this.scheduleReconnect());
-    await client.connect();
-    await client.query(`listen ${CHANNEL}`);
+    client.on('end', lost);
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANNEL}`);
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw err;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => {});
+      return;
+    }
     this.client = client;
+    this.attempts = 0;
     // Anything published while we were not listening.
     for (const stream of this.listeners.keys()) this.catchUp(stream);
   }
 
+  /**
+   * Retries from 250 ms, doubling to at most 2 s, until the database takes the LISTEN connection again:
+   * one connection is cheap, and events reach sockets at most that long after the database is back.
+   */
   private scheduleReconnect(): void {
     if (this.stopped || this.reconnectTimer) return;
     this.client = undefined;
+    const delay = Math.min(250 * 2 ** this.attempts, 2000);
+    this.attempts++;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       this.connect().catch((err: unknown) => {
         this.onError(err);
         this.scheduleReconnect();
       });
-    }, 1000);
+    }, delay);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => {});
