@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -13,8 +13,24 @@ export default defineConfig({
           // Events cross processes and LISTEN/NOTIFY: on a loaded machine that takes more than 1 s.
           expect: { poll: { timeout: 10_000, interval: 50 } },
           include: ['api/src/**/*.test.ts', 'api/test/**/*.test.ts'],
+          // Fault tests restart servers other files depend on: they run alone, in the faults project.
+          exclude: [...configDefaults.exclude, 'api/test/faults/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          // Real processes killed and restarted (the API, PostgreSQL): one file at a time, nothing else running
+          // (`make test` runs this project after the others, with GAVEL_EXCLUSIVE_POSTGRES=1).
+          include: ['api/test/faults/**/*.test.ts'],
+          fileParallelism: false,
+          maxWorkers: 1,
+          expect: { poll: { timeout: 20_000, interval: 50 } },
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -1,4 +1,6 @@
 import { applyEvent, emptyState, fromSnapshot, type Effect, type LiveState } from './live-state.ts';
+// Backoff between reconnects: 0.5 s doubling to 3 s, jittered (shared with the fault tests' clients).
+import { reconnectDelay } from './reconnect.ts';
 import type { ServerMessage } from './types.ts';
 
 /** The server's close code for a client too slow to keep up: reconnect at once with the last seq. */
@@ -8,11 +10,6 @@ export type SocketStatus = 'connecting' | 'live' | 'reconnecting' | 'denied' | '
 
 export function socketUrl(loc: Pick<Location, 'protocol' | 'host'> = location): string {
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/api/ws`;
-}
-
-/** Backoff between reconnects: 0.5 s, 1 s, 2 s … capped at 15 s. */
-export function reconnectDelay(attempt: number): number {
-  return Math.min(15_000, 500 * 2 ** Math.max(0, attempt));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nextActions } from './client.ts';
-import { reconnectDelay, socketUrl } from './hearing-socket.svelte.ts';
+import { socketUrl } from './hearing-socket.svelte.ts';
 import { applyEvent, fromSnapshot, inHearing, waiting, type LiveState } from './live-state.ts';
+import { RECONNECT_CAP_MS, reconnectDelay } from './reconnect.ts';
 import type { LiveEvent, Snapshot } from './types.ts';
 
 const ME = '11111111-1111-4111-8111-111111111111';
@@ -134,9 +135,22 @@ describe('the judge’s state buttons and the socket helpers', () => {
     expect(nextActions('cancelled')).toEqual([]);
   });
 
-  it('connects to the same origin and backs off up to 15 s', () => {
+  it('connects to the same origin', () => {
     expect(socketUrl({ protocol: 'https:', host: 'court.example' })).toBe('wss://court.example/api/ws');
     expect(socketUrl({ protocol: 'http:', host: '127.0.0.1:3000' })).toBe('ws://127.0.0.1:3000/api/ws');
-    expect([0, 1, 2, 10].map(reconnectDelay)).toEqual([500, 1000, 2000, 15_000]);
+  });
+
+  it('backs off from 0.5 s doubling to 3 s, the upper half of each wait random', () => {
+    const low = (a: number) => reconnectDelay(a, () => 0);
+    const high = (a: number) => reconnectDelay(a, () => 0.999_999);
+    expect([0, 1, 2, 3, 4, 10, 1000].map(low)).toEqual([250, 500, 1000, 1500, 1500, 1500, 1500]);
+    expect([0, 1, 2, 3, 4, 10, 1000].map(high)).toEqual([500, 1000, 2000, 3000, 3000, 3000, 3000]);
+    // Never near the 10 s in which clients must be back after the server is: whatever the attempt.
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const d = reconnectDelay(attempt);
+      expect(d).toBeGreaterThanOrEqual(250);
+      expect(d).toBeLessThanOrEqual(RECONNECT_CAP_MS);
+    }
+    expect(RECONNECT_CAP_MS).toBeLessThanOrEqual(3000);
   });
 });
