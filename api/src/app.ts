@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql, type Kysely } from 'kysely';
+import type { DestinationStream } from 'pino';
 import { Type } from 'typebox';
 import type { Config } from './config.ts';
 import type { Database } from './db/schema.ts';
@@ -16,8 +17,10 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { Passwords } from './auth/password.ts';
 import { sessionToken } from './auth/session.ts';
 import { checkAccess, requireDeclaredAccess, type DeclaredRoute } from './http/access.ts';
-import { DomainError, ErrorBody } from './http/errors.ts';
+import { DomainError, ErrorBody, databaseUnavailable, isDatabaseUnavailable } from './http/errors.ts';
 import { checkOrigin } from './http/origin.ts';
+import { requestLogSerializer } from './http/log.ts';
+import { parseJsonBody, refuseUnstorableInput } from './http/input-guards.ts';
 import { serveWebApp } from './web/serve.ts';
 import { registerFeatures } from './features.ts';
 import { authenticateParticipant } from './participants/participant-session.ts';
@@ -35,6 +38,8 @@ export interface AppOptions {
   authPolicy?: Partial<AuthPolicy>;
   now?: () => Date;
   logger?: boolean;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: DestinationStream;
   /**
    * Connection string for the realtime hub's LISTEN connection. Without it events are still
    * written, but this instance's sockets only see them on (re)subscribe.
@@ -54,10 +59,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         : {
             level: config.logLevel,
             redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+            // Invite tokens are in URLs: logged URLs have them redacted.
+            serializers: { req: requestLogSerializer },
             // Readable lines for a person at a terminal; JSON for log collectors.
-            ...(process.stdout.isTTY
-              ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
-              : {}),
+            ...(opts.logStream
+              ? { stream: opts.logStream }
+              : process.stdout.isTTY
+                ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
+                : {}),
           },
     // A hop count trusts that many proxies in front of Gavel (proxy-addr's numeric rule).
     trustProxy:
@@ -84,6 +93,30 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie, { secret: config.sessionSecret });
   app.decorate('routeAccess', requireDeclaredAccess(app));
   app.addSchema(ErrorBody);
+  // Fastify's JSON parsing, plus a nesting limit checked before parsing (http/input-guards.ts).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
+
+  // Before the access hook below: a request it refuses (401, 403) still gets every security header.
+  const web = serveWebApp(opts.webRoot);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...web.scriptHashes],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'", ...livekitOrigins(config.livekit.url)],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.secureCookies,
+  });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -99,15 +132,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (routeConfig.access === 'participant')
       request.participant = await authenticateParticipant(
         request,
-        { db, sessionSecret: config.sessionSecret, now: opts.now },
+        { db, sessionSecret: config.sessionSecret, now: opts.now, secureCookies: config.secureCookies },
         { keepEnded: routeConfig.participantEnded === true },
       );
     // Live-hearing routes serve both the bench (staff session) and participants.
     const orStaff = routeConfig.access === 'participant' && routeConfig.orStaff === true && request.user;
     checkAccess(request, orStaff ? 'staff' : routeConfig.access);
   });
+  // NUL and unpaired surrogates anywhere in a body, query or path: 400 before validation, never a 500.
+  app.addHook('preValidation', refuseUnstorableInput);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // The database restarting or gone is a 503 with Retry-After, whichever query noticed it; never a 500.
+    if (isDatabaseUnavailable(error)) {
+      // One line each, no stack: under an outage every request says it.
+      request.log.warn({ code: error.code }, `database unavailable: ${error.message}`);
+      error = databaseUnavailable();
+    }
     if (error instanceof DomainError) {
       return reply
         .code(error.status)
@@ -143,26 +184,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }),
   });
 
-  const web = serveWebApp(opts.webRoot);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...web.scriptHashes],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        mediaSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'", livekitOrigin(config.livekit.url)],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
-    strictTransportSecurity: config.secureCookies,
-  });
-
   await app.register(swagger, {
     openapi: {
       info: { title: 'Gavel API', version: '0.1.0', description: 'The virtual courtroom API.' },
@@ -183,14 +204,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         response: { 200: Type.Object({ status: Type.Literal('ok') }), 503: ErrorBody },
       },
     },
-    async (_request, reply) => {
+    async () => {
       try {
         await sql`select 1`.execute(db);
         return { status: 'ok' as const };
       } catch {
-        return reply
-          .code(503)
-          .send({ error: { code: 'database_unavailable', message: 'The database does not answer.' } });
+        throw databaseUnavailable();
       }
     },
   );
@@ -215,9 +234,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
-function livekitOrigin(url: string): string {
+/**
+ * Where browsers may connect for media: LiveKit's signalling socket (ws/wss) and the same host over
+ * http(s), which livekit-client fetches to explain a failed connection (/rtc/v1/validate).
+ */
+function livekitOrigins(url: string): string[] {
   const u = new URL(url);
-  return `${u.protocol}//${u.host}`;
+  const secure = u.protocol === 'wss:' || u.protocol === 'https:';
+  return [`${secure ? 'wss' : 'ws'}://${u.host}`, `${secure ? 'https' : 'http'}://${u.host}`];
 }
 
 declare module 'fastify' {

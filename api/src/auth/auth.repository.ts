@@ -85,6 +85,27 @@ export function deleteSession(db: Db, sessionId: string) {
   return db.deleteFrom('sessions').where('id', '=', sessionId).executeTakeFirst();
 }
 
+/** Ends the account's session behind a token hash, if there is one; its id, for the audit trail. */
+export async function deleteSessionByTokenHash(db: Db, tokenHash: string, userId: string): Promise<string | undefined> {
+  const row = await db
+    .deleteFrom('sessions')
+    .where('token_hash', '=', tokenHash)
+    .where('user_id', '=', userId)
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Gives a session a new token (its hash); the old token stops working. */
+export function setSessionTokenHash(db: Db, sessionId: string, tokenHash: string) {
+  return db
+    .updateTable('sessions')
+    .set({ token_hash: tokenHash })
+    .where('id', '=', sessionId)
+    .returning('expires_at')
+    .executeTakeFirstOrThrow();
+}
+
 export function deleteSessionsOfUser(db: Db, userId: string) {
   return db.deleteFrom('sessions').where('user_id', '=', userId).execute();
 }

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { ErrorBody, unauthorized } from '../http/errors.ts';
 import { LoginBody, LoginResponse, SecondFactorBody, UserResponse } from './auth.schema.ts';
 import type { AuthService, SessionUser } from './auth.service.ts';
-import { clearSessionCookie, setSessionCookie } from './session.ts';
+import { clearSessionCookie, sessionToken, setSessionCookie } from './session.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
@@ -35,6 +35,8 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; secureCookies: 
         password: request.body.password,
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
+        // An earlier session of this account in this browser ends here (session fixation).
+        replacesToken: sessionToken(request, secureCookies),
       });
       setSessionCookie(reply, token, expiresAt, secureCookies);
       return user.pendingStep ? { step: user.pendingStep } : { user: publicUser(user) };
@@ -58,10 +60,12 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; secureCookies: 
         response: { 200: UserResponse, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       if (!request.user) throw unauthorized();
-      const user = await auth.completeSecondFactor(request.user, { code: request.body.code, ip: request.ip });
-      return { user: publicUser(user) };
+      const done = await auth.completeSecondFactor(request.user, { code: request.body.code, ip: request.ip });
+      // A new session id now that sign-in is complete; the password-only one no longer works.
+      setSessionCookie(reply, done.token, done.expiresAt, secureCookies);
+      return { user: publicUser(done.user) };
     },
   );
 

@@ -98,7 +98,19 @@ export class AuthService {
     return createHmac('sha256', this.secret).update(token).digest('hex');
   }
 
-  async login(input: { email: string; password: string; ip: string; userAgent: string | null }) {
+  /**
+   * A new session id is made at every sign-in; whatever the browser held is never adopted. When that
+   * cookie (`replacesToken`) is an earlier session of the same account it is ended here, so the old id
+   * stops working once this sign-in succeeds. Another account's session (say an attacker's, planted in
+   * the browser) stays that account's: it is never upgraded to this one.
+   */
+  async login(input: {
+    email: string;
+    password: string;
+    ip: string;
+    userAgent: string | null;
+    replacesToken?: string | undefined;
+  }) {
     const email = input.email.trim().toLowerCase();
     const keys = [`ip:${input.ip}`, `account:${email}`];
     const now = this.now();
@@ -153,12 +165,15 @@ export class AuthService {
         user_agent: input.userAgent?.slice(0, 500) ?? null,
       });
       if (owesCode) await repo.insertSignInStep(trx, s.id, idleExpiresAt);
+      const replaced = input.replacesToken
+        ? await repo.deleteSessionByTokenHash(trx, this.tokenHash(input.replacesToken), user.id)
+        : undefined;
       await repo.clearLoginFailures(trx, `account:${email}`);
       await audit.append(trx, {
         stream: audit.SYSTEM_STREAM,
         actor: { type: 'user', id: user.id },
         action: owesCode ? 'auth.password_accepted' : 'auth.login',
-        payload: { sessionId: s.id, ip: input.ip },
+        payload: { sessionId: s.id, ip: input.ip, ...(replaced ? { replacedSessionId: replaced } : {}) },
       });
       return s;
     });
@@ -170,9 +185,13 @@ export class AuthService {
   /**
    * The second step of sign-in: a TOTP code (this, the previous or the next 30 seconds, never one
    * used before) or an unused recovery code. Wrong codes are counted per account, apart from
-   * password failures.
+   * password failures. Once accepted the session gets a new token: the password-only one, which
+   * someone may have planted or seen, stops working (session fixation).
    */
-  async completeSecondFactor(user: SessionUser, input: { code: string; ip: string }): Promise<SessionUser> {
+  async completeSecondFactor(
+    user: SessionUser,
+    input: { code: string; ip: string },
+  ): Promise<{ user: SessionUser; token: string; expiresAt: Date }> {
     if (user.pendingStep !== 'second_factor') {
       throw new DomainError(409, 'no_second_factor_pending', 'This session does not owe a second-factor code.');
     }
@@ -192,6 +211,7 @@ export class AuthService {
       throw tooManyRequests(retryAfter, `Too many wrong codes. Try again in ${retryAfter} seconds.`);
     }
 
+    const token = randomBytes(32).toString('base64url');
     const accepted = await this.db.transaction().execute(async (trx) => {
       const method = await this.checkSecondFactor(trx, user.id, input.code, now);
       if (!method) {
@@ -208,6 +228,7 @@ export class AuthService {
       const { idleMs } = this.lifetimes(context);
       await repo.deleteSignInStep(trx, user.sessionId);
       await repo.setSessionIdleExpiry(trx, user.sessionId, now, new Date(now.getTime() + idleMs));
+      const { expires_at } = await repo.setSessionTokenHash(trx, user.sessionId, this.tokenHash(token));
       await repo.clearLoginFailures(trx, key);
       await audit.append(trx, {
         stream: audit.SYSTEM_STREAM,
@@ -215,12 +236,12 @@ export class AuthService {
         action: 'auth.login',
         payload: { sessionId: user.sessionId, ip: input.ip, secondFactor: method },
       });
-      return true;
+      return { expiresAt: expires_at };
     });
     // Outside the transaction: a wrong code must still be counted.
     if (!accepted) throw new DomainError(401, 'invalid_code', 'The code is not correct.');
     // An enabled second factor means nothing is left to enrol in.
-    return { ...user, pendingStep: null };
+    return { user: { ...user, pendingStep: null }, token, expiresAt: accepted.expiresAt };
   }
 
   /** Which kind of code was accepted, or undefined. A TOTP secret that cannot be opened accepts nothing. */
@@ -330,6 +351,19 @@ export class AuthService {
           ? 'enrol'
           : null,
     };
+  }
+
+  /**
+   * Whether a session that was valid when a websocket opened still stands: not ended (sign-out,
+   * ended from the account page, a disabled account, a password change or reset) and within its
+   * absolute lifetime. Touches and deletes nothing, so an open socket neither extends nor ends it.
+   */
+  async stillSignedIn(token: string, userId: string): Promise<boolean> {
+    const row = await repo.findSession(this.db, this.tokenHash(token));
+    if (!row || row.id !== userId || row.disabled || row.pending_step) return false;
+    const now = this.now();
+    const { absoluteMs } = this.lifetimes(row.court_id ? row : undefined);
+    return row.expires_at > now && row.created_at.getTime() + absoluteMs > now.getTime();
   }
 
   async logout(user: SessionUser, ip: string): Promise<void> {

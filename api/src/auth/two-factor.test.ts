@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
-import { createStaff, signIn } from '../../test/app.ts';
+import { createStaff, sessionCookie, signIn } from '../../test/app.ts';
 import {
   adminTestApp,
   call,
@@ -125,7 +125,9 @@ describe('two-factor sign-in', () => {
     const res = await secondFactor(cookie, totpCode(secret, clock));
     expect(res.statusCode).toBe(200);
     expect(res.json().user.id).toBe(judge.id);
-    expect((await call(app, 'GET', '/api/auth/me', cookie)).statusCode).toBe(200);
+    // Signed in under a new session id; the password-only one is dead (session fixation).
+    expect((await call(app, 'GET', '/api/auth/me', sessionCookie(res))).statusCode).toBe(200);
+    expect((await call(app, 'GET', '/api/auth/me', cookie)).statusCode).toBe(401);
     const events = await t.db
       .selectFrom('audit_events')
       .select(['stream', 'action', 'payload'])
@@ -162,8 +164,9 @@ describe('two-factor sign-in', () => {
     expect(ok.statusCode).toBe(200);
     const second = await passwordStep(app, judge.email, judge.password);
     expect((await secondFactor(second.cookie, code)).statusCode).toBe(401);
-    expect((await secondFactor(second.cookie, recoveryCodes[4]!)).statusCode).toBe(200);
-    expect((await call(app, 'GET', '/api/account', second.cookie)).json().twoFactor.recoveryCodesLeft).toBe(8);
+    const done = await secondFactor(second.cookie, recoveryCodes[4]!);
+    expect(done.statusCode).toBe(200);
+    expect((await call(app, 'GET', '/api/account', sessionCookie(done))).json().twoFactor.recoveryCodesLeft).toBe(8);
   });
 
   it('rate-limits wrong codes per account with 429 and Retry-After, apart from passwords', async () => {
@@ -230,8 +233,8 @@ describe('two-factor sign-in', () => {
 
   it('turning it off needs the password', async () => {
     const { judge, secret } = await enrolledJudge();
-    const { cookie } = await passwordStep(app, judge.email, judge.password);
-    await secondFactor(cookie, totpCode(secret, clock));
+    const pending = await passwordStep(app, judge.email, judge.password);
+    const cookie = sessionCookie(await secondFactor(pending.cookie, totpCode(secret, clock)));
     const wrong = await call(app, 'POST', '/api/account/two-factor/disable', cookie, { password: 'not my password' });
     expect(wrong.json().error.code).toBe('wrong_password');
     const ok = await call(app, 'POST', '/api/account/two-factor/disable', cookie, { password: judge.password });

@@ -38,7 +38,13 @@ export const liveHearingFeature: FastifyPluginAsync<FeatureDeps> = async (app, d
   registerRealtimeSocket(app, {
     hub,
     publicOrigin: config.publicOrigin,
-    access: hearingRealtimeAccess({ db, sessionSecret: config.sessionSecret, now }),
+    access: hearingRealtimeAccess({
+      db,
+      sessionSecret: config.sessionSecret,
+      now,
+      secureCookies: config.secureCookies,
+      auth: deps.auth,
+    }),
     ...deps.realtime,
   });
 };

@@ -96,6 +96,10 @@ describe('access is denied by default', () => {
   it('sends security headers, a request id and the OpenAPI document', async () => {
     const res = await app.inject({ url: '/api/health' });
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    // LiveKit's signalling socket, and the same host over http, which livekit-client asks why a connection failed.
+    expect(res.headers['content-security-policy']).toContain(
+      "connect-src 'self' ws://localhost:7880 http://localhost:7880",
+    );
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const doc = (await app.inject({ url: '/api/openapi.json' })).json();

@@ -168,6 +168,7 @@ export class JoinService {
     if (!row) return null;
     const ended =
       row.expires_at <= this.now() ||
+      inviteExpiry(row) <= this.now() ||
       row.revoked_at !== null ||
       row.presence === 'removed' ||
       row.hearing_state === 'cancelled' ||

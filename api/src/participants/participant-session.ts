@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { JoinService } from '../join/join.service.ts';
 import { isTokenShaped, participantSessionHash } from './invite-token.ts';
 import * as repo from './participants.repository.ts';
+import { inviteExpiry } from './participants.service.ts';
 
 /** A party, agent, witness, interpreter or observer who joined through an invite link. */
 export interface SessionParticipant {
@@ -27,14 +28,29 @@ declare module 'fastify' {
 
 export const PARTICIPANT_COOKIE = 'gavel_participant';
 
+/**
+ * Under https the cookie is `__Host-` prefixed, like the staff session's: browsers then accept it only
+ * Secure, host-only and for Path=/, so no sibling subdomain or plain-http page can plant one.
+ */
+export const participantCookieName = (secure: boolean) =>
+  secure ? `__Host-${PARTICIPANT_COOKIE}` : PARTICIPANT_COOKIE;
+
 export function setParticipantCookie(reply: FastifyReply, token: string, expires: Date, secure: boolean): void {
-  reply.setCookie(PARTICIPANT_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires });
+  reply.setCookie(participantCookieName(secure), token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    expires,
+  });
 }
 
 export interface ParticipantAuthDeps {
   db: Kysely<Database>;
   sessionSecret: string;
   now?: (() => Date) | undefined;
+  /** Whether PUBLIC_URL is https (the cookie is then `__Host-` prefixed). */
+  secureCookies?: boolean | undefined;
 }
 
 /**
@@ -46,13 +62,13 @@ export async function authenticateParticipant(
   deps: ParticipantAuthDeps,
   opts: { keepEnded?: boolean } = {},
 ): Promise<SessionParticipant | null> {
-  const token = request.cookies[PARTICIPANT_COOKIE];
+  const token = request.cookies[participantCookieName(deps.secureCookies ?? false)];
   if (!token || !isTokenShaped(token)) return null;
   if (opts.keepEnded) {
     // Removal and the hearing's end stop media, not the answer saying so; expiry and revocation end it all.
     const row = await repo.findSession(deps.db, participantSessionHash(deps.sessionSecret, token));
     const now = (deps.now ?? (() => new Date()))();
-    if (row && row.expires_at > now && row.revoked_at === null) {
+    if (row && row.expires_at > now && inviteExpiry(row) > now && row.revoked_at === null) {
       const ended =
         row.presence === 'removed'
           ? ('removed' as const)

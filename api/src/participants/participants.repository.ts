@@ -83,6 +83,7 @@ export function findSession(db: Db, tokenHash: string) {
     .selectFrom('participant_sessions as s')
     .innerJoin('participants as p', 'p.id', 's.participant_id')
     .innerJoin('hearings as h', 'h.id', 's.hearing_id')
+    .innerJoin('courts as ct', 'ct.id', 'h.court_id')
     .select([
       's.id as session_id',
       's.expires_at',
@@ -93,6 +94,9 @@ export function findSession(db: Db, tokenHash: string) {
       'p.presence',
       'p.revoked_at',
       'h.state as hearing_state',
+      // The link's expiry as of now: a hearing moved earlier or a shorter grace period ends sessions too.
+      'h.scheduled_end',
+      'ct.invite_grace_minutes',
     ])
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { authenticateParticipant } from '../participants/participant-session.ts';
+import type { AuthService } from '../auth/auth.service.ts';
+import { sessionToken } from '../auth/session.ts';
 import * as hearingsRepo from '../hearings/hearings.repository.ts';
 import * as lobbyRepo from '../lobby/lobby.repository.ts';
 import * as consultationsRepo from '../consultations/consultations.repository.ts';
@@ -22,14 +24,36 @@ export function hearingRealtimeAccess(deps: {
   db: Kysely<Database>;
   sessionSecret: string;
   now: () => Date;
+  secureCookies?: boolean;
+  /** To close the sockets of staff sessions that end while they are open. */
+  auth?: Pick<AuthService, 'stillSignedIn'>;
 }): RealtimeAccess {
   const { db } = deps;
   return {
     async viewer(request) {
       const user = request.user;
       if (user?.court) return { kind: 'staff', userId: user.id, role: user.role, courtId: user.court.id };
-      const p = await authenticateParticipant(request, { db, sessionSecret: deps.sessionSecret, now: deps.now });
+      const p = await authenticateParticipant(request, {
+        db,
+        sessionSecret: deps.sessionSecret,
+        now: deps.now,
+        secureCookies: deps.secureCookies,
+      });
       return p ? { kind: 'participant', participantId: p.id, hearingId: p.hearingId } : null;
+    },
+
+    async stillValid(request, viewer) {
+      if (viewer.kind === 'staff') {
+        const token = sessionToken(request, deps.secureCookies ?? false);
+        return !deps.auth || (!!token && (await deps.auth.stillSignedIn(token, viewer.userId)));
+      }
+      // Removal and the hearing's end are told over the socket itself; an ended session closes it.
+      const p = await authenticateParticipant(
+        request,
+        { db, sessionSecret: deps.sessionSecret, now: deps.now, secureCookies: deps.secureCookies },
+        { keepEnded: true },
+      );
+      return p?.id === viewer.participantId;
     },
 
     async canWatch(viewer, hearingId) {

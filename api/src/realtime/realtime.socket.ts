@@ -14,6 +14,8 @@ export interface RealtimeAccess {
   viewer(request: FastifyRequest): Promise<Viewer | null>;
   canWatch(viewer: Viewer, hearingId: string): Promise<boolean>;
   snapshot(viewer: Viewer, hearingId: string): Promise<Record<string, unknown>>;
+  /** Whether the session the socket opened with still stands; checked at every heartbeat. */
+  stillValid?(request: FastifyRequest, viewer: Viewer): Promise<boolean>;
 }
 
 export interface RealtimeSocketOptions {
@@ -28,6 +30,8 @@ export interface RealtimeSocketOptions {
 }
 
 export const CLOSE_SLOW_CONSUMER = 4008;
+/** The session behind the socket ended (signed out everywhere, disabled, expired): sign in again. */
+export const CLOSE_SESSION_ENDED = 4401;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function visibleTo(viewer: Viewer, event: RealtimeEvent): boolean {
@@ -103,10 +107,26 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
         if (visibleTo(viewer, e)) sendText(eventMessage(hearingId, e));
       };
 
+      // A session ended elsewhere (sign-out on another device, a disabled account, a password reset)
+      // closes its sockets too, at the next heartbeat.
+      let checking = false;
+      const recheck = async () => {
+        if (!opts.access.stillValid || checking) return;
+        checking = true;
+        try {
+          if (!(await opts.access.stillValid(request, viewer))) socket.close(CLOSE_SESSION_ENDED, 'session ended');
+        } catch (err) {
+          // The database did not answer: keep the socket; the next heartbeat asks again.
+          request.log.warn({ err }, 'realtime session check failed');
+        } finally {
+          checking = false;
+        }
+      };
       const heartbeat = setInterval(() => {
         if (!alive) return socket.terminate();
         alive = false;
         socket.ping();
+        void recheck();
       }, heartbeatMs);
       socket.on('pong', () => (alive = true));
       socket.on('close', () => {
