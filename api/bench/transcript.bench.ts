@@ -2,10 +2,9 @@
  * Rendering the sealed transcript: time and peak memory of a 300-page and a 1,000-page record
  * (half Chinese, half English), beside a bare pdf-lib loop drawing the same lines with the same
  * font and no layout, measured in the same run. Each figure comes from a fresh process, so its
- * peak RSS is its own. `make bench`; no database needed.
+ * peak RSS is its own. `make bench`; no database needed; BENCH_PAGES (default 300,1000).
  */
 import { execFileSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PDFDocument } from 'pdf-lib';
@@ -17,6 +16,7 @@ import {
   type TranscriptDocument,
 } from '../src/transcripts/pdf.ts';
 import { renderInWorker } from '../src/transcripts/render.ts';
+import { envList, loadAverage, main, ms, report, say, times, type Row } from './lib.ts';
 
 const ZH = '本院认为被告应当承担违约责任赔偿原告损失';
 const EN = 'The witness confirmed the delivery date in the contract.';
@@ -76,9 +76,8 @@ async function one(kind: string, pages: number) {
   );
 }
 
-async function main() {
+async function all() {
   const self = fileURLToPath(import.meta.url);
-  const say = (line: string) => process.stdout.write(`${line}\n`);
   const run = (kind: string, pages: number) =>
     JSON.parse(execFileSync(process.execPath, [self, 'one', kind, String(pages)], { encoding: 'utf8' })) as {
       ms: number;
@@ -87,17 +86,22 @@ async function main() {
       peakRssMb: number;
     };
   say('Sealed transcript PDF (pdf-lib + fontkit 2, Noto Sans SC TrueType subset), half Chinese / half English');
-  say(
-    `${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)} at start (other work on the machine skews the figures)`,
-  );
+  say(`load average ${loadAverage()} at start (other work on the machine skews the figures)`);
   say('body pages | layout: time, peak RSS, pages, size | bare loop: time, peak RSS | time ratio');
-  for (const pages of [300, 1000]) {
+  const rows: Row[] = [];
+  for (const pages of envList('BENCH_PAGES', [300, 1000])) {
     const layout = run('layout', pages);
     const bare = run('bare', pages);
     say(
       `${pages} | ${(layout.ms / 1000).toFixed(2)} s, ${layout.peakRssMb.toFixed(0)} MB, ${layout.pages} pages, ${(layout.bytes / 1024).toFixed(0)} KB` +
         ` | ${(bare.ms / 1000).toFixed(2)} s, ${bare.peakRssMb.toFixed(0)} MB | ${(layout.ms / bare.ms).toFixed(2)}×`,
     );
+    rows.push({
+      measure: `Sealed transcript PDF, ${pages.toLocaleString('en-US')} body pages (fresh process each)`,
+      gavel: `${(layout.ms / 1000).toFixed(2)} s · peak RSS ${layout.peakRssMb.toFixed(0)} MiB · ${(layout.bytes / 1024).toFixed(0)} KB`,
+      baseline: `bare pdf-lib loop: ${(bare.ms / 1000).toFixed(2)} s · ${bare.peakRssMb.toFixed(0)} MiB`,
+      ratio: `${times(layout.ms / bare.ms)} time`,
+    });
   }
   // The API's event loop while a worker renders 300 pages: it keeps answering.
   const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -105,10 +109,15 @@ async function main() {
   const t0 = performance.now();
   await renderInWorker(transcript(300));
   delay.disable();
-  say(
-    `300 pages in a worker thread: ${((performance.now() - t0) / 1000).toFixed(2)} s; main event loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
-  );
+  const seconds = (performance.now() - t0) / 1000;
+  rows.push({
+    measure: '300 pages rendered in the worker thread: the main event loop meanwhile',
+    gavel: `${seconds.toFixed(2)} s; loop delay p99 ${ms(delay.percentile(99) / 1e6)} · max ${ms(delay.max / 1e6)}`,
+    baseline: '—',
+    ratio: '—',
+  });
+  await report({ rows });
 }
 
 if (process.argv[2] === 'one') await one(process.argv[3]!, Number(process.argv[4]));
-else await main();
+else await main(all);

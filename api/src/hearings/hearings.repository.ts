@@ -83,6 +83,15 @@ export function findHearing(db: Db, id: string) {
   return hearingQuery(db).where('h.id', '=', id).executeTakeFirst();
 }
 
+/** No sitting is longer than this (the service refuses it; a check constraint holds it in the table). */
+export const MAX_HEARING_HOURS = 24 * 7;
+
+/**
+ * The earliest start of a hearing that can still overlap `from`. Bounding the start from below lets
+ * the (court|judge, scheduled_start) index read one window instead of every earlier hearing.
+ */
+const earliestStart = (from: Date) => new Date(from.getTime() - MAX_HEARING_HOURS * 3_600_000);
+
 /** The docket: hearings of a court that overlap [from, to), optionally of one judge or courtroom. */
 export function listHearings(
   db: Db,
@@ -91,6 +100,7 @@ export function listHearings(
   let q = hearingQuery(db)
     .where('h.court_id', '=', f.courtId)
     .where('h.scheduled_start', '<', f.to)
+    .where('h.scheduled_start', '>=', earliestStart(f.from))
     .where('h.scheduled_end', '>', f.from);
   if (f.judgeId) q = q.where('h.judge_id', '=', f.judgeId);
   if (f.courtroomId) q = q.where('h.courtroom_id', '=', f.courtroomId);
@@ -109,6 +119,7 @@ export function findConflicts(
     .where('h.court_id', '=', f.courtId)
     .where('h.state', 'not in', ['cancelled', 'adjourned'])
     .where('h.scheduled_start', '<', f.end)
+    .where('h.scheduled_start', '>=', earliestStart(f.start))
     .where('h.scheduled_end', '>', f.start)
     .where((eb) => eb.or([eb('h.judge_id', '=', f.judgeId), eb('h.courtroom_id', '=', f.courtroomId)]));
   if (f.excludeId) q = q.where('h.id', '<>', f.excludeId);

@@ -82,7 +82,6 @@ function instant(value: string, field: string): Date {
 }
 
 const MAX_DOCKET_DAYS = 62;
-const MAX_HEARING_HOURS = 24 * 7;
 
 /** States in which the date, judge or courtroom may still change. */
 const RESCHEDULABLE = new Set(['scheduled', 'postponed']);
@@ -216,7 +215,7 @@ export class HearingsService {
     courtroomChanged: boolean,
   ) {
     if (b.end <= b.start) throw new DomainError(400, 'end_before_start', 'The end must be after the start.');
-    if (b.end.getTime() - b.start.getTime() > MAX_HEARING_HOURS * 3_600_000) {
+    if (b.end.getTime() - b.start.getTime() > repo.MAX_HEARING_HOURS * 3_600_000) {
       throw new DomainError(400, 'validation', 'A hearing lasts at most 7 days.');
     }
     const judge = await repo.findStaff(trx, user.court.id, b.judgeId);

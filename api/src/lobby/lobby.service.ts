@@ -9,7 +9,7 @@ import { actorOfCaller, ENDED_STATES, LIVE_STATES, hearingEnded, type LiveCaller
 import * as repo from './lobby.repository.ts';
 import type { LiveParticipantRow } from './lobby.repository.ts';
 import { presenceEvent, toMembers, toParticipant, toStaff } from './live-events.ts';
-import { noteInRecord, participantLabel } from '../transcripts/procedural.ts';
+import { listNotes, noteInRecord, participantLabel } from '../transcripts/procedural.ts';
 
 type Staff = Extract<LiveCaller, { kind: 'staff' }>;
 type Participant = Extract<LiveCaller, { kind: 'participant' }>;
@@ -130,8 +130,8 @@ export class LobbyService {
         ...waiting.map((p) => toParticipant('participant.admitted', p.id)),
         ...waiting.map((p) => presenceEvent(p, 'in_lobby', 'admitted')),
       ]);
-      if (waiting.length > 0)
-        await noteInRecord(trx, this.d.hub, h, this.d.now(), `Admitted: ${waiting.map(participantLabel).join(', ')}`);
+      for (const note of listNotes('Admitted: ', waiting.map(participantLabel)))
+        await noteInRecord(trx, this.d.hub, h, this.d.now(), note);
       return { admitted: ids };
     });
   }

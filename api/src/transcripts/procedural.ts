@@ -34,3 +34,24 @@ export const STATE_NOTES = {
 } as const;
 
 export const participantLabel = (p: { display_name: string; role: string }) => `${p.display_name} (${p.role})`;
+
+/** An entry's text is at most 20,000 characters (transcript_entries_text_check); the "[10:42] " prefix fits in the rest. */
+const NOTE_MAX = 19_900;
+
+/**
+ * "Admitted: A (plaintiff), B (observer), …" as one note, or as several when the list is longer than
+ * one entry of the record may be (a large lobby admitted at once): every name stays in the record.
+ */
+export function listNotes(lead: string, items: string[], max = NOTE_MAX): string[] {
+  const notes: string[] = [];
+  let note = '';
+  for (const item of items) {
+    const longer = note ? `${note}, ${item}` : `${lead}${item}`;
+    if (note && longer.length > max) {
+      notes.push(note);
+      note = `${lead}${item}`;
+    } else note = longer;
+  }
+  if (note) notes.push(note);
+  return notes;
+}

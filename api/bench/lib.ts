@@ -1,0 +1,376 @@
+/**
+ * What the benchmarks share: a dedicated database each, the real API (`api/src/server.ts`) and the
+ * baselines as separate server processes, latency figures, the machine, and the one result format
+ * `run.ts` turns into the table.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { createDb } from '../src/db/connect.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import type { Database } from '../src/db/schema.ts';
+
+export const ORIGIN = 'http://gavel.bench';
+export const SECRET = 'bench-session-secret-bench-session-secret';
+export const LIVEKIT_KEY = 'devkey';
+export const LIVEKIT_SECRET = 'bench-livekit-secret-bench-livekit-0001';
+
+const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+const BASELINE = fileURLToPath(new URL('./baseline-server.ts', import.meta.url));
+
+export const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** One line of the table: what was measured, Gavel's figure, the baseline's figure, and their ratio. */
+export interface Row {
+  measure: string;
+  gavel: string;
+  baseline: string;
+  ratio: string;
+}
+
+/** What a benchmark hands to run.ts: rows for the table and blocks printed after it (plans). */
+export interface BenchResult {
+  rows: Row[];
+  notes?: string[];
+}
+
+/** Hands the rows to run.ts when it forked this script, else prints them. */
+export async function report(result: BenchResult): Promise<void> {
+  const send = process.send?.bind(process);
+  if (send) return new Promise<void>((resolve) => send({ result }, undefined, {}, () => resolve()));
+  say('');
+  for (const r of result.rows) say(`${r.measure} | ${r.gavel} | ${r.baseline} | ${r.ratio}`);
+  for (const n of result.notes ?? []) say(`\n${n}`);
+}
+
+export function envList(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  return raw.split(',').map((s) => {
+    const n = Number(s.replace(/_/g, ''));
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be positive whole numbers, comma separated`);
+    return n;
+  });
+}
+export const envNumber = (name: string, fallback: number) => envList(name, [fallback])[0]!;
+
+// ---- figures -------------------------------------------------------------------------------------
+
+export interface Latency {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export function latency(samples: number[]): Latency {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+  return { n: s.length, p50: at(50), p99: at(99), max: s.at(-1) ?? NaN };
+}
+
+export const ms = (n: number) =>
+  Number.isNaN(n) ? '–' : n < 1 ? `${n.toFixed(2)} ms` : n < 10 ? `${n.toFixed(1)} ms` : `${Math.round(n)} ms`;
+export const int = (n: number) => Math.round(n).toLocaleString('en-US');
+export const times = (n: number) =>
+  !Number.isFinite(n) ? '–' : n < 0.1 ? `${n.toFixed(3)}×` : n < 10 ? `${n.toFixed(2)}×` : `${n.toFixed(0)}×`;
+export const lat = (l: Latency) => `p50 ${ms(l.p50)} · p99 ${ms(l.p99)}`;
+
+/**
+ * Runs `work` for every item with at most `concurrency` in flight; returns the rate and each call's
+ * latency (milliseconds).
+ */
+export async function storm<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
+  const samples: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        const t0 = performance.now();
+        await work(item);
+        samples.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: items.length / seconds, seconds, ...latency(samples) };
+}
+
+export async function ok(res: Response, what: string): Promise<Response> {
+  if (!res.ok) throw new Error(`${what}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+export const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
+
+// ---- running a benchmark -------------------------------------------------------------------------
+
+const cleanups: Array<() => unknown> = [];
+/** Undone by `main` in reverse order, whether the benchmark finished, failed or was interrupted. */
+export const onCleanup = (undo: () => unknown) => void cleanups.push(undo);
+
+async function cleanUp(): Promise<void> {
+  for (let undo = cleanups.pop(); undo; undo = cleanups.pop()) {
+    try {
+      await undo();
+    } catch (err) {
+      process.stderr.write(`cleanup failed: ${String(err)}\n`);
+    }
+  }
+  await stopEmbedded();
+}
+
+/** Runs a benchmark and always removes what it made: its database, its server processes. */
+export async function main(work: () => Promise<void>): Promise<void> {
+  process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
+  try {
+    await work();
+  } catch (err) {
+    process.exitCode = 1;
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  } finally {
+    await cleanUp();
+    if (process.connected) process.disconnect();
+    // Whatever a library leaves open (keep-alive sockets, timers) must not keep a finished run alive.
+    setTimeout(() => process.exit(), 2000).unref();
+  }
+}
+
+// ---- the machine ---------------------------------------------------------------------------------
+
+export function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+}
+
+export async function machine(databaseUrl: string): Promise<string[]> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  const { rows } = await c.query<{ v: string }>(`select current_setting('server_version') as v`);
+  await c.end();
+  return [
+    `CPU: ${cpus()[0]?.model.trim() ?? 'unknown'}, ${cpus().length} cores; RAM ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `Node ${process.version}; PostgreSQL ${rows[0]!.v} (${process.env.BENCH_EMBEDDED ? 'embedded' : 'DATABASE_URL'})`,
+    `load average (1, 5, 15 min): ${loadAverage()}`,
+  ];
+}
+
+// ---- databases -----------------------------------------------------------------------------------
+
+export interface BenchDatabase {
+  url: string;
+  db: Kysely<Database>;
+}
+
+let embedded: EmbeddedDatabase | undefined;
+let embeddedDir: string | undefined;
+
+/** DATABASE_URL, or an embedded PostgreSQL started for this process (run.ts starts one for all). */
+export async function adminUrl(): Promise<string> {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  if (!embedded) {
+    embeddedDir = mkdtempSync(join(tmpdir(), 'gavel-bench-pg-'));
+    embedded = await startEmbeddedPostgres(embeddedDir);
+  }
+  return embedded.url;
+}
+
+export async function stopEmbedded(): Promise<void> {
+  await embedded?.stop();
+  embedded = undefined;
+  if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
+}
+
+async function onAdmin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: await adminUrl() });
+  await c.connect();
+  try {
+    return await work(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh, migrated database of its own (dropped on cleanup), so runs never see each other's rows. */
+export async function benchDatabase(label: string, poolSize = 10): Promise<BenchDatabase> {
+  const name = `gavel_bench_${label}_${Date.now()}`;
+  await onAdmin((c) => c.query(`create database ${name}`));
+  const u = new URL(await adminUrl());
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const db = createDb(url, poolSize);
+  const drop = async () => {
+    await db.destroy();
+    await onAdmin((c) => c.query(`drop database if exists ${name} with (force)`));
+  };
+  onCleanup(drop);
+  await migrateToLatest(db);
+  return { url, db };
+}
+
+// ---- server processes ----------------------------------------------------------------------------
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface ServerProcess {
+  base: string;
+  pid: number;
+  /** Resident set size now, in MiB (from /proc). */
+  rssMb(): number;
+  /** Starts a new peak: the kernel's high-water mark is reset (falls back to sampling). */
+  resetPeak(): void;
+  /** Highest RSS since `resetPeak` (or since start), in MiB. */
+  peakRssMb(): number;
+  /** Also done on cleanup. */
+  stop(): Promise<void>;
+}
+
+function procStatusKb(pid: number, field: string): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** The server's log lines: the first few of each message are shown, the rest counted (see `stop`). */
+function watch(child: ChildProcess, label: string, readyLine: RegExp, logged: Map<string, number>): Promise<void> {
+  const show = (line: string) => {
+    let key = line;
+    try {
+      key = String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
+    } catch {
+      // not a JSON log line
+    }
+    const n = (logged.get(key) ?? 0) + 1;
+    logged.set(key, n);
+    if (n <= 3) process.stderr.write(`[${label}] ${line.slice(0, 1000)}\n`);
+  };
+  return new Promise((resolve, reject) => {
+    const recent: string[] = [];
+    const onExit = (code: number | null) =>
+      reject(new Error(`${label} exited (${code}) before it was ready:\n${recent.join('\n')}`));
+    child.once('exit', onExit);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      recent.push(line);
+      if (recent.length > 30) recent.shift();
+      if (readyLine.test(line)) {
+        child.off('exit', onExit);
+        resolve();
+      } else if (!line.startsWith('gavel:')) show(line);
+    });
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      recent.push(line);
+      show(line);
+    });
+  });
+}
+
+function serverProcess(
+  child: ChildProcess,
+  label: string,
+  base: string,
+  logged: Map<string, number>,
+  cleanup: () => void,
+): ServerProcess {
+  const pid = child.pid!;
+  let sampledPeak = 0;
+  let kernelPeak = false;
+  let stopped = false;
+  const sampler = setInterval(() => {
+    try {
+      sampledPeak = Math.max(sampledPeak, procStatusKb(pid, 'VmRSS'));
+    } catch {
+      // exited
+    }
+  }, 20);
+  sampler.unref();
+  const server: ServerProcess = {
+    base,
+    pid,
+    rssMb: () => procStatusKb(pid, 'VmRSS') / 1024,
+    resetPeak() {
+      sampledPeak = procStatusKb(pid, 'VmRSS');
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+        kernelPeak = true;
+      } catch {
+        kernelPeak = false;
+      }
+    },
+    peakRssMb: () => Math.max(sampledPeak, kernelPeak ? procStatusKb(pid, 'VmHWM') : 0) / 1024,
+    async stop() {
+      clearInterval(sampler);
+      if (stopped) return;
+      stopped = true;
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(force);
+      }
+      cleanup();
+      for (const [msg, n] of logged)
+        if (n > 3) process.stderr.write(`[${label}] …and ${n - 3} more lines of "${msg.slice(0, 200)}"\n`);
+    },
+  };
+  onCleanup(() => server.stop());
+  return server;
+}
+
+/**
+ * The real API as `make run` starts it (`node api/src/server.ts`, TRUST_PROXY unset), on a free
+ * loopback port, against `databaseUrl`; its own process, so its RSS is its own.
+ */
+export async function startGavel(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'gavel-bench-data-'));
+  const child = spawn(process.execPath, [SERVER], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: ORIGIN,
+      SESSION_SECRET: SECRET,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      LIVEKIT_API_KEY: LIVEKIT_KEY,
+      LIVEKIT_API_SECRET: LIVEKIT_SECRET,
+      TRUST_PROXY: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logged = new Map<string, number>();
+  await watch(child, 'gavel', /^gavel: ready in/, logged);
+  return serverProcess(child, 'gavel', `http://127.0.0.1:${port}`, logged, () =>
+    rmSync(dataDir, { recursive: true, force: true }),
+  );
+}
+
+/** A baseline server (api/bench/baseline-server.ts): bare Fastify, or a raw `ws` broadcaster. */
+export async function startBaseline(kind: 'fastify' | 'ws'): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BASELINE, kind, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logged = new Map<string, number>();
+  await watch(child, `baseline ${kind}`, /^ready$/, logged);
+  return serverProcess(child, `baseline ${kind}`, `http://127.0.0.1:${port}`, logged, () => {});
+}
