@@ -49,7 +49,8 @@ export default defineConfig({
           include: ['web/e2e/**/*.test.ts'],
           // A browser journey waits on real servers and workers: poll for seconds, not vitest's 1 s.
           expect: { poll: { timeout: 15_000, interval: 100 } },
-          testTimeout: 60_000,
+          // A journey step takes ~20 s alone and three times that when both cores are shared with the API suite.
+          testTimeout: 120_000,
           hookTimeout: 120_000,
         },
       },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
+import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import { apiAs, expectAccessible, invite, launchChromium, scheduleHearing, startGavel, type Gavel } from './harness.ts';
 
 // Private consultation in three browsers: the plaintiff and their agent step out of the hearing into
 // a room of their own, the judge sees only that they are consulting and cannot get in, and both
@@ -17,11 +17,6 @@ let agentInvite = '';
 const TITLE = 'Consultation hearing';
 const BANNER = 'Private consultation — not recorded; the judge cannot hear you';
 
-async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
-  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 beforeAll(async () => {
   [gavel, browser] = await Promise.all([
     startGavel(),
@@ -31,40 +26,18 @@ beforeAll(async () => {
   judge = gavel.createUser('judge', 'Judge Li Ming');
 
   // The clerk schedules the hearing and invites the plaintiff and the lawyer who represents them.
-  clerkApi = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
-  await json(await clerkApi.post('/api/auth/login', { data: { email: clerk.email, password: clerk.password } }));
-  const options = await json<{ judges: { id: string; name: string }[]; courtrooms: { id: string }[] }>(
-    await clerkApi.get('/api/hearings/options'),
-  );
-  const c = await json<{ case: { id: string } }>(
-    await clerkApi.post('/api/cases', {
-      data: { number: '(2027) 沪0101民初9号', caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
-    }),
-  );
-  const start = new Date(Date.now() + 15 * 60_000);
-  const h = await json<{ hearing: { id: string } }>(
-    await clerkApi.post('/api/hearings', {
-      data: {
-        caseId: c.case.id,
-        courtroomId: options.courtrooms[0]!.id,
-        judgeId: options.judges.find((j) => j.name === 'Judge Li Ming')!.id,
-        title: TITLE,
-        scheduledStart: start.toISOString(),
-        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
-      },
-    }),
-  );
-  hearingId = h.hearing.id;
-  const plaintiff = await json<{ participant: { id: string }; inviteUrl: string }>(
-    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
-      data: { role: 'plaintiff', displayName: 'Zhang San' },
-    }),
-  );
-  const agent = await json<{ inviteUrl: string }>(
-    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
-      data: { role: 'agent', displayName: 'Lawyer Wang', representsId: plaintiff.participant.id },
-    }),
-  );
+  clerkApi = await apiAs(gavel, clerk);
+  ({ hearingId } = await scheduleHearing(clerkApi, {
+    caseNumber: '(2027) 沪0101民初9号',
+    title: TITLE,
+    judge: 'Judge Li Ming',
+  }));
+  const plaintiff = await invite(clerkApi, hearingId, { role: 'plaintiff', displayName: 'Zhang San' });
+  const agent = await invite(clerkApi, hearingId, {
+    role: 'agent',
+    displayName: 'Lawyer Wang',
+    representsId: plaintiff.participant.id,
+  });
   plaintiffInvite = plaintiff.inviteUrl;
   agentInvite = agent.inviteUrl;
 });

@@ -1,8 +1,16 @@
-import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
+import {
+  apiAs,
+  expectAccessible,
+  invite,
+  launchChromium,
+  scheduleHearing,
+  startGavel,
+  tinyPng,
+  type Gavel,
+} from './harness.ts';
 
 // Exhibits in three browsers: the plaintiff's agent uploads an exhibit from the hearing room, the
 // judge admits it and presents it, and the plaintiff sees it in the viewer, following the judge's pages.
@@ -14,35 +22,6 @@ let judge: { email: string; password: string };
 let hearingId = '';
 let partyUrl = '';
 let agentUrl = '';
-
-async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
-  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-/** A real 60×40 RGB PNG, CRCs and all. */
-function tinyPng(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(60, 0);
-  ihdr.writeUInt32BE(40, 4);
-  ihdr.set([8, 2], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(60 * 3, 0x80)]);
-  const pixels = Buffer.concat(Array.from({ length: 40 }, () => row));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(pixels)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 async function twoPagePdf(): Promise<Buffer> {
   const doc = await PDFDocument.create();
@@ -59,44 +38,20 @@ beforeAll(async () => {
   ]);
   const clerk = gavel.createUser('clerk', 'Clerk Zhao');
   judge = gavel.createUser('judge', 'Judge Li Ming');
-  clerkApi = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
-  await json(await clerkApi.post('/api/auth/login', { data: { email: clerk.email, password: clerk.password } }));
-  const options = await json<{
-    judges: { id: string; name: string }[];
-    clerks: { id: string; name: string }[];
-    courtrooms: { id: string }[];
-  }>(await clerkApi.get('/api/hearings/options'));
-  const c = await json<{ case: { id: string } }>(
-    await clerkApi.post('/api/cases', {
-      data: { number: '(2027) 沪0101民初88号', caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
-    }),
-  );
-  const start = new Date(Date.now() + 15 * 60_000);
-  const h = await json<{ hearing: { id: string } }>(
-    await clerkApi.post('/api/hearings', {
-      data: {
-        caseId: c.case.id,
-        courtroomId: options.courtrooms[0]!.id,
-        judgeId: options.judges.find((j) => j.name === 'Judge Li Ming')!.id,
-        clerkId: options.clerks.find((j) => j.name === 'Clerk Zhao')!.id,
-        title: 'Exhibits hearing',
-        scheduledStart: start.toISOString(),
-        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
-      },
-    }),
-  );
-  hearingId = h.hearing.id;
-  const party = await json<{ inviteUrl: string; participant: { id: string } }>(
-    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
-      data: { role: 'plaintiff', displayName: 'Zhang San' },
-    }),
-  );
+  clerkApi = await apiAs(gavel, clerk);
+  ({ hearingId } = await scheduleHearing(clerkApi, {
+    caseNumber: '(2027) 沪0101民初88号',
+    title: 'Exhibits hearing',
+    judge: 'Judge Li Ming',
+    clerk: 'Clerk Zhao',
+  }));
+  const party = await invite(clerkApi, hearingId, { role: 'plaintiff', displayName: 'Zhang San' });
   partyUrl = party.inviteUrl;
-  const agent = await json<{ inviteUrl: string }>(
-    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
-      data: { role: 'agent', displayName: 'Lawyer Wang', representsId: party.participant.id },
-    }),
-  );
+  const agent = await invite(clerkApi, hearingId, {
+    role: 'agent',
+    displayName: 'Lawyer Wang',
+    representsId: party.participant.id,
+  });
   agentUrl = agent.inviteUrl;
 });
 

@@ -3,8 +3,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
-import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
+import type { APIRequestContext, Browser, Page } from 'playwright-core';
+import {
+  apiAs,
+  expectAccessible,
+  invite,
+  json,
+  launchChromium,
+  scheduleHearing,
+  startGavel,
+  type Gavel,
+} from './harness.ts';
 
 // The clerk's record: the hearing's audit trail as a timeline (filtered, its chain verified), then
 // the whole record exported as a ZIP with its progress shown, which checks with sha256sum -c alone.
@@ -17,53 +26,19 @@ let clerk: { email: string; password: string };
 let judge: { email: string; password: string };
 let hearingId = '';
 
-async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
-  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function apiAs(user: { email: string; password: string }): Promise<APIRequestContext> {
-  const ctx = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
-  await json(await ctx.post('/api/auth/login', { data: { email: user.email, password: user.password } }));
-  return ctx;
-}
-
 beforeAll(async () => {
   [gavel, browser] = await Promise.all([startGavel(), launchChromium()]);
   clerk = gavel.createUser('clerk', 'Clerk Zhao');
   judge = gavel.createUser('judge', 'Judge Li Ming');
-  clerkApi = await apiAs(clerk);
-  judgeApi = await apiAs(judge);
-  const options = await json<{
-    judges: { id: string; name: string }[];
-    clerks: { id: string; name: string }[];
-    courtrooms: { id: string }[];
-  }>(await clerkApi.get('/api/hearings/options'));
-  const c = await json<{ case: { id: string } }>(
-    await clerkApi.post('/api/cases', {
-      data: { number: '(2027) 沪0101民初77号', caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
-    }),
-  );
-  const start = new Date(Date.now() + 15 * 60_000);
-  const h = await json<{ hearing: { id: string } }>(
-    await clerkApi.post('/api/hearings', {
-      data: {
-        caseId: c.case.id,
-        courtroomId: options.courtrooms[0]!.id,
-        judgeId: options.judges.find((j) => j.name === 'Judge Li Ming')!.id,
-        clerkId: options.clerks.find((j) => j.name === 'Clerk Zhao')!.id,
-        title: 'Exported hearing',
-        scheduledStart: start.toISOString(),
-        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
-      },
-    }),
-  );
-  hearingId = h.hearing.id;
-  await json(
-    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
-      data: { role: 'plaintiff', displayName: '张三' },
-    }),
-  );
+  clerkApi = await apiAs(gavel, clerk);
+  judgeApi = await apiAs(gavel, judge);
+  ({ hearingId } = await scheduleHearing(clerkApi, {
+    caseNumber: '(2027) 沪0101民初77号',
+    title: 'Exported hearing',
+    judge: 'Judge Li Ming',
+    clerk: 'Clerk Zhao',
+  }));
+  await invite(clerkApi, hearingId, { role: 'plaintiff', displayName: '张三' });
   for (const action of ['open', 'start', 'adjourn'])
     await json(await judgeApi.post(`/api/hearings/${hearingId}/state`, { data: { action } }));
 });

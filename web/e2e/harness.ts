@@ -4,8 +4,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crc32, deflateSync } from 'node:zlib';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, request, type APIRequestContext, type APIResponse, type Browser, type Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../../api/test/db.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -138,4 +139,116 @@ export function demoLogins(gavel: Gavel): Record<'admin' | 'judge' | 'clerk', { 
   if (!admin || !judge || !clerk)
     throw new Error(`no demo logins in the first start's output:\n${gavel.startupOutput}`);
   return { admin, judge, clerk };
+}
+
+/** The response's JSON body; any status other than 2xx throws with the URL, status and body. */
+export async function json<T>(response: APIResponse): Promise<T> {
+  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** An API client signed in as `user`, sending the server's own Origin as the browser would. */
+export async function apiAs(gavel: Gavel, user: { email: string; password: string }): Promise<APIRequestContext> {
+  const ctx = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
+  await json(await ctx.post('/api/auth/login', { data: { email: user.email, password: user.password } }));
+  return ctx;
+}
+
+export interface HearingPlan {
+  /** A new case is opened with this number, caption and type, unless `caseId` names an existing one. */
+  caseNumber?: string;
+  caption?: string;
+  caseType?: string;
+  caseId?: string;
+  title: string;
+  /** The judge's and (optionally) the clerk's names, as /api/hearings/options lists them. */
+  judge: string;
+  clerk?: string;
+  /** Default: the first courtroom /api/hearings/options lists. */
+  courtroomId?: string;
+  notes?: string;
+  /** When it starts, from now (default 15); it lasts an hour. */
+  startsInMinutes?: number;
+}
+
+/**
+ * The clerk's API client opens the case (caption "Zhang San v. Acme Trading Ltd", civil, unless
+ * given) and schedules a one-hour hearing before the named judge, as the scheduling page would.
+ */
+export async function scheduleHearing(
+  api: APIRequestContext,
+  plan: HearingPlan,
+): Promise<{ caseId: string; hearingId: string }> {
+  const options = await json<{
+    judges: { id: string; name: string }[];
+    clerks: { id: string; name: string }[];
+    courtrooms: { id: string }[];
+  }>(await api.get('/api/hearings/options'));
+  const byName = (list: { id: string; name: string }[], name: string) => {
+    const found = list.find((p) => p.name === name);
+    if (!found) throw new Error(`/api/hearings/options lists no "${name}"`);
+    return found.id;
+  };
+  const caseId =
+    plan.caseId ??
+    (
+      await json<{ case: { id: string } }>(
+        await api.post('/api/cases', {
+          data: {
+            number: plan.caseNumber,
+            caption: plan.caption ?? 'Zhang San v. Acme Trading Ltd',
+            caseType: plan.caseType ?? 'civil',
+          },
+        }),
+      )
+    ).case.id;
+  const start = new Date(Date.now() + (plan.startsInMinutes ?? 15) * 60_000);
+  const h = await json<{ hearing: { id: string } }>(
+    await api.post('/api/hearings', {
+      data: {
+        caseId,
+        courtroomId: plan.courtroomId ?? options.courtrooms[0]!.id,
+        judgeId: byName(options.judges, plan.judge),
+        ...(plan.clerk === undefined ? {} : { clerkId: byName(options.clerks, plan.clerk) }),
+        title: plan.title,
+        ...(plan.notes === undefined ? {} : { notes: plan.notes }),
+        scheduledStart: start.toISOString(),
+        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
+      },
+    }),
+  );
+  return { caseId, hearingId: h.hearing.id };
+}
+
+/** Invites a participant (role, displayName and any of representsId, interpretsForId, language, locale). */
+export async function invite(
+  api: APIRequestContext,
+  hearingId: string,
+  data: Record<string, string>,
+): Promise<{ participant: { id: string }; inviteUrl: string }> {
+  return json(await api.post(`/api/hearings/${hearingId}/participants`, { data }));
+}
+
+/** A real 60×40 RGB PNG, CRCs and all. */
+export function tinyPng(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(60, 0);
+  ihdr.writeUInt32BE(40, 4);
+  ihdr.set([8, 2], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(60 * 3, 0x80)]);
+  const pixels = Buffer.concat(Array.from({ length: 40 }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
+import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import { apiAs, expectAccessible, invite, launchChromium, scheduleHearing, startGavel, type Gavel } from './harness.ts';
 
 // The live hearing in two browsers: a party goes through pre-join into the lobby, the judge opens
 // the hearing and admits them, the party's page moves into the room by itself, the judge adjourns.
@@ -13,11 +13,6 @@ let judge: { email: string; password: string };
 let hearingId = '';
 let inviteUrl = '';
 
-async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
-  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 beforeAll(async () => {
   [gavel, browser] = await Promise.all([
     startGavel(),
@@ -27,51 +22,14 @@ beforeAll(async () => {
   judge = gavel.createUser('judge', 'Judge Li Ming');
 
   // The clerk schedules the hearing and invites the plaintiff through the API, as the UI would.
-  clerkApi = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
-  await json(await clerkApi.post('/api/auth/login', { data: { email: clerk.email, password: clerk.password } }));
-  const first = await scheduleHearing('(2027) 沪0101民初7号', 'Live hearing', [
-    { role: 'plaintiff', displayName: 'Zhang San' },
-  ]);
-  hearingId = first.hearingId;
-  inviteUrl = first.invites[0]!;
+  clerkApi = await apiAs(gavel, clerk);
+  ({ hearingId } = await scheduleHearing(clerkApi, {
+    caseNumber: '(2027) 沪0101民初7号',
+    title: 'Live hearing',
+    judge: 'Judge Li Ming',
+  }));
+  ({ inviteUrl } = await invite(clerkApi, hearingId, { role: 'plaintiff', displayName: 'Zhang San' }));
 });
-
-/** The clerk opens a case, schedules a hearing in 15 minutes and invites its participants. */
-async function scheduleHearing(
-  caseNumber: string,
-  title: string,
-  people: { role: string; displayName: string }[],
-): Promise<{ hearingId: string; invites: string[] }> {
-  const options = await json<{ judges: { id: string; name: string }[]; courtrooms: { id: string }[] }>(
-    await clerkApi.get('/api/hearings/options'),
-  );
-  const c = await json<{ case: { id: string } }>(
-    await clerkApi.post('/api/cases', {
-      data: { number: caseNumber, caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
-    }),
-  );
-  const start = new Date(Date.now() + 15 * 60_000);
-  const h = await json<{ hearing: { id: string } }>(
-    await clerkApi.post('/api/hearings', {
-      data: {
-        caseId: c.case.id,
-        courtroomId: options.courtrooms[0]!.id,
-        judgeId: options.judges.find((j) => j.name === 'Judge Li Ming')!.id,
-        title,
-        scheduledStart: start.toISOString(),
-        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
-      },
-    }),
-  );
-  const invites: string[] = [];
-  for (const person of people) {
-    const invite = await json<{ inviteUrl: string }>(
-      await clerkApi.post(`/api/hearings/${h.hearing.id}/participants`, { data: person }),
-    );
-    invites.push(invite.inviteUrl);
-  }
-  return { hearingId: h.hearing.id, invites };
-}
 
 afterAll(async () => {
   await clerkApi?.dispose();
@@ -218,18 +176,24 @@ describe('the live hearing, in two browsers', () => {
   });
 
   it('a witness waits through admit-all until called; a removed participant sees so and gets no token', async () => {
-    const second = await scheduleHearing('(2027) 沪0101民初8号', 'Witness hearing', [
-      { role: 'defendant', displayName: 'Acme Trading Ltd' },
-      { role: 'witness', displayName: 'Witness Chen' },
-    ]);
+    const second = await scheduleHearing(clerkApi, {
+      caseNumber: '(2027) 沪0101民初8号',
+      title: 'Witness hearing',
+      judge: 'Judge Li Ming',
+    });
+    const defendantInvite = await invite(clerkApi, second.hearingId, {
+      role: 'defendant',
+      displayName: 'Acme Trading Ltd',
+    });
+    const witnessInvite = await invite(clerkApi, second.hearingId, { role: 'witness', displayName: 'Witness Chen' });
     const bench = await judgeInCourtroom(second.hearingId);
     await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
     await bench.page.getByText('Lobby open').first().waitFor();
 
     const defendant = await newPage();
     const witness = await newPage();
-    await enterLobby(defendant.page, second.invites[0]!);
-    await enterLobby(witness.page, second.invites[1]!);
+    await enterLobby(defendant.page, defendantInvite.inviteUrl);
+    await enterLobby(witness.page, witnessInvite.inviteUrl);
     await expect.poll(() => witness.page.getByTestId('lobby-status').innerText()).toMatch(/You are a witness/);
 
     // Admit-all leaves the witness waiting.

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  request,
-  type APIRequestContext,
-  type Browser,
-  type BrowserContext,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { LiveKitStandin } from '../../api/test/livekit-standin.ts';
-import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
+import { apiAs, expectAccessible, invite, launchChromium, scheduleHearing, startGavel, type Gavel } from './harness.ts';
 
 // The live hearing by keyboard alone: no click, no mouse event. The party (on a 320 px phone)
 // goes through the join landing, pre-join and the lobby; the judge signs in, opens the lobby,
@@ -28,11 +21,6 @@ let judge: { email: string; password: string };
 let hearingId = '';
 const invites: string[] = [];
 
-async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
-  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 beforeAll(async () => {
   standin = new LiveKitStandin(KEY, SECRET);
   process.env.LIVEKIT_API_URL = await standin.start();
@@ -44,38 +32,17 @@ beforeAll(async () => {
   ]);
   const clerk = gavel.createUser('clerk', 'Clerk Zhao');
   judge = gavel.createUser('judge', 'Judge Li Ming');
-  clerkApi = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
-  await json(await clerkApi.post('/api/auth/login', { data: { email: clerk.email, password: clerk.password } }));
-  const options = await json<{ judges: { id: string; name: string }[]; courtrooms: { id: string }[] }>(
-    await clerkApi.get('/api/hearings/options'),
-  );
-  const c = await json<{ case: { id: string } }>(
-    await clerkApi.post('/api/cases', {
-      data: { number: '(2027) 沪0101民初11号', caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
-    }),
-  );
-  const start = new Date(Date.now() + 15 * 60_000);
-  const h = await json<{ hearing: { id: string } }>(
-    await clerkApi.post('/api/hearings', {
-      data: {
-        caseId: c.case.id,
-        courtroomId: options.courtrooms[0]!.id,
-        judgeId: options.judges.find((j) => j.name === 'Judge Li Ming')!.id,
-        title: 'Keyboard hearing',
-        scheduledStart: start.toISOString(),
-        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
-      },
-    }),
-  );
-  hearingId = h.hearing.id;
+  clerkApi = await apiAs(gavel, clerk);
+  ({ hearingId } = await scheduleHearing(clerkApi, {
+    caseNumber: '(2027) 沪0101民初11号',
+    title: 'Keyboard hearing',
+    judge: 'Judge Li Ming',
+  }));
   for (const person of [
     { role: 'plaintiff', displayName: 'Zhang San' },
     { role: 'defendant', displayName: 'Acme Trading Ltd' },
   ]) {
-    const invite = await json<{ inviteUrl: string }>(
-      await clerkApi.post(`/api/hearings/${hearingId}/participants`, { data: person }),
-    );
-    invites.push(invite.inviteUrl);
+    invites.push((await invite(clerkApi, hearingId, person)).inviteUrl);
   }
 });
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { AccessToken } from 'livekit-server-sdk';
 import { LiveKitStandin } from '../../api/test/livekit-standin.ts';
-import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
+import { apiAs, expectAccessible, invite, launchChromium, scheduleHearing, startGavel, type Gavel } from './harness.ts';
 
 // Recording a hearing in two browsers: the judge starts the recording and the party's room shows it;
 // an Egress failure alerts the bench, whose one-click restart records again; the recordings screen
@@ -19,11 +19,6 @@ let judge: { email: string; password: string };
 let hearingId = '';
 let inviteUrl = '';
 
-async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
-  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 beforeAll(async () => {
   standin = new LiveKitStandin(KEY, SECRET);
   // startGavel passes this process's environment to the server.
@@ -37,36 +32,13 @@ beforeAll(async () => {
   const clerk = gavel.createUser('clerk', 'Clerk Zhao');
   judge = gavel.createUser('judge', 'Judge Li Ming');
 
-  clerkApi = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
-  await json(await clerkApi.post('/api/auth/login', { data: { email: clerk.email, password: clerk.password } }));
-  const options = await json<{ judges: { id: string; name: string }[]; courtrooms: { id: string }[] }>(
-    await clerkApi.get('/api/hearings/options'),
-  );
-  const c = await json<{ case: { id: string } }>(
-    await clerkApi.post('/api/cases', {
-      data: { number: '(2027) 沪0101民初9号', caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
-    }),
-  );
-  const start = new Date(Date.now() + 15 * 60_000);
-  const h = await json<{ hearing: { id: string } }>(
-    await clerkApi.post('/api/hearings', {
-      data: {
-        caseId: c.case.id,
-        courtroomId: options.courtrooms[0]!.id,
-        judgeId: options.judges.find((j) => j.name === 'Judge Li Ming')!.id,
-        title: 'Recorded hearing',
-        scheduledStart: start.toISOString(),
-        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
-      },
-    }),
-  );
-  hearingId = h.hearing.id;
-  const invite = await json<{ inviteUrl: string }>(
-    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
-      data: { role: 'plaintiff', displayName: 'Zhang San' },
-    }),
-  );
-  inviteUrl = invite.inviteUrl;
+  clerkApi = await apiAs(gavel, clerk);
+  ({ hearingId } = await scheduleHearing(clerkApi, {
+    caseNumber: '(2027) 沪0101民初9号',
+    title: 'Recorded hearing',
+    judge: 'Judge Li Ming',
+  }));
+  ({ inviteUrl } = await invite(clerkApi, hearingId, { role: 'plaintiff', displayName: 'Zhang San' }));
 });
 
 afterAll(async () => {

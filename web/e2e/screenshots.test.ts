@@ -1,8 +1,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type APIRequestContext, type Browser, type Locator, type Page } from 'playwright-core';
-import { demoLogins, launchChromium, startGavel, type Gavel } from './harness.ts';
+import type { APIRequestContext, Browser, Locator, Page } from 'playwright-core';
+import { apiAs, demoLogins, invite, json, launchChromium, scheduleHearing, startGavel, type Gavel } from './harness.ts';
 
 // Screenshots of each role's main screen, for docs/screenshots.md, taken from the demo court a first
 // start creates, with a hearing in session and its parties in the room. Every run overwrites them, so
@@ -20,11 +20,6 @@ let logins: ReturnType<typeof demoLogins>;
 let hearingId = '';
 const invites = { plaintiff: '', agent: '', defendant: '', observer: '' };
 
-async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
-  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 beforeAll(async () => {
   [gavel, browser] = await Promise.all([
     startGavel(),
@@ -35,45 +30,29 @@ beforeAll(async () => {
   logins = demoLogins(gavel);
 
   // The demo clerk schedules a hearing before the demo judge and invites its people, as the UI would.
-  clerkApi = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
-  await json(await clerkApi.post('/api/auth/login', { data: logins.clerk }));
-  const options = await json<{
-    judges: { id: string; name: string }[];
-    clerks: { id: string; name: string }[];
-    courtrooms: { id: string; name: string }[];
-  }>(await clerkApi.get('/api/hearings/options'));
-  const c = await json<{ case: { id: string } }>(
-    await clerkApi.post('/api/cases', {
-      data: { number: '(2027) 沪0101民初1号', caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
-    }),
-  );
-  const start = new Date(Date.now() + 15 * 60_000);
-  const h = await json<{ hearing: { id: string } }>(
-    await clerkApi.post('/api/hearings', {
-      data: {
-        caseId: c.case.id,
-        courtroomId: options.courtrooms[0]!.id,
-        judgeId: options.judges.find((j) => j.name === 'Judge Demo')!.id,
-        clerkId: options.clerks.find((j) => j.name === 'Clerk Demo')!.id,
-        title: TITLE,
-        notes: 'Sale of goods; the plaintiff claims the unpaid price.',
-        scheduledStart: start.toISOString(),
-        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
-      },
-    }),
-  );
-  hearingId = h.hearing.id;
-  const invite = async (data: Record<string, string>) =>
-    json<{ participant: { id: string }; inviteUrl: string }>(
-      await clerkApi.post(`/api/hearings/${hearingId}/participants`, { data }),
-    );
-  const plaintiff = await invite({ role: 'plaintiff', displayName: 'Zhang San' });
+  clerkApi = await apiAs(gavel, logins.clerk);
+  ({ hearingId } = await scheduleHearing(clerkApi, {
+    caseNumber: '(2027) 沪0101民初1号',
+    title: TITLE,
+    judge: 'Judge Demo',
+    clerk: 'Clerk Demo',
+    notes: 'Sale of goods; the plaintiff claims the unpaid price.',
+  }));
+  const plaintiff = await invite(clerkApi, hearingId, { role: 'plaintiff', displayName: 'Zhang San' });
   invites.plaintiff = plaintiff.inviteUrl;
   invites.agent = (
-    await invite({ role: 'agent', displayName: 'Lawyer Wang', representsId: plaintiff.participant.id })
+    await invite(clerkApi, hearingId, {
+      role: 'agent',
+      displayName: 'Lawyer Wang',
+      representsId: plaintiff.participant.id,
+    })
   ).inviteUrl;
-  invites.defendant = (await invite({ role: 'defendant', displayName: 'Acme Trading Ltd' })).inviteUrl;
-  invites.observer = (await invite({ role: 'observer', displayName: 'Li Hua (public gallery)' })).inviteUrl;
+  invites.defendant = (
+    await invite(clerkApi, hearingId, { role: 'defendant', displayName: 'Acme Trading Ltd' })
+  ).inviteUrl;
+  invites.observer = (
+    await invite(clerkApi, hearingId, { role: 'observer', displayName: 'Li Hua (public gallery)' })
+  ).inviteUrl;
 }, 120_000);
 
 afterAll(async () => {

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
+import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  apiAs,
+  expectAccessible,
+  invite,
+  json,
+  launchChromium,
+  scheduleHearing,
+  startGavel,
+  type Gavel,
+} from './harness.ts';
 
 // The record, in three browsers: the clerk types entries on the transcript desk (keyboard only),
 // the admitted party's room shows them live, the judge adjourns, the clerk seals and downloads the
@@ -18,11 +27,6 @@ let judge: { email: string; password: string };
 let hearingId = '';
 let inviteUrl = '';
 
-async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
-  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 beforeAll(async () => {
   [gavel, browser] = await Promise.all([
     startGavel(),
@@ -32,39 +36,14 @@ beforeAll(async () => {
   judge = gavel.createUser('judge', 'Judge Li Ming');
 
   // The clerk schedules the hearing (as its clerk) and invites the plaintiff, through the API as the UI would.
-  clerkApi = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
-  await json(await clerkApi.post('/api/auth/login', { data: { email: clerk.email, password: clerk.password } }));
-  const options = await json<{
-    judges: { id: string; name: string }[];
-    clerks: { id: string; name: string }[];
-    courtrooms: { id: string }[];
-  }>(await clerkApi.get('/api/hearings/options'));
-  const c = await json<{ case: { id: string } }>(
-    await clerkApi.post('/api/cases', {
-      data: { number: CASE_NUMBER, caption: 'Zhang San v. Acme Trading Ltd', caseType: 'civil' },
-    }),
-  );
-  const start = new Date(Date.now() + 15 * 60_000);
-  const h = await json<{ hearing: { id: string } }>(
-    await clerkApi.post('/api/hearings', {
-      data: {
-        caseId: c.case.id,
-        courtroomId: options.courtrooms[0]!.id,
-        judgeId: options.judges.find((j) => j.name === 'Judge Li Ming')!.id,
-        clerkId: options.clerks.find((j) => j.name === 'Clerk Zhao')!.id,
-        title: 'Record hearing',
-        scheduledStart: start.toISOString(),
-        scheduledEnd: new Date(start.getTime() + 60 * 60_000).toISOString(),
-      },
-    }),
-  );
-  hearingId = h.hearing.id;
-  const invite = await json<{ inviteUrl: string }>(
-    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
-      data: { role: 'plaintiff', displayName: 'Zhang San' },
-    }),
-  );
-  inviteUrl = invite.inviteUrl;
+  clerkApi = await apiAs(gavel, clerk);
+  ({ hearingId } = await scheduleHearing(clerkApi, {
+    caseNumber: CASE_NUMBER,
+    title: 'Record hearing',
+    judge: 'Judge Li Ming',
+    clerk: 'Clerk Zhao',
+  }));
+  ({ inviteUrl } = await invite(clerkApi, hearingId, { role: 'plaintiff', displayName: 'Zhang San' }));
 });
 
 afterAll(async () => {

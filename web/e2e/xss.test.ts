@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium, startGavel, type Gavel } from './harness.ts';
+import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import { apiAs, invite, json, launchChromium, scheduleHearing, startGavel, tinyPng, type Gavel } from './harness.ts';
 
 // Stored XSS, checked in Chromium. Every text field a user can set (court, courtrooms, staff, case,
 // hearing, participants of every role, pre-join rules, chat, transcript entries and corrections,
@@ -85,41 +84,6 @@ const contexts: BrowserContext[] = [];
 /** The plaintiff's and agent's pages from the live hearing: their sessions outlive it, for the review. */
 const live: { party?: Page; agent?: Page } = {};
 
-async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
-  if (!response.ok()) throw new Error(`${response.url()} → ${response.status()} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function apiAs(user: { email: string; password: string }): Promise<APIRequestContext> {
-  const ctx = await request.newContext({ baseURL: gavel.url, extraHTTPHeaders: { Origin: gavel.url } });
-  await json(await ctx.post('/api/auth/login', { data: { email: user.email, password: user.password } }));
-  return ctx;
-}
-
-/** A real 60×40 RGB PNG, CRCs and all. */
-function tinyPng(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(60, 0);
-  ihdr.writeUInt32BE(40, 4);
-  ihdr.set([8, 2], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(60 * 3, 0x80)]);
-  const pixels = Buffer.concat(Array.from({ length: 40 }, () => row));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(pixels)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 beforeAll(async () => {
   [gavel, browser] = await Promise.all([
     startGavel(),
@@ -129,7 +93,7 @@ beforeAll(async () => {
   admin = gavel.createUser('admin', P.admin);
   clerk = gavel.createUser('clerk', P.clerk);
   judge = gavel.createUser('judge', P.judge);
-  [adminApi, clerkApi, judgeApi] = await Promise.all([apiAs(admin), apiAs(clerk), apiAs(judge)]);
+  [adminApi, clerkApi, judgeApi] = await Promise.all([apiAs(gavel, admin), apiAs(gavel, clerk), apiAs(gavel, judge)]);
 
   // The admin names the court, writes the pre-join rules, adds a courtroom and invites a clerk.
   await json(
@@ -147,35 +111,23 @@ beforeAll(async () => {
   );
 
   // The clerk opens the case, schedules the hearing in that courtroom and invites every role.
-  const options = await json<{ judges: { id: string; name: string }[]; clerks: { id: string; name: string }[] }>(
-    await clerkApi.get('/api/hearings/options'),
-  );
-  const c = await json<{ case: { id: string } }>(
-    await clerkApi.post('/api/cases', { data: { number: P.caseNumber, caption: P.caption, caseType: P.caseType } }),
-  );
-  const start = new Date(Date.now() + 15 * 60_000);
-  const hearing = (title: string, offsetHours: number) =>
-    clerkApi.post('/api/hearings', {
-      data: {
-        caseId: c.case.id,
-        courtroomId: room.courtroom.id,
-        judgeId: options.judges.find((j) => j.name === P.judge)!.id,
-        clerkId: options.clerks.find((j) => j.name === P.clerk)!.id,
-        title,
-        notes: P.notes,
-        scheduledStart: new Date(start.getTime() + offsetHours * 3_600_000).toISOString(),
-        scheduledEnd: new Date(start.getTime() + (offsetHours + 1) * 3_600_000).toISOString(),
-      },
-    });
-  hearingId = (await json<{ hearing: { id: string } }>(await hearing(P.title, 0))).hearing.id;
-  const plaintiff = await json<{ participant: { id: string }; inviteUrl: string }>(
-    await clerkApi.post(`/api/hearings/${hearingId}/participants`, {
-      data: { role: 'plaintiff', displayName: P.plaintiff },
-    }),
-  );
+  const plan = {
+    courtroomId: room.courtroom.id,
+    judge: P.judge,
+    clerk: P.clerk,
+    notes: P.notes,
+  };
+  const first = await scheduleHearing(clerkApi, {
+    ...plan,
+    caseNumber: P.caseNumber,
+    caption: P.caption,
+    caseType: P.caseType,
+    title: P.title,
+  });
+  hearingId = first.hearingId;
+  const plaintiff = await invite(clerkApi, hearingId, { role: 'plaintiff', displayName: P.plaintiff });
   invites.plaintiff = plaintiff.inviteUrl;
-  const more = async (data: Record<string, string>) =>
-    json<{ inviteUrl: string }>(await clerkApi.post(`/api/hearings/${hearingId}/participants`, { data }));
+  const more = (data: Record<string, string>) => invite(clerkApi, hearingId, data);
   invites.agent = (
     await more({ role: 'agent', displayName: P.agent, representsId: plaintiff.participant.id })
   ).inviteUrl;
@@ -191,14 +143,13 @@ beforeAll(async () => {
   });
 
   // A second hearing of the case, cancelled: its invitee is shown whom to ask.
-  const cancelled = (await json<{ hearing: { id: string } }>(await hearing(P.cancelledTitle, 3))).hearing.id;
-  cancelledInvite = (
-    await json<{ inviteUrl: string }>(
-      await clerkApi.post(`/api/hearings/${cancelled}/participants`, {
-        data: { role: 'defendant', displayName: P.defendant },
-      }),
-    )
-  ).inviteUrl;
+  const { hearingId: cancelled } = await scheduleHearing(clerkApi, {
+    ...plan,
+    caseId: first.caseId,
+    title: P.cancelledTitle,
+    startsInMinutes: 15 + 3 * 60,
+  });
+  cancelledInvite = (await invite(clerkApi, cancelled, { role: 'defendant', displayName: P.defendant })).inviteUrl;
   await json(await clerkApi.post(`/api/hearings/${cancelled}/cancel`, { data: {} }));
 });
 
