@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
-import { apiAs, expectAccessible, invite, launchChromium, scheduleHearing, startGavel, type Gavel } from './harness.ts';
+import type { APIRequestContext, Browser, Page } from 'playwright-core';
+import {
+  apiAs,
+  enterBench,
+  enterLobby,
+  expectAccessible,
+  type Gavel,
+  invite,
+  launchChromium,
+  openPage,
+  scheduleHearing,
+  signIn,
+  startGavel,
+} from './harness.ts';
 
 // Private consultation in three browsers: the plaintiff and their agent step out of the hearing into
 // a room of their own, the judge sees only that they are consulting and cannot get in, and both
@@ -48,26 +60,6 @@ afterAll(async () => {
   await gavel?.stop();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  // Uncaught exceptions only: failed LiveKit connections are expected to log errors here.
-  page.on('pageerror', (e) => problems.push(e.message));
-  return { context, page, problems };
-}
-
-/** From the invite link through pre-join into the lobby (camera left off). */
-async function enterLobby(page: Page, invite: string): Promise<void> {
-  await page.goto(invite);
-  await page.getByRole('button', { name: 'Continue to the lobby' }).click();
-  await page.getByRole('heading', { name: 'Before you enter' }).waitFor();
-  await page.getByLabel('Join without camera').check();
-  await page.getByLabel(/I will not record/).check();
-  await page.getByRole('button', { name: 'Enter the lobby' }).click();
-  await page.getByTestId('lobby-status').waitFor();
-}
-
 /** The id of the element that has focus (the e2e files are compiled without the DOM library). */
 function focusedId(page: Page): Promise<string | undefined> {
   return page.evaluate(
@@ -85,21 +77,14 @@ function postFrom(page: Page, path: string): Promise<number> {
 
 describe('private consultation', () => {
   it('the plaintiff and their agent consult privately; the judge sees them consulting and cannot join; both return', async () => {
-    const bench = await newPage();
-    await bench.page.goto(`${gavel.url}/login`);
-    await bench.page.getByLabel('Email').fill(judge.email);
-    await bench.page.getByLabel('Password').fill(judge.password);
-    await bench.page.getByRole('button', { name: 'Sign in' }).click();
-    await bench.page.getByRole('heading', { name: 'My docket' }).waitFor();
-    await bench.page.goto(`${gavel.url}/hearings/${hearingId}/room`);
-    await bench.page.getByLabel(/I will not record/).check();
-    await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
-    await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+    const bench = await openPage(browser);
+    await signIn(bench.page, gavel.url, judge);
+    await enterBench(bench.page, gavel.url, hearingId);
     await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
     await bench.page.getByText('Lobby open').first().waitFor();
 
-    const plaintiff = await newPage();
-    const agent = await newPage();
+    const plaintiff = await openPage(browser);
+    const agent = await openPage(browser);
     await enterLobby(plaintiff.page, plaintiffInvite);
     await enterLobby(agent.page, agentInvite);
     await bench.page.getByRole('button', { name: 'Admit Lawyer Wang' }).waitFor();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../../api/test/db.ts';
 import { liveEnv, startStandin } from '../../api/test/live.ts';
 import type { LiveKitStandin } from '../../api/test/livekit-standin.ts';
@@ -13,7 +13,7 @@ import {
   type GavelServer,
   type SessionHearing,
 } from '../../api/test/faults/harness.ts';
-import { launchChromium } from './harness.ts';
+import { launchChromium, signIn } from './harness.ts';
 
 // The real web client through a crash: the clerk's transcript desk is open in Chromium while the
 // API process is SIGKILLed and stays down long enough for the client to back off to its longest
@@ -66,14 +66,6 @@ afterAll(async () => {
 const entry = (text: string) =>
   expectCall(server!, 'POST', `/api/hearings/${h.id}/transcript/entries`, h.clerk, { speaker: 'Court', text }, [201]);
 
-async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
-  await page.goto(`${server!.url}/login`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /^(My docket|Court docket)$/ }).waitFor();
-}
-
 describe('the web client through an API crash', () => {
   it('the transcript desk reconnects by itself and shows new entries within 10 s of the restart', async () => {
     const srv = server!;
@@ -81,7 +73,7 @@ describe('the web client through an API crash', () => {
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await signIn(page, f.clerk);
+    await signIn(page, server!.url, f.clerk);
     await page.goto(`${srv.url}/hearings/${h.id}/transcript`);
     await page.getByRole('heading', { name: /Transcript · / }).waitFor();
     const entries = page.getByTestId('transcript-entries');

@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import type { APIRequestContext, Browser, Page } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import {
   apiAs,
+  enterBench,
   expectAccessible,
+  type Gavel,
   invite,
   launchChromium,
+  openPage,
   scheduleHearing,
+  signIn,
   startGavel,
   tinyPng,
-  type Gavel,
 } from './harness.ts';
 
 // Exhibits in three browsers: the plaintiff's agent uploads an exhibit from the hearing room, the
@@ -61,16 +64,8 @@ afterAll(async () => {
   await gavel?.stop();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  return { context, page, problems };
-}
-
 async function join(url: string): Promise<Page> {
-  const { page } = await newPage();
+  const { page } = await openPage(browser);
   await page.goto(url);
   await page.getByRole('button', { name: 'Continue to the lobby' }).click();
   await page.getByRole('heading', { name: 'Before you enter' }).waitFor();
@@ -85,16 +80,9 @@ async function join(url: string): Promise<Page> {
 
 describe('exhibits in the hearing room', () => {
   it('the agent uploads, the judge admits and presents, and the party sees it at the judge’s page', async () => {
-    const bench = await newPage();
-    await bench.page.goto(`${gavel.url}/login`);
-    await bench.page.getByLabel('Email').fill(judge.email);
-    await bench.page.getByLabel('Password').fill(judge.password);
-    await bench.page.getByRole('button', { name: 'Sign in' }).click();
-    await bench.page.getByRole('heading', { name: /^(My docket|Court docket)$/ }).waitFor();
-    await bench.page.goto(`${gavel.url}/hearings/${hearingId}/room`);
-    await bench.page.getByLabel(/I will not record/).check();
-    await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
-    await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+    const bench = await openPage(browser);
+    await signIn(bench.page, gavel.url, judge);
+    await enterBench(bench.page, gavel.url, hearingId);
     await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
 
     const party = await join(partyUrl);

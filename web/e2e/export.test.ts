@@ -3,16 +3,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIRequestContext, Browser, Page } from 'playwright-core';
+import type { APIRequestContext, Browser } from 'playwright-core';
 import {
   apiAs,
   expectAccessible,
+  type Gavel,
   invite,
   json,
   launchChromium,
   scheduleHearing,
+  signIn,
   startGavel,
-  type Gavel,
 } from './harness.ts';
 
 // The clerk's record: the hearing's audit trail as a timeline (filtered, its chain verified), then
@@ -50,21 +51,13 @@ afterAll(async () => {
   await gavel?.stop();
 });
 
-async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
-  await page.goto(`${gavel.url}/login`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /^(My docket|Court docket)$/ }).waitFor();
-}
-
 describe('the clerk’s record', () => {
   it('reads the audit timeline, verifies its chain, and exports a ZIP that checks with sha256sum', async () => {
     const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await signIn(page, clerk);
+    await signIn(page, gavel.url, clerk);
 
     // The audit trail, from the hearing's page.
     await page.goto(`${gavel.url}/hearings/${hearingId}`);
@@ -121,7 +114,7 @@ describe('the clerk’s record', () => {
   it('shows the judge the audit trail but no export', async () => {
     const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
-    await signIn(page, judge);
+    await signIn(page, gavel.url, judge);
     await page.goto(`${gavel.url}/hearings/${hearingId}`);
     await page.getByRole('link', { name: 'Audit trail' }).waitFor();
     expect(await page.getByRole('link', { name: 'Export the record' }).count()).toBe(0);

@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, request, type APIRequestContext, type APIResponse, type Browser, type Page } from 'playwright-core';
+import {
+  chromium,
+  request,
+  type APIRequestContext,
+  type APIResponse,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../../api/test/db.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -251,4 +260,50 @@ export function tinyPng(): Buffer {
     chunk('IDAT', deflateSync(pixels)),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+export interface OpenPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors (failed LiveKit connections only log, so console errors are not collected). */
+  problems: string[];
+}
+
+/** A fresh browser context (English, the demo court's zone) and a page in it. */
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<OpenPage> {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai', ...options });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { context, page, problems };
+}
+
+/** Staff sign-in through the form, until the docket shows. */
+export async function signIn(page: Page, baseUrl: string, user: { email: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^(My docket|Court docket)$/ }).waitFor();
+}
+
+/** A signed-in judge from the room's pre-join, declaration ticked, to the bench. */
+export async function enterBench(page: Page, baseUrl: string, hearingId: string): Promise<void> {
+  await page.goto(`${baseUrl}/hearings/${hearingId}/room`);
+  await page.getByLabel(/I will not record/).check();
+  await page.getByRole('button', { name: 'Enter the courtroom' }).click();
+  await page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+}
+
+/** From an invite link through pre-join into the lobby, camera left off where one is offered. */
+export async function enterLobby(page: Page, invite: string): Promise<void> {
+  await page.goto(invite);
+  await page.getByRole('button', { name: 'Continue to the lobby' }).click();
+  await page.getByRole('heading', { name: 'Before you enter' }).waitFor();
+  // An observer publishes nothing, so is offered no camera.
+  const noCamera = page.getByLabel('Join without camera');
+  if (await noCamera.count()) await noCamera.check();
+  await page.getByLabel(/I will not record/).check();
+  await page.getByRole('button', { name: 'Enter the lobby' }).click();
+  await page.getByTestId('lobby-status').waitFor();
 }

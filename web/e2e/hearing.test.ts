@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
-import { apiAs, expectAccessible, invite, launchChromium, scheduleHearing, startGavel, type Gavel } from './harness.ts';
+import type { APIRequestContext, Browser } from 'playwright-core';
+import {
+  apiAs,
+  enterBench,
+  enterLobby,
+  expectAccessible,
+  type Gavel,
+  type OpenPage,
+  invite,
+  launchChromium,
+  openPage,
+  scheduleHearing,
+  signIn,
+  startGavel,
+} from './harness.ts';
 
 // The live hearing in two browsers: a party goes through pre-join into the lobby, the judge opens
 // the hearing and admits them, the party's page moves into the room by itself, the judge adjourns.
@@ -37,43 +50,16 @@ afterAll(async () => {
   await gavel?.stop();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  // Uncaught exceptions only: failed LiveKit connections are expected to log errors here.
-  page.on('pageerror', (e) => problems.push(e.message));
-  return { context, page, problems };
-}
-
-/** From the invite link through pre-join into the lobby (camera left off). */
-async function enterLobby(page: Page, invite: string): Promise<void> {
-  await page.goto(invite);
-  await page.getByRole('button', { name: 'Continue to the lobby' }).click();
-  await page.getByRole('heading', { name: 'Before you enter' }).waitFor();
-  await page.getByLabel('Join without camera').check();
-  await page.getByLabel(/I will not record/).check();
-  await page.getByRole('button', { name: 'Enter the lobby' }).click();
-  await page.getByTestId('lobby-status').waitFor();
-}
-
-async function judgeInCourtroom(id: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const bench = await newPage();
-  await bench.page.goto(`${gavel.url}/login`);
-  await bench.page.getByLabel('Email').fill(judge.email);
-  await bench.page.getByLabel('Password').fill(judge.password);
-  await bench.page.getByRole('button', { name: 'Sign in' }).click();
-  await bench.page.getByRole('heading', { name: 'My docket' }).waitFor();
-  await bench.page.goto(`${gavel.url}/hearings/${id}/room`);
-  await bench.page.getByLabel(/I will not record/).check();
-  await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
-  await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+async function judgeInCourtroom(id: string): Promise<OpenPage> {
+  const bench = await openPage(browser);
+  await signIn(bench.page, gavel.url, judge);
+  await enterBench(bench.page, gavel.url, id);
   return bench;
 }
 
 describe('the live hearing, in two browsers', () => {
   it('the party passes pre-join into the lobby; the judge opens and admits; the party moves into the room; the judge adjourns', async () => {
-    const party = await newPage();
+    const party = await openPage(browser);
     await party.page.goto(inviteUrl);
     await party.page.getByRole('button', { name: 'Continue to the lobby' }).waitFor();
     await expectAccessible(party.page, 'join landing');
@@ -100,12 +86,8 @@ describe('the live hearing, in two browsers', () => {
     await party.page.evaluate(() => ((globalThis as unknown as { gavelMark: number }).gavelMark = 42));
 
     // The judge signs in and enters the courtroom.
-    const bench = await newPage();
-    await bench.page.goto(`${gavel.url}/login`);
-    await bench.page.getByLabel('Email').fill(judge.email);
-    await bench.page.getByLabel('Password').fill(judge.password);
-    await bench.page.getByRole('button', { name: 'Sign in' }).click();
-    await bench.page.getByRole('heading', { name: 'My docket' }).waitFor();
+    const bench = await openPage(browser);
+    await signIn(bench.page, gavel.url, judge);
     await bench.page.goto(`${gavel.url}/hearings/${hearingId}`);
     await expectAccessible(bench.page, 'hearing page');
     await bench.page.getByRole('link', { name: 'Enter the courtroom' }).click();
@@ -190,8 +172,8 @@ describe('the live hearing, in two browsers', () => {
     await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
     await bench.page.getByText('Lobby open').first().waitFor();
 
-    const defendant = await newPage();
-    const witness = await newPage();
+    const defendant = await openPage(browser);
+    const witness = await openPage(browser);
     await enterLobby(defendant.page, defendantInvite.inviteUrl);
     await enterLobby(witness.page, witnessInvite.inviteUrl);
     await expect.poll(() => witness.page.getByTestId('lobby-status').innerText()).toMatch(/You are a witness/);

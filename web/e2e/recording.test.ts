@@ -1,8 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import type { APIRequestContext, Browser } from 'playwright-core';
 import { AccessToken } from 'livekit-server-sdk';
 import { LiveKitStandin } from '../../api/test/livekit-standin.ts';
-import { apiAs, expectAccessible, invite, launchChromium, scheduleHearing, startGavel, type Gavel } from './harness.ts';
+import {
+  apiAs,
+  enterBench,
+  enterLobby,
+  expectAccessible,
+  type Gavel,
+  invite,
+  launchChromium,
+  openPage,
+  scheduleHearing,
+  signIn,
+  startGavel,
+} from './harness.ts';
 
 // Recording a hearing in two browsers: the judge starts the recording and the party's room shows it;
 // an Egress failure alerts the bench, whose one-click restart records again; the recordings screen
@@ -48,14 +60,6 @@ afterAll(async () => {
   await standin?.stop();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  return { context, page, problems };
-}
-
 /** What the egress worker would send: the webhook signed with the API secret over the exact body. */
 async function egressWebhook(event: string, info: Record<string, unknown>) {
   const body = JSON.stringify({ event, egressInfo: info, id: `EV_${Date.now()}`, createdAt: '1700000000' });
@@ -71,25 +75,12 @@ async function egressWebhook(event: string, info: Record<string, unknown>) {
 
 describe('recording a hearing, in two browsers', () => {
   it('the judge starts recording and the party’s room shows it; a failure alerts the bench, which restarts it', async () => {
-    const party = await newPage();
-    await party.page.goto(inviteUrl);
-    await party.page.getByRole('button', { name: 'Continue to the lobby' }).click();
-    await party.page.getByRole('heading', { name: 'Before you enter' }).waitFor();
-    await party.page.getByLabel('Join without camera').check();
-    await party.page.getByLabel(/I will not record/).check();
-    await party.page.getByRole('button', { name: 'Enter the lobby' }).click();
-    await party.page.getByTestId('lobby-status').waitFor();
+    const party = await openPage(browser);
+    await enterLobby(party.page, inviteUrl);
 
-    const bench = await newPage();
-    await bench.page.goto(`${gavel.url}/login`);
-    await bench.page.getByLabel('Email').fill(judge.email);
-    await bench.page.getByLabel('Password').fill(judge.password);
-    await bench.page.getByRole('button', { name: 'Sign in' }).click();
-    await bench.page.getByRole('heading', { name: 'My docket' }).waitFor();
-    await bench.page.goto(`${gavel.url}/hearings/${hearingId}/room`);
-    await bench.page.getByLabel(/I will not record/).check();
-    await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
-    await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+    const bench = await openPage(browser);
+    await signIn(bench.page, gavel.url, judge);
+    await enterBench(bench.page, gavel.url, hearingId);
 
     await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
     await bench.page.getByRole('button', { name: 'Admit Zhang San' }).click({ timeout: 15_000 });

@@ -2,7 +2,18 @@ import { mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIRequestContext, Browser, Locator, Page } from 'playwright-core';
-import { apiAs, demoLogins, invite, json, launchChromium, scheduleHearing, startGavel, type Gavel } from './harness.ts';
+import {
+  apiAs,
+  demoLogins,
+  enterBench,
+  enterLobby,
+  type Gavel,
+  invite,
+  json,
+  launchChromium,
+  scheduleHearing,
+  startGavel,
+} from './harness.ts';
 
 // Screenshots of each role's main screen, for docs/screenshots.md, taken from the demo court a first
 // start creates, with a hearing in session and its parties in the room. Every run overwrites them, so
@@ -100,18 +111,6 @@ async function signIn(page: Page, user: { email: string; password: string }): Pr
   await expect.poll(() => page.url()).not.toMatch(/\/login/);
 }
 
-/** From the invite link through pre-join into the lobby (camera left off; observers have none). */
-async function enterLobby(page: Page, invite: string): Promise<void> {
-  await page.goto(invite);
-  await page.getByRole('button', { name: 'Continue to the lobby' }).click();
-  await page.getByRole('heading', { name: 'Before you enter' }).waitFor();
-  const noCamera = page.getByLabel('Join without camera');
-  if (await noCamera.count()) await noCamera.check();
-  await page.getByLabel(/I will not record/).check();
-  await page.getByRole('button', { name: 'Enter the lobby' }).click();
-  await page.getByTestId('lobby-status').waitFor();
-}
-
 describe('screenshots of each role’s main screen (docs/screenshots.md)', () => {
   it('the sign-in page, in English and in Chinese', async () => {
     const en = await newPage();
@@ -151,10 +150,7 @@ describe('screenshots of each role’s main screen (docs/screenshots.md)', () =>
     await signIn(bench.page, logins.judge);
     await bench.page.getByRole('link', { name: '(2027) 沪0101民初1号' }).waitFor();
     await shoot(bench.page, 'judge-docket', bench.page.getByRole('heading', { name: 'My docket', level: 1 }));
-    await bench.page.goto(`${gavel.url}/hearings/${hearingId}/room`);
-    await bench.page.getByLabel(/I will not record/).check();
-    await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
-    await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+    await enterBench(bench.page, gavel.url, hearingId);
     await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
 
     // The party waits in the lobby.

@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import type { APIRequestContext, Browser, Page } from 'playwright-core';
 import {
   apiAs,
+  enterBench,
   expectAccessible,
+  type Gavel,
   invite,
   json,
   launchChromium,
+  openPage,
   scheduleHearing,
+  signIn,
   startGavel,
-  type Gavel,
 } from './harness.ts';
 
 // The record, in three browsers: the clerk types entries on the transcript desk (keyboard only),
@@ -52,39 +55,19 @@ afterAll(async () => {
   await gavel?.stop();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  // Uncaught exceptions only: failed LiveKit connections are expected to log errors here.
-  page.on('pageerror', (e) => problems.push(e.message));
-  return { context, page, problems };
-}
-
-async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
-  await page.goto(`${gavel.url}/login`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /^(My docket|Court docket)$/ }).waitFor();
-}
-
 // A string, since this file is type-checked without the DOM's types.
 const activeId = (page: Page) => page.evaluate<string>("document.activeElement?.id ?? ''");
 
 describe('the record, from the clerk’s keyboard to a verified PDF', () => {
   it('entries appear live in the party’s room; the sealed PDF verifies, and one changed byte does not', async () => {
     // The judge opens the hearing from the bench.
-    const bench = await newPage();
-    await signIn(bench.page, judge);
-    await bench.page.goto(`${gavel.url}/hearings/${hearingId}/room`);
-    await bench.page.getByLabel(/I will not record/).check();
-    await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
-    await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+    const bench = await openPage(browser, { acceptDownloads: true });
+    await signIn(bench.page, gavel.url, judge);
+    await enterBench(bench.page, gavel.url, hearingId);
     await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
 
     // The plaintiff comes through pre-join and the lobby, and is admitted.
-    const party = await newPage();
+    const party = await openPage(browser, { acceptDownloads: true });
     await party.page.goto(inviteUrl);
     await party.page.getByRole('button', { name: 'Continue to the lobby' }).click();
     await party.page.getByRole('heading', { name: 'Before you enter' }).waitFor();
@@ -108,8 +91,8 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
     await captions.getByText('Captions appear here as the record is written.').waitFor();
 
     // The clerk's desk: focus starts in the text box; Alt+2 picks the plaintiff, Enter commits.
-    const desk = await newPage();
-    await signIn(desk.page, clerk);
+    const desk = await openPage(browser, { acceptDownloads: true });
+    await signIn(desk.page, gavel.url, clerk);
     await desk.page.goto(`${gavel.url}/hearings/${hearingId}/transcript`);
     await desk.page.getByRole('heading', { name: /Transcript · Record hearing/ }).waitFor();
     await expectAccessible(desk.page, 'transcript desk');
@@ -226,7 +209,7 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
     await party.page.getByTestId('signature-row').getByText('Signed').waitFor();
 
     // Anyone, signed out, verifies it on /verify by choosing the file.
-    const visitor = await newPage();
+    const visitor = await openPage(browser, { acceptDownloads: true });
     await visitor.page.goto(`${gavel.url}/verify`);
     await visitor.page.getByRole('heading', { name: 'Verify a sealed transcript' }).waitFor();
     await expectAccessible(visitor.page, 'verify');

@@ -3,7 +3,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
-import { apiAs, invite, json, launchChromium, scheduleHearing, startGavel, tinyPng, type Gavel } from './harness.ts';
+import {
+  apiAs,
+  enterBench,
+  enterLobby,
+  type Gavel,
+  invite,
+  json,
+  launchChromium,
+  scheduleHearing,
+  signIn,
+  startGavel,
+  tinyPng,
+} from './harness.ts';
 
 // Stored XSS, checked in Chromium. Every text field a user can set (court, courtrooms, staff, case,
 // hearing, participants of every role, pre-join rules, chat, transcript entries and corrections,
@@ -173,27 +185,6 @@ async function newPage(locale = 'en-GB'): Promise<{ page: Page; problems: string
   return { page, problems };
 }
 
-async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
-  await page.goto(`${gavel.url}/login`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /^(My docket|Court docket)$/ }).waitFor();
-}
-
-/** From the invite link through pre-join into the lobby (camera left off). */
-async function enterLobby(page: Page, invite: string): Promise<void> {
-  await page.goto(invite);
-  await page.getByRole('button', { name: 'Continue to the lobby' }).click();
-  await page.getByRole('heading', { name: 'Before you enter' }).waitFor();
-  // An observer publishes nothing, so is offered no camera.
-  const noCamera = page.getByLabel('Join without camera');
-  if (await noCamera.count()) await noCamera.check();
-  await page.getByLabel(/I will not record/).check();
-  await page.getByRole('button', { name: 'Enter the lobby' }).click();
-  await page.getByTestId('lobby-status').waitFor();
-}
-
 /**
  * Nothing the payloads carry became markup: no element they would create, no inline handler, no
  * `javascript:` link or frame, no script with their code, and no dialog on any page so far.
@@ -234,7 +225,7 @@ const participantNames = [P.plaintiff, P.defendant, P.agent, P.witness, P.interp
 describe('stored XSS payloads in every text field are shown as text, never run', () => {
   it('court administration: court name, pre-join rules, courtrooms and staff, as the admin', async () => {
     const { page, problems } = await newPage();
-    await signIn(page, admin);
+    await signIn(page, gavel.url, admin);
     await page.goto(`${gavel.url}/admin`);
     await page.getByRole('heading', { name: 'Court settings', level: 1 }).waitFor();
     // The header names the court and the admin; the form holds the values as typed.
@@ -285,12 +276,9 @@ describe('stored XSS payloads in every text field are shown as text, never run',
 
   it('the live hearing: bench, parties, agent in consultation and observer see names, chat, record and exhibits as text', async () => {
     const bench = await newPage();
-    await signIn(bench.page, judge);
+    await signIn(bench.page, gavel.url, judge);
     await expectShown(bench.page, 'judge’s docket', [P.caseNumber, P.title]);
-    await bench.page.goto(`${gavel.url}/hearings/${hearingId}/room`);
-    await bench.page.getByLabel(/I will not record/).check();
-    await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
-    await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+    await enterBench(bench.page, gavel.url, hearingId);
     await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
 
     const party = await newPage();
@@ -470,7 +458,7 @@ describe('stored XSS payloads in every text field are shown as text, never run',
 
   it('the clerk’s screens: docket, hearing, scheduling, transcript desk, exhibits, audit trail, export', async () => {
     const { page, problems } = await newPage();
-    await signIn(page, clerk);
+    await signIn(page, gavel.url, clerk);
     await expectShown(page, 'court docket', [P.court, P.clerk, P.caseNumber, P.title, P.judge, P.courtroom]);
 
     await page.goto(`${gavel.url}/hearings/${hearingId}`);
@@ -530,7 +518,7 @@ describe('stored XSS payloads in every text field are shown as text, never run',
 
   it('the judge’s hearing page and exhibits page', async () => {
     const { page, problems } = await newPage();
-    await signIn(page, judge);
+    await signIn(page, gavel.url, judge);
     await page.goto(`${gavel.url}/hearings/${hearingId}`);
     await expectShown(page, 'hearing page (judge)', [P.caseNumber, P.title, P.notes, ...participantNames]);
     await page.goto(`${gavel.url}/hearings/${hearingId}/exhibits`);
