@@ -130,11 +130,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const token = sessionToken(request, config.secureCookies);
     if (token) request.user = (await auth.authenticate(token)) ?? null;
     if (routeConfig.access === 'participant')
-      request.participant = await authenticateParticipant(
-        request,
-        { db, sessionSecret: config.sessionSecret, now: opts.now, secureCookies: config.secureCookies },
-        { keepEnded: routeConfig.participantEnded === true },
-      );
+      request.participant = await authenticateParticipant(request, {
+        db,
+        sessionSecret: config.sessionSecret,
+        now: opts.now,
+        secureCookies: config.secureCookies,
+      });
     // Live-hearing routes serve both the bench (staff session) and participants.
     const orStaff = routeConfig.access === 'participant' && routeConfig.orStaff === true && request.user;
     checkAccess(request, orStaff ? 'staff' : routeConfig.access);

@@ -13,6 +13,9 @@ import type { RecordingService } from './recordings/recordings.service.ts';
 import { transcriptFeature } from './transcripts/transcript.plugin.ts';
 import { exhibitsFeature } from './exhibits/exhibits.plugin.ts';
 import { recordFeature } from './exports/exports.plugin.ts';
+import type { LiveDeps } from './lobby/live-deps.ts';
+import { LobbyService } from './lobby/lobby.service.ts';
+import { LiveKitRooms } from './media/livekit.service.ts';
 
 /** What every feature's routes may depend on. */
 export interface FeatureDeps {
@@ -25,13 +28,29 @@ export interface FeatureDeps {
   realtime?: { heartbeatMs?: number; maxBufferedBytes?: number };
 }
 
+/** What the live courtroom's features share; the registry's changes act on the courtroom through it too. */
+export interface CourtroomDeps extends FeatureDeps {
+  live: LiveDeps;
+  lobby: LobbyService;
+}
+
 /** The one place features are plugged into the app. */
 export async function registerFeatures(app: FastifyInstance, deps: FeatureDeps): Promise<void> {
   // On the root instance: the live hearing (moves, webhooks) and server.ts's start-up check use it.
   app.decorate('recordings', createRecordingService(deps, app.log));
-  await app.register(adminFeature, deps);
-  await app.register(schedulingFeature, deps);
-  await app.register(liveHearingFeature, deps);
+  const { config } = deps;
+  const live: LiveDeps = {
+    db: deps.db,
+    hub: deps.hub,
+    rooms: new LiveKitRooms(config.livekit),
+    livekit: { url: config.livekit.url, apiKey: config.livekit.apiKey, apiSecret: config.livekit.apiSecret },
+    log: app.log,
+    now: deps.now,
+  };
+  const courtroom: CourtroomDeps = { ...deps, live, lobby: new LobbyService(live) };
+  await app.register(adminFeature, courtroom);
+  await app.register(schedulingFeature, courtroom);
+  await app.register(liveHearingFeature, courtroom);
   await app.register(recordingFeature, { ...deps, recordings: app.recordings });
   await app.register(transcriptFeature, deps);
   await app.register(exhibitsFeature, deps);

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { IdParams } from '../hearings/hearings.schema.ts';
 import { ChatBody, MessageCreated, MessageList, liveErrors } from '../hearings/control.schema.ts';
-import { resolveCaller } from '../lobby/live-caller.ts';
+import { resolveHearingCaller } from '../hearings/hearing-caller.ts';
 import type { ChatService } from './chat.service.ts';
 
 export const chatRoutes: FastifyPluginAsync<{ db: Kysely<Database>; chat: ChatService }> = async (
@@ -13,7 +13,7 @@ export const chatRoutes: FastifyPluginAsync<{ db: Kysely<Database>; chat: ChatSe
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['live hearing'];
-  const config = { access: 'participant', orStaff: true, participantEnded: true } as const;
+  const config = { access: 'participant', orStaff: true } as const;
 
   app.post(
     '/api/hearings/:id/chat',
@@ -28,7 +28,7 @@ export const chatRoutes: FastifyPluginAsync<{ db: Kysely<Database>; chat: ChatSe
       },
     },
     async (request, reply) => {
-      const message = await chat.post(await resolveCaller(db, request, request.params.id), request.body);
+      const message = await chat.post(await resolveHearingCaller(db, request, request.params.id), request.body);
       return reply.code(201).send({ message });
     },
   );
@@ -44,6 +44,6 @@ export const chatRoutes: FastifyPluginAsync<{ db: Kysely<Database>; chat: ChatSe
         response: { 200: MessageList, ...liveErrors },
       },
     },
-    async (request) => ({ messages: await chat.list(await resolveCaller(db, request, request.params.id)) }),
+    async (request) => ({ messages: await chat.list(await resolveHearingCaller(db, request, request.params.id)) }),
   );
 };

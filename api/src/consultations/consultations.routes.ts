@@ -12,8 +12,8 @@ import {
   MediaTokenView,
   liveErrors,
 } from '../hearings/control.schema.ts';
-import { resolveCaller } from '../lobby/live-caller.ts';
-import { onlyParticipants, type ConsultationsService } from './consultations.service.ts';
+import { resolveHearingCaller } from '../hearings/hearing-caller.ts';
+import { consultant, type ConsultationsService } from './consultations.service.ts';
 
 export const consultationsRoutes: FastifyPluginAsync<{
   db: Kysely<Database>;
@@ -22,7 +22,7 @@ export const consultationsRoutes: FastifyPluginAsync<{
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['live hearing'];
   // Staff sessions reach the handler only to be refused (403): the bench never joins a consultation.
-  const config = { access: 'participant', orStaff: true, participantEnded: true } as const;
+  const config = { access: 'participant', orStaff: true } as const;
 
   app.post(
     '/api/hearings/:id/consultations',
@@ -37,7 +37,7 @@ export const consultationsRoutes: FastifyPluginAsync<{
       },
     },
     async (request, reply) => {
-      const c = onlyParticipants(await resolveCaller(db, request, request.params.id));
+      const c = consultant(await resolveHearingCaller(db, request, request.params.id));
       const consultation = await consultations.open(c, request.body.participantIds);
       return reply.code(201).send({ consultation });
     },
@@ -56,7 +56,7 @@ export const consultationsRoutes: FastifyPluginAsync<{
       },
     },
     async (request) =>
-      consultations.token(onlyParticipants(await resolveCaller(db, request, request.params.id)), request.params.cid),
+      consultations.token(consultant(await resolveHearingCaller(db, request, request.params.id)), request.params.cid),
   );
 
   app.post(
@@ -72,6 +72,6 @@ export const consultationsRoutes: FastifyPluginAsync<{
       },
     },
     async (request) =>
-      consultations.leave(onlyParticipants(await resolveCaller(db, request, request.params.id)), request.params.cid),
+      consultations.leave(consultant(await resolveHearingCaller(db, request, request.params.id)), request.params.cid),
   );
 };

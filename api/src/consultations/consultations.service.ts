@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import * as audit from '../audit/audit.service.ts';
 import { DomainError, forbidden, notFound } from '../http/errors.ts';
 import { mediaCall, type LiveDeps } from '../lobby/live-deps.ts';
-import { actorOfCaller, LIVE_STATES, type LiveCaller } from '../lobby/live-caller.ts';
+import {
+  actorOf,
+  authorizeParticipant,
+  hearingFacts,
+  participantFacts,
+  type HearingCaller,
+  type ParticipantCaller,
+} from '../hearings/hearing-caller.ts';
+import { classify } from '../domain/hearing/index.ts';
 import * as lobbyRepo from '../lobby/lobby.repository.ts';
 import type { LiveParticipantRow } from '../lobby/lobby.repository.ts';
 import { presenceEvent, toMembers } from '../lobby/live-events.ts';
@@ -11,16 +19,11 @@ import { CONSULTATION_ROOM } from '../media/livekit.service.ts';
 import type { MediaService, MediaToken } from '../media/media.service.ts';
 import * as repo from './consultations.repository.ts';
 
-type Participant = Extract<LiveCaller, { kind: 'participant' }>;
+type Participant = ParticipantCaller;
 
-/** Staff have no place in a private consultation: refused outright, whoever they are. */
-export function onlyParticipants(c: LiveCaller): Participant {
-  if (c.kind !== 'participant') throw forbidden('Private consultations are between a party and their own agent.');
-  if (c.ended === 'removed' || c.participant.presence === 'removed') {
-    throw new DomainError(403, 'removed', 'The judge removed you from this hearing.');
-  }
-  if (c.ended === 'hearing_ended') throw new DomainError(403, 'hearing_ended', 'The hearing has ended.');
-  return c;
+/** A party or their agent, admitted, while the hearing is open; the bench never takes part. */
+export function consultant(c: HearingCaller): Participant {
+  return authorizeParticipant(c, 'consultation.take_part');
 }
 
 /**
@@ -44,7 +47,6 @@ export class ConsultationsService {
     if (!ids.includes(c.participant.id)) {
       throw forbidden('You can only open a consultation you take part in.');
     }
-    if (!LIVE_STATES.has(h.state)) throw new DomainError(409, 'hearing_not_live', `The hearing is ${h.state}.`);
     const opened = await this.d.db.transaction().execute(async (trx) => {
       const members: LiveParticipantRow[] = [];
       // Locked in id order, so two consultations opened at once cannot deadlock.
@@ -81,7 +83,7 @@ export class ConsultationsService {
       await lobbyRepo.setPresence(trx, ids, 'in_consultation');
       await audit.append(trx, {
         stream: h.id,
-        actor: actorOfCaller(c),
+        actor: actorOf(c),
         action: 'consultation.opened',
         payload: { consultationId: row.id, participantIds: ids },
       });
@@ -124,7 +126,7 @@ export class ConsultationsService {
       await lobbyRepo.setPresence(trx, [p.id], 'admitted');
       await audit.append(trx, {
         stream: h.id,
-        actor: actorOfCaller(c),
+        actor: actorOf(c),
         action: closed ? 'consultation.closed' : 'consultation.left',
         payload: { consultationId, participantId: p.id },
       });
@@ -150,9 +152,11 @@ export class ConsultationsService {
     return consultation;
   }
 
+  /** The caller as they stand now (back in the hearing room), for their new hearing token. */
   private async refreshed(c: Participant): Promise<Participant> {
     const p = await lobbyRepo.findLiveParticipant(this.d.db, c.hearing.id, c.participant.id);
     if (!p) throw notFound('Participant');
-    return { ...c, participant: p };
+    const { facts, side } = await participantFacts(this.d.db, p);
+    return { ...c, participant: p, facts, side, class: classify(facts, hearingFacts(c.hearing)) };
   }
 }

@@ -9,7 +9,8 @@ import type { ExhibitTables } from '../exhibits/exhibits.table.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export type StaffRole = 'judge' | 'clerk' | 'admin';
+export type { StaffRole } from '../domain/hearing/index.ts';
+import type { StaffRole } from '../domain/hearing/index.ts';
 
 export interface CourtTable {
   id: Generated<string>;

@@ -173,11 +173,31 @@ describe('who sees which exhibit', () => {
     expect(served).toEqual(expectedFiles);
   });
 
-  it('a participant of another hearing is refused', async () => {
+  it('a participant of another hearing is told there is no such hearing', async () => {
     const { h } = await courtroomWithExhibits();
     const elsewhere = await hearingInSession(app, c, { start: false });
     const res = await call(app, 'GET', `/api/hearings/${h.id}/exhibits`, { cookie: elsewhere.plaintiff.cookie });
-    expect(res.statusCode).toBe(403);
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('a witness still waiting in the lobby sees none of the room’s exhibits; a party may prepare theirs', async () => {
+    const { h } = await courtroomWithExhibits();
+    await expectOk(
+      call(app, 'POST', `/api/hearings/${h.id}/participants/${h.witness.id}/return-to-lobby`, {
+        cookie: c.cookies.judge,
+      }),
+    );
+    const res = await call(app, 'GET', `/api/hearings/${h.id}/exhibits`, { cookie: h.witness.cookie });
+    expect([res.statusCode, res.json().error.code]).toEqual([403, 'not_admitted']);
+    await expectOk(
+      call(app, 'POST', `/api/hearings/${h.id}/participants/${h.plaintiff.id}/return-to-lobby`, {
+        cookie: c.cookies.judge,
+      }),
+    );
+    const party = await expectOk(call(app, 'GET', `/api/hearings/${h.id}/exhibits`, { cookie: h.plaintiff.cookie }));
+    // Their case's exhibits, but not what is on the room's screen.
+    expect(party.json().exhibits.length).toBeGreaterThan(0);
+    expect(party.json().presentation).toBeNull();
   });
 });
 

@@ -139,6 +139,10 @@ export async function hearingInSession(app: FastifyInstance, c: LiveCourt, opts:
     for (const p of Object.values(everyone))
       await expectOk(call(app, 'POST', `/api/hearings/${id}/lobby`, { cookie: p.cookie }));
     await expectOk(call(app, 'POST', `/api/hearings/${id}/admit-all`, { cookie: c.cookies.judge }));
+    // The witness is called too: a witness still waiting in the lobby sees nothing of the room's material.
+    await expectOk(
+      call(app, 'POST', `/api/hearings/${id}/participants/${witness.id}/admit`, { cookie: c.cookies.judge }),
+    );
     await setState(app, c, id, 'start');
   }
   return { id, ...everyone } satisfies Courtroom;

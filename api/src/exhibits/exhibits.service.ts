@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { SessionUser } from '../auth/auth.service.ts';
 import * as audit from '../audit/audit.service.ts';
-import type { Actor } from '../audit/audit.service.ts';
-import { DomainError, forbidden, notFound, unauthorized } from '../http/errors.ts';
-import * as hearingsRepo from '../hearings/hearings.repository.ts';
+import { DomainError, forbidden, notFound } from '../http/errors.ts';
 import type { HearingRow } from '../hearings/hearings.repository.ts';
-import * as lobbyRepo from '../lobby/lobby.repository.ts';
-import type { LiveParticipantRow } from '../lobby/lobby.repository.ts';
-import { LIVE_STATES } from '../lobby/live-caller.ts';
+import {
+  actorOf,
+  allows,
+  authorize,
+  benchOf,
+  resolveHearingCaller,
+  type HearingCaller,
+} from '../hearings/hearing-caller.ts';
+import { exhibitVisible, isEnded, type Topic } from '../domain/hearing/index.ts';
 import type { RealtimeHub } from '../realtime/realtime.hub.ts';
-import type { Audience } from '../realtime/realtime.table.ts';
 import type { Storage } from '../storage/storage.ts';
 import { TypeSniffer, type ExhibitMediaType } from './file-type.ts';
 import * as repo from './exhibits.repository.ts';
@@ -22,41 +24,18 @@ import type { ExhibitView } from './exhibits.schema.ts';
 import type { ExhibitSide, ExhibitStatus } from './exhibits.table.ts';
 import { stampInWorker } from './stamp-thread.ts';
 
-/**
- * Who is looking at a hearing's exhibits. Staff: the hearing's judge, and clerks and admins of its
- * court (`bench` says whether they sit in it). Participants: their side, when they are a party or an agent.
- */
-export type ExhibitViewer =
-  | { kind: 'staff'; user: SessionUser; hearing: HearingRow; bench: 'judge' | 'clerk' | null }
-  | { kind: 'participant'; participant: LiveParticipantRow; hearing: HearingRow; side: ExhibitSide | null };
+/** Whoever looks at a hearing's exhibits, as the hearing policy sees them. */
+export type ExhibitViewer = HearingCaller;
 
 const PREFIX: Record<ExhibitSide, string> = { plaintiff: 'P', defendant: 'D', court: 'C' };
-const ENDED = new Set(['adjourned', 'cancelled']);
 
-/** The one visibility rule, used for lists, files and realtime audiences alike. */
-export function canSee(
-  viewer: { kind: 'staff' } | { kind: 'participant'; side: ExhibitSide | null },
-  e: Pick<ExhibitRow, 'side' | 'status'>,
-): boolean {
-  if (viewer.kind === 'staff') return true;
-  if (e.status === 'admitted') return true;
-  // Witnesses, interpreters and the public gallery see admitted exhibits only.
-  if (!viewer.side) return false;
-  return e.side === 'court' || e.side === viewer.side;
+/** The one visibility rule (the hearing policy's), used for lists, files and realtime topics alike. */
+export function canSee(v: HearingCaller, e: Pick<ExhibitRow, 'side' | 'status'>): boolean {
+  return allows(v, 'exhibits.read') && exhibitVisible({ caller: v.class, side: v.side }, e);
 }
 
-/** The side a party or agent stands on; null for everyone else. */
-export function sideOf(
-  p: Pick<LiveParticipantRow, 'role' | 'represents_id'>,
-  all: LiveParticipantRow[],
-): ExhibitSide | null {
-  if (p.role === 'plaintiff' || p.role === 'defendant') return p.role;
-  if (p.role === 'agent' && p.represents_id) {
-    const party = all.find((x) => x.id === p.represents_id);
-    if (party?.role === 'plaintiff' || party?.role === 'defendant') return party.role;
-  }
-  return null;
-}
+const topicOf = (e: Pick<ExhibitRow, 'side' | 'status'>, extra: Partial<Extract<Topic, { data: 'exhibit' }>> = {}) =>
+  ({ data: 'exhibit', side: e.side, status: e.status, ...extra }) as const;
 
 export function exhibitView(e: ExhibitRow): ExhibitView {
   return {
@@ -105,38 +84,17 @@ export class ExhibitService {
     this.deps = deps;
   }
 
-  /** Resolves the caller; any staff member who may not see the hearing is told it does not exist. */
+  /** Whoever asks about the hearing's exhibits, if the hearing policy lets them read them. */
   async viewer(request: FastifyRequest, hearingId: string): Promise<ExhibitViewer> {
-    const { db } = this.deps;
-    const user = request.user;
-    if (user) {
-      const h = await hearingsRepo.findHearing(db, hearingId);
-      if (!h || !user.court || user.court.id !== h.court_id) throw notFound('Hearing');
-      if (user.role === 'judge' && h.judge_id !== user.id) throw notFound('Hearing');
-      const bench =
-        user.role === 'judge'
-          ? ('judge' as const)
-          : user.role === 'clerk' && h.clerk_id === user.id
-            ? ('clerk' as const)
-            : null;
-      return { kind: 'staff', user, hearing: h, bench };
-    }
-    const me = request.participant;
-    if (!me) throw unauthorized('Open your invitation link first.');
-    if (me.hearingId !== hearingId) throw forbidden('Your invitation is for another hearing.');
-    const [h, all] = await Promise.all([
-      hearingsRepo.findHearing(db, hearingId),
-      lobbyRepo.listLiveParticipants(db, hearingId),
-    ]);
-    const p = all.find((x) => x.id === me.id);
-    if (!h || !p || p.presence === 'removed') throw unauthorized('Open your invitation link first.');
-    return { kind: 'participant', participant: p, hearing: h, side: sideOf(p, all) };
+    const v = await resolveHearingCaller(this.deps.db, request, hearingId);
+    authorize(v, 'exhibits.read');
+    return v;
   }
 
   /** The side the caller's exhibits are numbered on, or null when they may not submit. */
   submitSide(v: ExhibitViewer, asked?: string): ExhibitSide | null {
-    if (v.kind === 'participant') return v.side;
-    if (v.bench !== 'clerk') return null;
+    if (!allows(v, 'exhibits.submit')) return null;
+    if (v.participant) return v.side;
     // The clerk marks the court's exhibits, or one a party handed in, on that party's side.
     return asked === 'plaintiff' || asked === 'defendant' ? asked : 'court';
   }
@@ -145,17 +103,18 @@ export class ExhibitService {
     const { db } = this.deps;
     const rows = await repo.listExhibits(db, v.hearing.id);
     const visible = rows.filter((e) => canSee(v, e));
-    const shown = await repo.currentPresentation(db, v.hearing.id);
+    // What is on the screen is the room's.
+    const shown = allows(v, 'room.see') ? await repo.currentPresentation(db, v.hearing.id) : undefined;
     const presentation = shown && visible.some((e) => e.id === shown.exhibit_id) ? shown : undefined;
     const side = this.submitSide(v);
     return {
       exhibits: visible.map(exhibitView),
       presentation: presentation ? { exhibitId: presentation.exhibit_id, page: presentation.page } : null,
       you: {
-        canSubmit: side !== null && !ENDED.has(v.hearing.state),
-        canRule: v.kind === 'staff' && v.bench === 'judge',
+        canSubmit: side !== null,
+        canRule: allows(v, 'exhibits.rule'),
         side,
-        participantId: v.kind === 'participant' ? v.participant.id : null,
+        participantId: v.participant?.id ?? null,
       },
       maxBytes: this.deps.maxBytes,
     };
@@ -188,15 +147,12 @@ export class ExhibitService {
       upload.file.resume();
       return err;
     };
-    const side = this.submitSide(v, upload.fields.side);
-    if (!side) {
-      throw drainAnd(
-        v.kind === 'participant'
-          ? forbidden('Only the parties and their agents may submit exhibits.')
-          : forbidden('Only the clerk of this hearing may mark exhibits for the court.'),
-      );
+    try {
+      authorize(v, 'exhibits.submit');
+    } catch (err) {
+      throw drainAnd(err as DomainError);
     }
-    if (ENDED.has(v.hearing.state)) throw drainAnd(hearingEnded());
+    const side = this.submitSide(v, upload.fields.side)!;
     const title = (upload.fields.title ?? '').trim();
     if (title.length < 1 || title.length > 200) {
       throw drainAnd(new DomainError(400, 'validation', 'Give the exhibit a title of 1 to 200 characters.'));
@@ -240,9 +196,9 @@ export class ExhibitService {
           stamped_size_bytes: stampedFile.size,
           pages: stamped.pages,
           status: 'marked',
-          submitted_by_user_id: v.kind === 'staff' ? v.user.id : null,
-          submitted_by_participant_id: v.kind === 'participant' ? v.participant.id : null,
-          submitted_by_name: v.kind === 'staff' ? v.user.name : v.participant.display_name,
+          submitted_by_user_id: v.user?.id ?? null,
+          submitted_by_participant_id: v.participant?.id ?? null,
+          submitted_by_name: v.user ? v.user.name : v.participant!.display_name,
           marked_at: this.deps.now(),
         });
         await audit.append(trx, {
@@ -264,7 +220,7 @@ export class ExhibitService {
         await this.deps.hub.publish(trx, {
           stream: v.hearing.id,
           kind: 'exhibit.marked',
-          audience: await this.audience(trx, v.hearing.id, e),
+          topic: topicOf(e),
           payload: { exhibit: exhibitView(e) },
         });
         return e;
@@ -280,8 +236,8 @@ export class ExhibitService {
   /** The judge admits or rejects a marked exhibit; the stamped copy is made again with the ruling. */
   async rule(v: ExhibitViewer, exhibitId: string, ruling: 'admitted' | 'rejected'): Promise<ExhibitView> {
     const { db, storage } = this.deps;
-    if (v.kind !== 'staff' || v.bench !== 'judge') throw forbidden('Only the judge of this hearing rules on exhibits.');
-    if (ENDED.has(v.hearing.state)) throw hearingEnded();
+    authorize(v, 'exhibits.rule');
+    if (isEnded(v.hearing.state)) throw hearingEnded();
     const e = await this.visible(v, exhibitId);
     if (e.status !== 'marked') throw alreadyRuled(e);
     const stamped = await this.stamp(e.storage_key, e.media_type, v.hearing, e.label, ruling);
@@ -296,7 +252,7 @@ export class ExhibitService {
           stamped_key: stampedKey,
           stamped_sha256: file.sha256,
           stamped_size_bytes: file.size,
-          ruled_by: v.user.id,
+          ruled_by: v.user!.id,
           ruled_at: this.deps.now(),
         });
         await audit.append(trx, {
@@ -308,7 +264,7 @@ export class ExhibitService {
         await this.deps.hub.publish(trx, {
           stream: v.hearing.id,
           kind: 'exhibit.ruled',
-          audience: await this.audience(trx, v.hearing.id, updated),
+          topic: topicOf(updated),
           payload: { exhibit: exhibitView(updated) },
         });
         return updated;
@@ -326,15 +282,10 @@ export class ExhibitService {
   async present(v: ExhibitViewer, exhibitId: string, page: number) {
     const { db } = this.deps;
     const e = await this.visible(v, exhibitId);
-    const isJudge = v.kind === 'staff' && v.bench === 'judge';
-    const isSubmitter = v.kind === 'participant' && e.submitted_by_participant_id === v.participant.id;
+    authorize(v, 'exhibits.present');
+    const isJudge = benchOf(v) === 'judge';
+    const isSubmitter = !!v.participant && e.submitted_by_participant_id === v.participant.id;
     if (!isJudge && !isSubmitter) throw forbidden('Only the judge or whoever submitted this exhibit may present it.');
-    if (v.kind === 'participant' && v.participant.presence !== 'admitted') {
-      throw forbidden('Only a participant admitted to the hearing room may present.');
-    }
-    if (!LIVE_STATES.has(v.hearing.state)) {
-      throw new DomainError(409, 'not_in_session', 'Exhibits are presented while the hearing is open.');
-    }
     if (e.status === 'rejected' && !isJudge) throw new DomainError(409, 'rejected', 'The court rejected this exhibit.');
     if (page > e.pages) throw new DomainError(400, 'page_out_of_range', `${e.label} has ${e.pages} page(s).`);
     await db.transaction().execute(async (trx) => {
@@ -349,26 +300,20 @@ export class ExhibitService {
           payload: { exhibitId: e.id, label: e.label, page },
         });
       }
-      const audience = await this.audience(trx, v.hearing.id, e);
       await this.deps.hub.publish(trx, {
         stream: v.hearing.id,
         kind: 'exhibit.presented',
-        audience,
+        topic: topicOf(e, { onScreen: true }),
         payload: { exhibitId: e.id, page, label: e.label, title: e.title, pages: e.pages },
       });
       // Whoever may not see this exhibit stops seeing the previous one.
-      if (before && audience.to === 'participants') {
-        const others = (await lobbyRepo.listLiveParticipants(trx, v.hearing.id))
-          .map((p) => p.id)
-          .filter((id) => !audience.ids.includes(id));
-        if (others.length > 0) {
-          await this.deps.hub.publish(trx, {
-            stream: v.hearing.id,
-            kind: 'exhibit.presentation_ended',
-            audience: { to: 'participants', ids: others },
-            payload: {},
-          });
-        }
+      if (before && e.status !== 'admitted') {
+        await this.deps.hub.publish(trx, {
+          stream: v.hearing.id,
+          kind: 'exhibit.presentation_ended',
+          topic: topicOf(e, { onScreen: true, to: 'not_seeing' }),
+          payload: {},
+        });
       }
     });
     return { presentation: { exhibitId: e.id, page } };
@@ -381,8 +326,8 @@ export class ExhibitService {
       const current = await repo.currentPresentation(trx, v.hearing.id);
       if (!current) return;
       const e = await repo.findExhibit(trx, v.hearing.id, current.exhibit_id);
-      const isJudge = v.kind === 'staff' && v.bench === 'judge';
-      const isSubmitter = v.kind === 'participant' && e?.submitted_by_participant_id === v.participant.id;
+      const isJudge = benchOf(v) === 'judge';
+      const isSubmitter = !!v.participant && e?.submitted_by_participant_id === v.participant.id;
       if (!isJudge && !isSubmitter) throw forbidden('Only the judge or the presenter may end the presentation.');
       await repo.endPresentation(trx, v.hearing.id);
       await audit.append(trx, {
@@ -391,21 +336,14 @@ export class ExhibitService {
         action: 'exhibit.presentation_ended',
         payload: { exhibitId: current.exhibit_id },
       });
-      await this.deps.hub.publish(trx, { stream: v.hearing.id, kind: 'exhibit.presentation_ended', payload: {} });
+      await this.deps.hub.publish(trx, {
+        stream: v.hearing.id,
+        kind: 'exhibit.presentation_ended',
+        topic: { data: 'room' },
+        payload: {},
+      });
     });
     return { presentation: null };
-  }
-
-  /** Who may see an event about `e`: everyone once admitted, otherwise the staff and the participants allowed. */
-  private async audience(
-    db: Kysely<Database> | Transaction<Database>,
-    hearingId: string,
-    e: Pick<ExhibitRow, 'side' | 'status'>,
-  ): Promise<Audience> {
-    if (e.status === 'admitted') return { to: 'all' };
-    const all = await lobbyRepo.listLiveParticipants(db, hearingId);
-    const ids = all.filter((p) => canSee({ kind: 'participant', side: sideOf(p, all) }, e)).map((p) => p.id);
-    return { to: 'participants', ids };
   }
 
   private async stamp(key: string, type: ExhibitMediaType, h: HearingRow, label: string, status: ExhibitStatus) {
@@ -425,10 +363,6 @@ export class ExhibitService {
       date,
     });
   }
-}
-
-function actorOf(v: ExhibitViewer): Actor {
-  return v.kind === 'staff' ? { type: 'user', id: v.user.id } : { type: 'participant', id: v.participant.id };
 }
 
 const alreadyRuled = (e: Pick<ExhibitRow, 'label' | 'status'>) =>

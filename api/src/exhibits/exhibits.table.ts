@@ -4,8 +4,8 @@ import type { ExhibitMediaType } from './file-type.ts';
 
 // Tables of exhibits (issue 7).
 
-export type ExhibitSide = 'plaintiff' | 'defendant' | 'court';
-export type ExhibitStatus = 'marked' | 'admitted' | 'rejected';
+export type { ExhibitSide, ExhibitStatus } from '../domain/hearing/exhibits.ts';
+import type { ExhibitSide, ExhibitStatus } from '../domain/hearing/exhibits.ts';
 
 export interface ExhibitTable {
   id: Generated<string>;

@@ -15,11 +15,11 @@ export const exportRoutes: FastifyPluginAsync<{ record: RecordService }> = async
   app.get(
     '/api/hearings/:id/export',
     {
-      config: { access: ['clerk', 'admin'] },
+      config: { access: ['judge', 'clerk'] },
       schema: {
         tags,
         summary:
-          'The hearing’s record as a ZIP streamed as it is built, with manifest.json and SHA256SUMS (the clerk of the hearing, or an admin of its court); audited',
+          'The hearing’s record as a ZIP streamed as it is built, with manifest.json and SHA256SUMS (the judge or the clerk of the hearing); audited',
         params: IdParams,
         querystring: ExportQuery,
         response: {

@@ -11,7 +11,8 @@ import * as hearingsRepo from '../hearings/hearings.repository.ts';
 import * as exhibitsRepo from '../exhibits/exhibits.repository.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { HearingRow } from '../hearings/hearings.repository.ts';
-import { DomainError, forbidden, notFound } from '../http/errors.ts';
+import { DomainError, notFound } from '../http/errors.ts';
+import { authorize, staffCaller } from '../hearings/hearing-caller.ts';
 import * as repo from './record.repository.ts';
 import * as transcriptRepo from '../transcripts/transcript.repository.ts';
 import { csvLine } from './csv.ts';
@@ -62,26 +63,21 @@ export class RecordService {
     this.d = deps;
   }
 
-  /** The judge or the clerk of the hearing (a judge never learns of another judge's hearing). */
+  /** The judge or the clerk of the hearing, who may read its audit trail (the hearing policy's call). */
   async bench(user: SessionUser, hearingId: string): Promise<HearingRow> {
-    const h = await this.courtHearing(user, hearingId);
-    if (user.role === 'judge' && h.judge_id !== user.id) throw notFound('Hearing');
-    if (user.role === 'judge' || (user.role === 'clerk' && h.clerk_id === user.id)) return h;
-    throw forbidden('Only the judge and the clerk of this hearing may read its audit trail.');
+    const c = await staffCaller(this.d.db, user, hearingId);
+    authorize(c, 'audit.read');
+    return c.hearing;
   }
 
-  /** The clerk of the hearing or an admin of its court. */
+  /**
+   * Who may export the record: the hearing's judge or clerk, who may read every part of it (the audit
+   * trail holds private messages to the bench). An admin assigns a clerk to a hearing whose clerk is gone.
+   */
   async exporter(user: SessionUser, hearingId: string): Promise<HearingRow> {
-    const h = await this.courtHearing(user, hearingId);
-    if (user.role === 'admin' || (user.role === 'clerk' && h.clerk_id === user.id)) return h;
-    if (user.role === 'judge' && h.judge_id !== user.id) throw notFound('Hearing');
-    throw forbidden('Only the clerk of this hearing or an admin may export its record.');
-  }
-
-  private async courtHearing(user: SessionUser, hearingId: string): Promise<HearingRow> {
-    const h = await hearingsRepo.findHearing(this.d.db, hearingId);
-    if (!h || !user.court || h.court_id !== user.court.id) throw notFound('Hearing');
-    return h;
+    const c = await staffCaller(this.d.db, user, hearingId);
+    authorize(c, 'record.export');
+    return c.hearing;
   }
 
   async auditTrail(h: HearingRow, q: AuditQuery) {

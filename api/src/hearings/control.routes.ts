@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { EmptyBody, ParticipantParams } from '../participants/participants.schema.ts';
-import { requireBench, requireJudge, resolveCaller } from '../lobby/live-caller.ts';
+import { resolveHearingCaller, type HearingCaller } from './hearing-caller.ts';
 import type { LobbyService } from '../lobby/lobby.service.ts';
 import type { ControlService } from './control.service.ts';
 import type { Presence as PresenceValue } from './scheduling.table.ts';
@@ -42,8 +42,7 @@ export const controlRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const c = requireJudge(await resolveCaller(db, request, request.params.id));
-      return control.changeState(c, request.body.action);
+      return control.changeState(await resolveHearingCaller(db, request, request.params.id), request.body.action);
     },
   );
 
@@ -51,10 +50,7 @@ export const controlRoutes: FastifyPluginAsync<{
     path: string,
     summary: string,
     access: readonly ('judge' | 'clerk')[],
-    act: (
-      c: ReturnType<typeof requireBench>,
-      pid: string,
-    ) => Promise<{ participantId: string; presence: PresenceValue }>,
+    act: (c: HearingCaller, pid: string) => Promise<{ participantId: string; presence: PresenceValue }>,
   ) =>
     app.post(
       `/api/hearings/:id/participants/:pid/${path}`,
@@ -68,11 +64,7 @@ export const controlRoutes: FastifyPluginAsync<{
           response: { 200: ParticipantPresenceView, ...liveErrors },
         },
       },
-      async (request) => {
-        const caller = await resolveCaller(db, request, request.params.id);
-        const c = access.includes('clerk') ? requireBench(caller) : requireJudge(caller);
-        return act(c, request.params.pid);
-      },
+      async (request) => act(await resolveHearingCaller(db, request, request.params.id), request.params.pid),
     );
 
   participantAction(
@@ -103,7 +95,7 @@ export const controlRoutes: FastifyPluginAsync<{
         response: { 200: AdmittedView, ...liveErrors },
       },
     },
-    async (request) => lobby.admitAll(requireBench(await resolveCaller(db, request, request.params.id))),
+    async (request) => lobby.admitAll(await resolveHearingCaller(db, request, request.params.id)),
   );
 
   app.post(
@@ -119,7 +111,7 @@ export const controlRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const c = requireJudge(await resolveCaller(db, request, request.params.id));
+      const c = await resolveHearingCaller(db, request, request.params.id);
       return control.mute(c, request.params.pid, request.body.trackSid);
     },
   );
@@ -137,7 +129,7 @@ export const controlRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const c = requireJudge(await resolveCaller(db, request, request.params.id));
+      const c = await resolveHearingCaller(db, request, request.params.id);
       return control.screenShare(c, request.params.pid, request.body.allowed);
     },
   );

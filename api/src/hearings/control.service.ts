@@ -1,26 +1,17 @@
 import * as audit from '../audit/audit.service.ts';
 import { DomainError, notFound } from '../http/errors.ts';
-import type { HearingState } from './scheduling.table.ts';
 import * as hearingsRepo from './hearings.repository.ts';
 import { mediaCall, type LiveDeps } from '../lobby/live-deps.ts';
-import { actorOfCaller, ENDED_STATES, LIVE_STATES, targetParticipant, type LiveCaller } from '../lobby/live-caller.ts';
+import { actorOf, authorizeStaff, targetParticipant, type HearingCaller } from './hearing-caller.ts';
 import * as lobbyRepo from '../lobby/lobby.repository.ts';
 import { presenceEvent, toParticipant } from '../lobby/live-events.ts';
+import { MOVES, canMove, describeMoves, isEnded, isLive, type CourtroomMove } from '../domain/hearing/index.ts';
 import * as consultationsRepo from '../consultations/consultations.repository.ts';
 import { HEARING_ROOM } from '../media/livekit.service.ts';
 import type { MediaRole } from '../media/grants.ts';
 import { STATE_NOTES, noteInRecord } from '../transcripts/procedural.ts';
 
-export type StateAction = 'open' | 'start' | 'recess' | 'resume' | 'adjourn';
-
-/** GUIDE §2: the only moves a hearing makes in the courtroom. Cancelled and adjourned are final. */
-export const MOVES: Readonly<Record<StateAction, { from: readonly HearingState[]; to: HearingState }>> = {
-  open: { from: ['scheduled'], to: 'open' },
-  start: { from: ['open'], to: 'in_session' },
-  recess: { from: ['in_session'], to: 'recess' },
-  resume: { from: ['recess'], to: 'in_session' },
-  adjourn: { from: ['open', 'in_session', 'recess'], to: 'adjourned' },
-};
+export type StateAction = CourtroomMove;
 
 /** Recording follows the hearing's moves (issue 5): started at start/resume, stopped at recess/adjourn. */
 export interface RecordingAutomation {
@@ -35,13 +26,14 @@ export class ControlService {
     this.recordings = recordings;
   }
 
-  async changeState(caller: Extract<LiveCaller, { kind: 'staff' }>, action: StateAction) {
+  async changeState(c: HearingCaller, action: StateAction) {
+    const caller = authorizeStaff(c, 'hearing.move');
     const move = MOVES[action];
     const hearingId = caller.hearing.id;
     const result = await this.d.db.transaction().execute(async (trx) => {
       const h = await lobbyRepo.lockHearing(trx, hearingId);
       if (!h) throw notFound('Hearing');
-      if (!move.from.includes(h.state)) {
+      if (!canMove(h.state, action)) {
         throw new DomainError(
           409,
           'invalid_transition',
@@ -52,11 +44,16 @@ export class ControlService {
       await hearingsRepo.updateHearing(trx, hearingId, { state: move.to, state_changed_at: now, updated_at: now });
       await audit.append(trx, {
         stream: hearingId,
-        actor: actorOfCaller(caller),
-        action: `hearing.${action === 'open' ? 'opened' : action === 'start' ? 'started' : action === 'recess' ? 'recessed' : action === 'resume' ? 'resumed' : 'adjourned'}`,
+        actor: actorOf(caller),
+        action: move.audit,
         payload: { from: h.state, to: move.to },
       });
-      await this.d.hub.publish(trx, { stream: hearingId, kind: 'hearing.state', payload: { state: move.to } });
+      await this.d.hub.publish(trx, {
+        stream: hearingId,
+        kind: 'hearing.state',
+        topic: { data: 'hearing', state: move.to },
+        payload: { state: move.to },
+      });
       await noteInRecord(trx, this.d.hub, caller.hearing, now, STATE_NOTES[action]);
       let closedRooms: string[] = [];
       if (move.to === 'adjourned') {
@@ -99,10 +96,11 @@ export class ControlService {
   }
 
   /** The judge mutes a published track; the participant may unmute it again (LiveKit's rule). */
-  async mute(caller: Extract<LiveCaller, { kind: 'staff' }>, pid: string, trackSid: string) {
+  async mute(c: HearingCaller, pid: string, trackSid: string) {
+    const caller = authorizeStaff(c, 'participant.moderate');
     const h = caller.hearing;
     const p = await targetParticipant(this.d.db, h.id, pid);
-    if (!LIVE_STATES.has(h.state)) throw new DomainError(409, 'hearing_not_live', `The hearing is ${h.state}.`);
+    if (!isLive(h.state)) throw new DomainError(409, 'hearing_not_live', `The hearing is ${h.state}.`);
     if (p.presence !== 'admitted') {
       throw new DomainError(409, 'not_in_room', 'Only a participant in the hearing room can be muted.');
     }
@@ -115,7 +113,7 @@ export class ControlService {
     await this.d.db.transaction().execute(async (trx) => {
       await audit.append(trx, {
         stream: h.id,
-        actor: actorOfCaller(caller),
+        actor: actorOf(caller),
         action: 'participant.muted',
         payload: { participantId: p.id, trackSid },
       });
@@ -125,9 +123,10 @@ export class ControlService {
   }
 
   /** Parties and agents only; their permission is replaced whole, from the grant table. */
-  async screenShare(caller: Extract<LiveCaller, { kind: 'staff' }>, pid: string, allowed: boolean) {
+  async screenShare(c: HearingCaller, pid: string, allowed: boolean) {
+    const caller = authorizeStaff(c, 'participant.moderate');
     const h = caller.hearing;
-    if (ENDED_STATES.has(h.state)) throw new DomainError(409, 'hearing_ended', `The hearing is ${h.state}.`);
+    if (isEnded(h.state)) throw new DomainError(409, 'hearing_ended', `The hearing is ${h.state}.`);
     const p = await this.d.db.transaction().execute(async (trx) => {
       const p = await lobbyRepo.lockLiveParticipant(trx, h.id, pid);
       if (!p || p.revoked_at) throw notFound('Participant');
@@ -142,30 +141,21 @@ export class ControlService {
       await lobbyRepo.setScreenShare(trx, p.id, allowed);
       await audit.append(trx, {
         stream: h.id,
-        actor: actorOfCaller(caller),
+        actor: actorOf(caller),
         action: allowed ? 'participant.screen_share_allowed' : 'participant.screen_share_revoked',
         payload: { participantId: p.id },
       });
       await this.d.hub.publish(trx, {
         stream: h.id,
-        kind: 'participant.screen_share',
-        audience: { to: 'all' },
-        payload: { participantId: p.id, allowed },
+        ...toParticipant('participant.screen_share', p.id, { allowed }),
       });
       return p;
     });
-    if (p.presence === 'admitted' && LIVE_STATES.has(h.state)) {
+    if (p.presence === 'admitted' && isLive(h.state)) {
       await mediaCall(this.d, h.id, 'change screen sharing', () =>
         this.d.rooms.setPermission(h.livekit_room, p.id, p.role as MediaRole, { screenShareAllowed: allowed }),
       );
     }
     return { participantId: p.id, allowed };
   }
-}
-
-function describeMoves(state: HearingState): string {
-  const possible = (Object.entries(MOVES) as [StateAction, (typeof MOVES)[StateAction]][])
-    .filter(([, m]) => m.from.includes(state))
-    .map(([a, m]) => `${a} (to ${m.to})`);
-  return possible.length ? `can only ${possible.join(' or ')}` : 'cannot move any more';
 }

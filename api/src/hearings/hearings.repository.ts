@@ -135,6 +135,15 @@ export function findStaff(db: Db, courtId: string, id: string) {
     .executeTakeFirst();
 }
 
+/** A staff member as they are now (role, court, whether disabled), whatever court. */
+export function findStaffMember(db: Db, id: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'role', 'court_id', 'disabled'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
 export function findCourtroom(db: Db, courtId: string, id: string) {
   return db
     .selectFrom('courtrooms')

@@ -1,19 +1,12 @@
 import { Type } from 'typebox';
+import { HEARING_STATES, type HearingState as HearingStateValue } from '../domain/hearing/index.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 /** An ISO 8601 instant with its offset (Z or ±hh:mm): the API never guesses a zone. */
 const Instant = Type.String({ format: 'date-time', maxLength: 40 });
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
 
-export const HearingState = Type.Union([
-  Type.Literal('scheduled'),
-  Type.Literal('open'),
-  Type.Literal('in_session'),
-  Type.Literal('recess'),
-  Type.Literal('adjourned'),
-  Type.Literal('cancelled'),
-  Type.Literal('postponed'),
-]);
+export const HearingState = Type.Unsafe<HearingStateValue>(Type.Union(HEARING_STATES.map((s) => Type.Literal(s))));
 
 export const Case = Type.Object({
   id: Uuid,

@@ -3,10 +3,12 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { SessionUser } from '../auth/auth.service.ts';
 import * as audit from '../audit/audit.service.ts';
-import { DomainError, forbidden, notFound } from '../http/errors.ts';
+import { DomainError, forbidden } from '../http/errors.ts';
 import * as cases from '../cases/cases.repository.ts';
 import * as repo from './hearings.repository.ts';
 import type { HearingRow } from './hearings.repository.ts';
+import { authorize, staffCaller } from './hearing-caller.ts';
+import { afterReschedule, canMove, isReschedulable, type Action } from '../domain/hearing/index.ts';
 
 export type StaffUser = SessionUser & { court: NonNullable<SessionUser['court']> };
 
@@ -83,14 +85,28 @@ function instant(value: string, field: string): Date {
 
 const MAX_DOCKET_DAYS = 62;
 
-/** States in which the date, judge or courtroom may still change. */
-const RESCHEDULABLE = new Set(['scheduled', 'postponed']);
-const CANCELLABLE = new Set(['scheduled', 'postponed', 'open']);
+/** What the live courtroom does when the registry changes a hearing's bench or ends it. */
+export interface CourtroomEffects {
+  benchChanged(
+    trx: Transaction<Database>,
+    h: { id: string },
+    change: {
+      role: 'judge' | 'clerk';
+      from: { id: string; name: string } | null;
+      to: { id: string; name: string } | null;
+      by: string;
+    },
+    bench: { judgeId: string; clerkId: string | null },
+  ): Promise<void>;
+  removeStaffFromRoom(h: { id: string; livekit_room: string; state: string }, userId: string): Promise<void>;
+}
 
 export class HearingsService {
   private readonly db: Kysely<Database>;
-  constructor(db: Kysely<Database>) {
+  private readonly courtroom: CourtroomEffects | undefined;
+  constructor(db: Kysely<Database>, courtroom?: CourtroomEffects) {
     this.db = db;
+    this.courtroom = courtroom;
   }
 
   async createCase(user: StaffUser, input: { number: string; caption: string; caseType: string }) {
@@ -141,14 +157,19 @@ export class HearingsService {
   }
 
   /**
-   * The hearing if the caller may see it: staff of its court, and for a judge only their own.
-   * Anything else is "not found", so ids of other courts reveal nothing.
+   * The hearing if the hearing policy lets the caller do `action` (by default, see it): staff of its
+   * court, and for a judge only their own. Anyone else is told it does not exist, so ids of other
+   * courts reveal nothing.
    */
-  async visibleHearing(db: Kysely<Database> | Transaction<Database>, user: StaffUser, id: string) {
-    const h = await repo.findHearing(db, id);
-    if (!h || h.court_id !== user.court.id) throw notFound('Hearing');
-    if (user.role === 'judge' && h.judge_id !== user.id) throw notFound('Hearing');
-    return h;
+  async visibleHearing(
+    db: Kysely<Database> | Transaction<Database>,
+    user: StaffUser,
+    id: string,
+    action: Action = 'hearing.read',
+  ) {
+    const c = await staffCaller(db, user, id);
+    authorize(c, action);
+    return c.hearing;
   }
 
   async get(user: StaffUser, id: string) {
@@ -320,8 +341,8 @@ export class HearingsService {
       notes?: string | undefined;
     },
   ) {
-    return this.db.transaction().execute(async (trx) => {
-      const before = await this.visibleHearing(trx, user, id);
+    const result = await this.db.transaction().execute(async (trx) => {
+      const before = await this.visibleHearing(trx, user, id, 'hearing.edit');
       await repo.lockCourtSchedule(trx, user.court.id);
       const start = input.scheduledStart ? instant(input.scheduledStart, 'scheduledStart') : before.scheduled_start;
       const end = input.scheduledEnd ? instant(input.scheduledEnd, 'scheduledEnd') : before.scheduled_end;
@@ -331,16 +352,18 @@ export class HearingsService {
       const scheduleChanged =
         start.getTime() !== before.scheduled_start.getTime() ||
         end.getTime() !== before.scheduled_end.getTime() ||
-        judgeId !== before.judge_id ||
         courtroomId !== before.courtroom_id;
-      if (scheduleChanged && !RESCHEDULABLE.has(before.state)) {
+      const benchChanged = judgeId !== before.judge_id || clerkId !== before.clerk_id;
+      if (scheduleChanged && !isReschedulable(before.state)) {
         throw new DomainError(
           409,
           'hearing_not_reschedulable',
           `A hearing that is ${before.state} cannot be rescheduled.`,
         );
       }
-      if (scheduleChanged || clerkId !== before.clerk_id) {
+      // Once the lobby is open people rely on who sits: only an admin changes the bench then.
+      if (benchChanged) await this.visibleHearing(trx, user, id, 'hearing.reassign_bench');
+      if (scheduleChanged || benchChanged) {
         await this.checkBooking(
           trx,
           user,
@@ -349,13 +372,18 @@ export class HearingsService {
         );
       }
       // Invitees are told about changes to when and where; a new SEQUENCE makes calendars update.
-      const tellInvitees = scheduleChanged || (input.title !== undefined && input.title.trim() !== before.title);
+      const tellInvitees =
+        scheduleChanged ||
+        judgeId !== before.judge_id ||
+        (input.title !== undefined && input.title.trim() !== before.title);
       await repo.updateHearing(trx, id, {
         scheduled_start: start,
         scheduled_end: end,
         judge_id: judgeId,
         courtroom_id: courtroomId,
         clerk_id: clerkId,
+        // A postponed hearing given a new time is scheduled again.
+        ...(scheduleChanged ? { state: afterReschedule(before.state) } : {}),
         ...(input.title !== undefined ? { title: input.title.trim() } : {}),
         ...(input.public !== undefined ? { public: input.public } : {}),
         ...(input.recordingRequired !== undefined ? { recording_required: input.recordingRequired } : {}),
@@ -365,20 +393,42 @@ export class HearingsService {
       });
       const after = await repo.findHearing(trx, id);
       if (!after) throw new Error(`hearing ${id} vanished during update`);
-      await audit.append(trx, {
-        stream: id,
-        actor: actorOf(user),
-        action: scheduleChanged ? 'hearing.rescheduled' : 'hearing.updated',
-        payload: { before: changedFields(before, after), after: changedFields(after, before) },
-      });
-      return { before, after, tellInvitees };
+      const changed = changedFields(before, after, OTHER_FIELDS);
+      if (Object.keys(changed).length > 0) {
+        await audit.append(trx, {
+          stream: id,
+          actor: actorOf(user),
+          action: scheduleChanged ? 'hearing.rescheduled' : 'hearing.updated',
+          payload: { before: changed, after: changedFields(after, before, OTHER_FIELDS) },
+        });
+      }
+      // Each change of the bench is its own event, naming who replaced whom.
+      const replaced: string[] = [];
+      for (const role of ['judge', 'clerk'] as const) {
+        const was = role === 'judge' ? before.judge_id : before.clerk_id;
+        const now = role === 'judge' ? after.judge_id : after.clerk_id;
+        if (was === now) continue;
+        const change = {
+          role,
+          from: was ? { id: was, name: (role === 'judge' ? before.judge_name : before.clerk_name) ?? '' } : null,
+          to: now ? { id: now, name: (role === 'judge' ? after.judge_name : after.clerk_name) ?? '' } : null,
+          by: user.name,
+        };
+        await audit.append(trx, { stream: id, actor: actorOf(user), action: 'hearing.bench_changed', payload: change });
+        await this.courtroom?.benchChanged(trx, after, change, { judgeId: after.judge_id, clerkId: after.clerk_id });
+        if (was) replaced.push(was);
+      }
+      return { before, after, tellInvitees, replaced };
     });
+    // Out of the media room at once, whoever no longer sits.
+    for (const userId of result.replaced) await this.courtroom?.removeStaffFromRoom(result.after, userId);
+    return result;
   }
 
   async cancel(user: StaffUser, id: string) {
     return this.db.transaction().execute(async (trx) => {
-      const h = await this.visibleHearing(trx, user, id);
-      if (!CANCELLABLE.has(h.state)) {
+      const h = await this.visibleHearing(trx, user, id, 'hearing.edit');
+      if (!canMove(h.state, 'cancel')) {
         throw new DomainError(409, 'hearing_not_cancellable', `A hearing that is ${h.state} cannot be cancelled.`);
       }
       const now = new Date();
@@ -403,21 +453,20 @@ export class HearingsService {
   }
 }
 
-const AUDITED = [
+/** Fields audited as `hearing.updated` / `hearing.rescheduled`; the bench has its own event. */
+const OTHER_FIELDS = [
   'title',
   'scheduled_start',
   'scheduled_end',
-  'judge_id',
   'courtroom_id',
-  'clerk_id',
   'public',
   'recording_required',
   'notes',
 ] as const;
 
-function changedFields(a: HearingRow, b: HearingRow): Record<string, unknown> {
+function changedFields(a: HearingRow, b: HearingRow, fields: readonly (keyof HearingRow)[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of AUDITED) {
+  for (const k of fields) {
     const x = a[k] instanceof Date ? a[k].toISOString() : a[k];
     const y = b[k] instanceof Date ? b[k].toISOString() : b[k];
     if (x !== y) out[k] = x;

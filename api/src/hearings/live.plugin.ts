@@ -1,11 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { FeatureDeps } from '../features.ts';
-import { LiveKitRooms } from '../media/livekit.service.ts';
+import type { CourtroomDeps } from '../features.ts';
 import { MediaService } from '../media/media.service.ts';
 import { mediaRoutes } from '../media/media.routes.ts';
-import { LobbyService } from '../lobby/lobby.service.ts';
 import { lobbyRoutes } from '../lobby/lobby.routes.ts';
-import type { LiveDeps } from '../lobby/live-deps.ts';
 import { ChatService } from '../chat/chat.service.ts';
 import { chatRoutes } from '../chat/chat.routes.ts';
 import { ConsultationsService } from '../consultations/consultations.service.ts';
@@ -16,17 +13,8 @@ import { ControlService } from './control.service.ts';
 import { controlRoutes } from './control.routes.ts';
 
 /** The live hearing (issue 4): state, lobby, media tokens, consultations, chat and the realtime socket. */
-export const liveHearingFeature: FastifyPluginAsync<FeatureDeps> = async (app, deps) => {
-  const { config, db, hub, now } = deps;
-  const live: LiveDeps = {
-    db,
-    hub,
-    rooms: new LiveKitRooms(config.livekit),
-    livekit: { url: config.livekit.url, apiKey: config.livekit.apiKey, apiSecret: config.livekit.apiSecret },
-    log: app.log,
-    now,
-  };
-  const lobby = new LobbyService(live);
+export const liveHearingFeature: FastifyPluginAsync<CourtroomDeps> = async (app, deps) => {
+  const { config, db, hub, now, live, lobby } = deps;
   const media = new MediaService(live);
 
   await app.register(controlRoutes, { db, control: new ControlService(live, app.recordings), lobby });
@@ -34,6 +22,13 @@ export const liveHearingFeature: FastifyPluginAsync<FeatureDeps> = async (app, d
   await app.register(mediaRoutes, { db, media, lobby, keys: live.livekit });
   await app.register(chatRoutes, { db, chat: new ChatService(live) });
   await app.register(consultationsRoutes, { db, consultations: new ConsultationsService(live, media) });
+
+  // Whoever loses their access leaves the media room too, not only the socket.
+  const stop = hub.onAccessChange((subject) => {
+    if ('userId' in subject)
+      lobby.staffAccessChanged(subject.userId).catch((err: unknown) => app.log.warn({ err }, 'media clean-up failed'));
+  });
+  app.addHook('onClose', async () => stop());
 
   registerRealtimeSocket(app, {
     hub,

@@ -18,7 +18,7 @@ import {
 } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 import { GRANT_TABLE, hearingGrant, participantPermission, type MediaRole } from '../media/grants.ts';
-import { MOVES, type StateAction } from './control.service.ts';
+import { COURTROOM_MOVES, MOVES } from '../domain/hearing/index.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
@@ -110,8 +110,11 @@ describe('media tokens follow the one grant table', () => {
       expect(g.roomRecord).toBe(false);
       expect(g.canPublishSources).not.toContain(trackSourceToString(TrackSource.SCREEN_SHARE));
     }
-    expect((await grantOf(c.cookies.judge)).roomAdmin).toBe(true);
-    expect((await grantOf(c.cookies.clerk)).roomAdmin).toBe(false);
+    // No browser token administers or records the room, the judge's included: those acts are Gavel's, audited.
+    for (const cookie of [c.cookies.judge, c.cookies.clerk]) {
+      const g = await grantOf(cookie);
+      expect([g.roomAdmin, g.roomRecord, g.roomCreate, g.roomList]).toEqual([false, false, false, false]);
+    }
     expect(Object.keys(GRANT_TABLE)).toHaveLength(8);
   });
 
@@ -194,8 +197,9 @@ describe('media tokens follow the one grant table', () => {
         .slice(deletes)
         .map((x) => x.body.room),
     ).toEqual([room]);
-    expect(await code(other.cookie)).toBe('403 hearing_ended');
-    expect(await code(c.cookies.judge)).toBe('403 hearing_ended');
+    // After the hearing a live action is a conflict with its state (409), not a matter of who asks.
+    expect(await code(other.cookie)).toBe('409 hearing_ended');
+    expect(await code(c.cookies.judge)).toBe('409 hearing_ended');
     expect(await code(party.cookie)).toBe('403 removed');
     const presences = await t.db
       .selectFrom('participants')
@@ -206,13 +210,15 @@ describe('media tokens follow the one grant table', () => {
       [party.id]: 'removed',
       [other.id]: 'left',
     });
-    expect((await post(`/api/hearings/${id}/lobby`, other.cookie)).statusCode).toBe(410);
+    // The session stays (for the record's review); the lobby is a live action, refused with a clear 409.
+    expect((await post(`/api/hearings/${id}/lobby`, other.cookie)).json().error.code).toBe('hearing_ended');
+    expect((await post(`/api/hearings/${id}/lobby`, other.cookie)).statusCode).toBe(409);
   });
 });
 
 describe('the hearing’s state machine', () => {
   const STATES = ['scheduled', 'open', 'in_session', 'recess', 'adjourned', 'cancelled', 'postponed'] as const;
-  const ACTIONS = Object.keys(MOVES) as StateAction[];
+  const ACTIONS = COURTROOM_MOVES;
   const cases = STATES.flatMap((from) => ACTIONS.map((action) => ({ from, action })));
 
   it.each(cases)('$action from $from', async ({ from, action }) => {
@@ -263,12 +269,12 @@ describe('the hearing’s state machine', () => {
     }
     const events = await t.db
       .selectFrom('realtime_events')
-      .select(['kind', 'audience'])
+      .select(['kind', 'topic'])
       .where('stream', '=', down)
       .execute();
     // The procedural note "Lobby opened" goes into the record with the move (issue 6).
     expect(events.map((e) => e.kind)).toEqual(['hearing.state', 'transcript.entry', 'media.unavailable']);
-    expect(events[2]!.audience).toEqual({ to: 'staff' });
+    expect(events[2]!.topic).toEqual({ data: 'bench' });
   });
 });
 
@@ -310,20 +316,19 @@ describe('the lobby and the bench', () => {
     });
   });
 
-  it('presence events to participants hide the lobby and observers', async () => {
+  it('presence events say whose presence changed, from what to what, for the policy to judge at delivery', async () => {
     const h = await openHearingWithEveryone();
     await expectOk(post(`/api/hearings/${h.id}/admit-all`, c.cookies.judge));
     const events = await t.db
       .selectFrom('realtime_events')
-      .select(['kind', 'audience', 'payload'])
+      .select(['kind', 'topic', 'payload'])
       .where('stream', '=', h.id)
       .where('kind', '=', 'participant.presence')
       .execute();
+    expect(events.length).toBeGreaterThan(0);
     for (const e of events) {
       const p = e.payload as { participantId: string; presence: string; role: string };
-      if (p.role === 'observer' || p.presence === 'in_lobby')
-        expect(e.audience).toEqual({ to: 'participants', ids: [p.participantId] });
-      else expect(e.audience).toEqual({ to: 'all' });
+      expect(e.topic).toMatchObject({ data: 'presence', participantId: p.participantId, role: p.role, to: p.presence });
     }
   });
 });
@@ -337,7 +342,7 @@ describe('private consultation', () => {
     expect((await post(url, h.plaintiff.cookie, { participantIds: [h.plaintiff.id, h.defAgent.id] })).statusCode).toBe(
       400,
     );
-    expect((await post(url, h.observer.cookie, { participantIds: [h.observer.id, h.agent.id] })).statusCode).toBe(400);
+    expect((await post(url, h.observer.cookie, { participantIds: [h.observer.id, h.agent.id] })).statusCode).toBe(403);
     expect((await post(url, h.defendant.cookie, { participantIds: [h.plaintiff.id, h.agent.id] })).statusCode).toBe(
       403,
     );
@@ -368,11 +373,11 @@ describe('private consultation', () => {
     // Consultation events go to its members, not the bench.
     const opened_ = await t.db
       .selectFrom('realtime_events')
-      .select('audience')
+      .select('topic')
       .where('stream', '=', h.id)
       .where('kind', '=', 'consultation.opened')
       .executeTakeFirstOrThrow();
-    expect(opened_.audience).toEqual({ to: 'members', ids: [h.plaintiff.id, h.agent.id] });
+    expect(opened_.topic).toEqual({ data: 'consultation', memberIds: [h.plaintiff.id, h.agent.id] });
 
     const left = await expectOk(post(`${url}/${cid}/leave`, h.plaintiff.cookie));
     expect((await verifier.verify(left.json().hearingToken.token)).video?.room).toBe(await roomOf(h.id));
@@ -389,9 +394,12 @@ describe('private consultation', () => {
 });
 
 describe('chat', () => {
-  it('keeps messages, to everyone or privately to the bench; observers read but do not post', async () => {
+  it('keeps messages, to everyone or privately to the bench; observers read but do not post; the lobby reads its own only', async () => {
     const h = await openHearingWithEveryone();
+    // Everyone but the witness (who waits to be called) is in the room.
+    await expectOk(post(`/api/hearings/${h.id}/admit-all`, c.cookies.judge));
     const url = `/api/hearings/${h.id}/chat`;
+    await expectOk(post(url, h.witness.cookie, { text: 'I am here.', to: 'bench' }), 201);
     await expectOk(post(url, h.plaintiff.cookie, { text: 'May I address the court?', to: 'bench' }), 201);
     await expectOk(post(url, c.cookies.judge, { text: '请大家保持安静。', to: 'all' }), 201);
     expect((await post(url, h.observer.cookie, { text: 'hello', to: 'all' })).json().error.code).toBe(
@@ -399,11 +407,16 @@ describe('chat', () => {
     );
     const texts = async (cookie: string) =>
       (await call(app, 'GET', url, { cookie })).json().messages.map((m: { text: string }) => m.text);
-    expect(await texts(c.cookies.clerk)).toEqual(['May I address the court?', '请大家保持安静。']);
+    expect(await texts(c.cookies.clerk)).toEqual(['I am here.', 'May I address the court?', '请大家保持安静。']);
     expect(await texts(h.plaintiff.cookie)).toEqual(['May I address the court?', '请大家保持安静。']);
     expect(await texts(h.defendant.cookie)).toEqual(['请大家保持安静。']);
     expect(await texts(h.observer.cookie)).toEqual(['请大家保持安静。']);
-    const msg = (await call(app, 'GET', url, { cookie: c.cookies.judge })).json().messages[1];
+    // A witness waiting in the lobby hears nothing of the hearing, their own messages aside.
+    expect(await texts(h.witness.cookie)).toEqual(['I am here.']);
+    expect((await post(url, h.witness.cookie, { text: 'hello all', to: 'all' })).json().error.code).toBe(
+      'not_admitted',
+    );
+    const msg = (await call(app, 'GET', url, { cookie: c.cookies.judge })).json().messages[2];
     expect(msg).toMatchObject({ from: { kind: 'staff', id: c.f.judge.id, role: 'judge' }, to: 'all' });
     expect(new Date(msg.at).getTime()).not.toBeNaN();
   });
@@ -438,13 +451,13 @@ describe('POST /api/livekit/webhook', () => {
     expect(res.statusCode, res.body).toBe(200);
     const event = await t.db
       .selectFrom('realtime_events')
-      .select(['kind', 'audience', 'payload'])
+      .select(['kind', 'topic', 'payload'])
       .where('stream', '=', h.id)
       .where('kind', '=', 'media.presence')
       .executeTakeFirstOrThrow();
     expect(event).toEqual({
       kind: 'media.presence',
-      audience: { to: 'staff' },
+      topic: { data: 'bench' },
       payload: { participantId: h.plaintiff.id, connected: false },
     });
     const p = await t.db

@@ -211,7 +211,8 @@ const TABLE: Row[] = [
   {
     route: 'GET /api/hearings/:id/me',
     request: (x) => ({ method: 'GET', url: `/api/hearings/${x.hearingId}/me` }),
-    expected: { ...everyone(401), partHere: 200, partOther: 403 },
+    // Another hearing's participant: no such hearing for them.
+    expected: { ...everyone(401), partHere: 200, partOther: 404 },
   },
 ];
 

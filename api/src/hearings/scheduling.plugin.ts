@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { FeatureDeps } from '../features.ts';
+import type { CourtroomDeps } from '../features.ts';
 import { casesRoutes } from '../cases/cases.routes.ts';
 import { JoinService } from '../join/join.service.ts';
 import { joinRoutes } from '../join/join.routes.ts';
@@ -9,12 +9,13 @@ import { HearingsService } from './hearings.service.ts';
 import { hearingsRoutes } from './hearings.routes.ts';
 
 /** Cases, hearings, the docket, participants and invite links (issue 3): registers its routes. */
-export const schedulingFeature: FastifyPluginAsync<FeatureDeps> = async (app, deps) => {
-  const { config, db, mailer, now } = deps;
-  const hearings = new HearingsService(db);
+export const schedulingFeature: FastifyPluginAsync<CourtroomDeps> = async (app, deps) => {
+  const { config, db, mailer, now, lobby } = deps;
+  const hearings = new HearingsService(db, lobby);
   const participants = new ParticipantsService({
     db,
     hearings,
+    courtroom: lobby,
     mailer,
     publicOrigin: config.publicOrigin,
     secret: config.sessionSecret,

@@ -3,11 +3,9 @@ import type { Timestamp } from '../db/schema.ts';
 
 // Tables of scheduling: cases, hearings, participants and invites (issue 3).
 
-export type HearingState = 'scheduled' | 'open' | 'in_session' | 'recess' | 'adjourned' | 'cancelled' | 'postponed';
+import type { HearingState, ParticipantRole, Presence } from '../domain/hearing/index.ts';
 
-export type ParticipantRole = 'plaintiff' | 'defendant' | 'agent' | 'witness' | 'interpreter' | 'observer';
-
-export type Presence = 'invited' | 'in_lobby' | 'admitted' | 'in_consultation' | 'left' | 'removed';
+export type { HearingState, ParticipantRole, Presence };
 
 export interface CaseTable {
   id: Generated<string>;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorBody, forbidden } from '../http/errors.ts';
+import { ErrorBody, notFound } from '../http/errors.ts';
 import { hearingCalendar } from '../calendar/hearing-calendar.ts';
 import { IdParams } from '../hearings/hearings.schema.ts';
 import { setParticipantCookie } from '../participants/participant-session.ts';
@@ -109,8 +109,8 @@ export const joinRoutes: FastifyPluginAsync<{
     },
     async (request) => {
       const me = request.participant;
-      // A participant session is scoped to one hearing.
-      if (!me || me.hearingId !== request.params.id) throw forbidden('Your invitation is for another hearing.');
+      // A participant session is scoped to one hearing: any other does not exist for it.
+      if (!me || me.hearingId !== request.params.id) throw notFound('Hearing');
       return join.participantView(me.id, me.hearingId);
     },
   );

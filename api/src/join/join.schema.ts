@@ -1,5 +1,9 @@
 import { Type } from 'typebox';
 import { ParticipantRole } from '../participants/participants.schema.ts';
+import { HearingState as HearingStateSchema } from '../hearings/hearings.schema.ts';
+import { PRESENCES, type Presence } from '../domain/hearing/index.ts';
+
+const PresenceSchema = Type.Unsafe<Presence>(Type.Union(PRESENCES.map((p) => Type.Literal(p))));
 
 export const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
 
@@ -15,15 +19,23 @@ export const JoinBody = Type.Object(
 export const Landing = Type.Object({
   court: Type.Object({ name: Type.String(), timezone: Type.String() }),
   case: Type.Object({ number: Type.String(), caption: Type.String() }),
-  hearing: Type.Object({ title: Type.String(), scheduledStart: Type.String(), scheduledEnd: Type.String() }),
+  hearing: Type.Object({
+    title: Type.String(),
+    scheduledStart: Type.String(),
+    scheduledEnd: Type.String(),
+    state: HearingStateSchema,
+  }),
   invitee: Type.Object({
     displayName: Type.String(),
     role: ParticipantRole,
+    presence: PresenceSchema,
     /** The invitee's language: the pre-join rules are shown in it. */
     locale: Type.Union([Type.Literal('en'), Type.Literal('zh-CN')]),
   }),
   accessCodeRequired: Type.Boolean(),
   rules: Type.Record(Type.String(), Type.String()),
+  /** For a signed-in participant: what the hearing policy lets them do now (the page draws its controls from it). */
+  may: Type.Optional(Type.Array(Type.String())),
 });
 
 export const Joined = Type.Object({ hearingId: Type.String({ format: 'uuid' }), landing: Landing });

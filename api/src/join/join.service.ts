@@ -14,6 +14,7 @@ import {
   participantSessionHash,
 } from '../participants/invite-token.ts';
 import { inviteExpiry } from '../participants/participants.service.ts';
+import { may, permitted, standingOf } from '../domain/hearing/index.ts';
 
 export interface JoinPolicy {
   /** Failed attempts (unknown links, wrong codes) from one address within the window. */
@@ -87,7 +88,11 @@ export class JoinService {
       throw new InviteGone('invite_revoked', 'This invitation has been withdrawn by the court.', h);
     }
     if (h.state === 'cancelled') throw new InviteGone('hearing_cancelled', 'This hearing has been cancelled.', h);
-    if (h.state === 'adjourned') throw new InviteGone('hearing_adjourned', 'This hearing has ended.', h);
+    // After the hearing, the link still opens for those the policy lets read the record (to review and sign it).
+    const after = { caller: { kind: 'participant', role: p.role, standing: 'after_hearing' }, state: h.state } as const;
+    if (h.state === 'adjourned' && !may('record.read', after)) {
+      throw new InviteGone('hearing_adjourned', 'This hearing has ended.', h);
+    }
     if (this.now() >= inviteExpiry(h)) {
       throw new InviteGone('invite_expired', 'This invitation has expired: the hearing is over.', h);
     }
@@ -162,17 +167,17 @@ export class JoinService {
     return { token, expiresAt, hearingId: h.id, participantId: p.id };
   }
 
-  /** The session's participant, or null when it ended for any reason (then it is deleted). */
+  /**
+   * The session's participant, or null when the session ended (then it is deleted): expired, the link
+   * expired, the invitation withdrawn, the hearing cancelled. A party keeps it after the hearing is
+   * adjourned, to read, sign and object to the record until the invitation expires.
+   */
   async authenticate(token: string) {
     const row = await repo.findSession(this.db, participantSessionHash(this.secret, token));
     if (!row) return null;
+    const now = this.now();
     const ended =
-      row.expires_at <= this.now() ||
-      inviteExpiry(row) <= this.now() ||
-      row.revoked_at !== null ||
-      row.presence === 'removed' ||
-      row.hearing_state === 'cancelled' ||
-      row.hearing_state === 'adjourned';
+      row.expires_at <= now || inviteExpiry(row) <= now || row.revoked_at !== null || row.hearing_state === 'cancelled';
     if (ended) {
       await repo.deleteSession(this.db, row.session_id);
       return null;
@@ -186,11 +191,17 @@ export class JoinService {
     };
   }
 
+  /** What a signed-in participant's page shows of their hearing, with what the policy lets them do now. */
   async participantView(participantId: string, hearingId: string) {
     const p = await repo.findParticipant(this.db, hearingId, participantId);
     const h = await hearingsRepo.findHearing(this.db, hearingId);
     if (!p || !h) throw new DomainError(404, 'not_found', 'Participant not found.');
-    return landingView(p, h);
+    const caller = {
+      kind: 'participant' as const,
+      role: p.role,
+      standing: standingOf({ presence: p.presence, revoked: p.revoked_at !== null }, h.state),
+    };
+    return { ...landingView(p, h), may: permitted({ caller, state: h.state }) };
   }
 }
 
@@ -202,10 +213,12 @@ export function landingView(p: ParticipantRow, h: HearingRow) {
       title: h.title,
       scheduledStart: h.scheduled_start.toISOString(),
       scheduledEnd: h.scheduled_end.toISOString(),
+      state: h.state,
     },
     invitee: {
       displayName: p.display_name,
       role: p.role,
+      presence: p.presence,
       locale: (p.locale === 'zh-CN' ? 'zh-CN' : 'en') as 'en' | 'zh-CN',
     },
     accessCodeRequired: p.access_code_hash !== null,

@@ -43,17 +43,16 @@ describe('admit-all of a large lobby', () => {
     await t.db
       .insertInto('participants')
       .values(
-        names.map((n) => ({
-          hearing_id: id,
-          role: 'observer' as const,
-          display_name: n,
-          presence: 'in_lobby' as const,
-        })),
+        [
+          ...names.map((n) => ({ hearing_id: id, role: 'plaintiff' as const, display_name: n })),
+          // The public gallery is counted in the record, never named: the parties read it.
+          ...[1, 2, 3].map((i) => ({ hearing_id: id, role: 'observer' as const, display_name: `Press ${i}` })),
+        ].map((p) => ({ ...p, presence: 'in_lobby' as const })),
       )
       .execute();
 
     const res = await expectOk(call(app, 'POST', `/api/hearings/${id}/admit-all`, { cookie: c.cookies.judge }));
-    expect(res.json().admitted).toHaveLength(600);
+    expect(res.json().admitted).toHaveLength(603);
 
     const record = await expectOk(call(app, 'GET', `/api/hearings/${id}/transcript`, { cookie: c.cookies.clerk }));
     const notes = (record.json().entries as Array<{ text: string; source: string }>)
@@ -62,8 +61,9 @@ describe('admit-all of a large lobby', () => {
     expect(notes.length).toBeGreaterThan(1);
     for (const n of notes) expect(n.length).toBeLessThanOrEqual(20_000);
     const listed = notes.flatMap((n) => n.replace(/^\[\d\d:\d\d\] Admitted: /, '').split(', '));
-    // Lobby order (they all arrived in one insert); each name once.
-    expect(listed.sort()).toEqual(names.map((n) => `${n} (observer)`).sort());
+    // Lobby order (they all arrived in one insert); each name once; the gallery as a count.
+    expect(listed.sort()).toEqual([...names.map((n) => `${n} (plaintiff)`), '3 observers'].sort());
+    expect(notes.join(' ')).not.toMatch(/Press \d/);
   });
 });
 

@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.ts';
 import type { RealtimeHub } from '../realtime/realtime.hub.ts';
 import type { LiveKitRooms } from '../media/livekit.service.ts';
 import type { LiveKitKeys } from '../media/grants.ts';
-import { toStaff } from './live-events.ts';
+import { toBench } from './live-events.ts';
 
 /** What the live hearing's services share. */
 export interface LiveDeps {
@@ -31,7 +31,7 @@ export async function mediaCall(deps: LiveDeps, hearingId: string, what: string,
       .execute((trx) =>
         deps.hub.publish(trx, {
           stream: hearingId,
-          ...toStaff('media.unavailable', {
+          ...toBench('media.unavailable', {
             message: `The media server could not be reached (${what}). Lobby, state and chat keep working.`,
             action: what,
           }),

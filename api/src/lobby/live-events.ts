@@ -4,21 +4,18 @@ import type { LiveParticipantRow } from './lobby.repository.ts';
 
 type Event = Omit<PublishInput, 'stream'>;
 
-const IN_ROOM = new Set<Presence>(['admitted', 'in_consultation']);
-
 /**
- * Staff always see presence. Other participants see only who enters or leaves the room, and never
- * an observer (the public gallery is not listed) nor anyone's lobby; the person concerned always does.
+ * Someone's presence changed. Who is told is the hearing policy's call at delivery: the person, the
+ * bench, and the room when it is about the room (never the lobby or the public gallery to participants).
  */
 export function presenceEvent(
   p: Pick<LiveParticipantRow, 'id' | 'role' | 'display_name' | 'represents_id'>,
   from: Presence,
   to: Presence,
 ): Event {
-  const seenByAll = p.role !== 'observer' && (IN_ROOM.has(from) || IN_ROOM.has(to));
   return {
     kind: 'participant.presence',
-    audience: seenByAll ? { to: 'all' } : { to: 'participants', ids: [p.id] },
+    topic: { data: 'presence', participantId: p.id, role: p.role, from, to },
     // representsId lets a party see that a newly admitted agent is theirs (to offer a consultation).
     payload: {
       participantId: p.id,
@@ -30,15 +27,26 @@ export function presenceEvent(
   };
 }
 
-/** An event for one participant (and the staff watching). */
-export function toParticipant(kind: string, participantId: string, payload: Record<string, unknown> = {}): Event {
-  return { kind, audience: { to: 'participants', ids: [participantId] }, payload: { participantId, ...payload } };
+/** An event for one participant (and whoever sees the lobby); `ends` says their invitation no longer holds. */
+export function toParticipant(
+  kind: string,
+  participantId: string,
+  payload: Record<string, unknown> = {},
+  ends?: 'revoked' | 'reinvited',
+): Event {
+  return {
+    kind,
+    topic: { data: 'personal', participantId, ...(ends ? { ends } : {}) },
+    payload: { participantId, ...payload },
+  };
 }
 
-export function toStaff(kind: string, payload: Record<string, unknown>): Event {
-  return { kind, audience: { to: 'staff' }, payload };
+/** For the hearing's judge and clerk: media, recording and bench notices. */
+export function toBench(kind: string, payload: Record<string, unknown>): Event {
+  return { kind, topic: { data: 'bench' }, payload };
 }
 
+/** For the members of a private consultation only. */
 export function toMembers(kind: string, ids: string[], payload: Record<string, unknown>): Event {
-  return { kind, audience: { to: 'members', ids }, payload };
+  return { kind, topic: { data: 'consultation', memberIds: ids }, payload };
 }

@@ -104,3 +104,18 @@ export function findByHearingRoom(db: Db, room: string) {
 export async function lockHearing(trx: Transaction<Database>, id: string) {
   return trx.selectFrom('hearings').select(['id', 'state']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
+
+/** Open hearings in which this staff member sits (or sat) on the bench, with their media rooms. */
+export function liveHearingsOfBenchMember(db: Db, userId: string) {
+  return db
+    .selectFrom('hearings')
+    .select(['id', 'livekit_room', 'state', 'court_id', 'judge_id', 'clerk_id'])
+    .where((eb) => eb.or([eb('judge_id', '=', userId), eb('clerk_id', '=', userId)]))
+    .where('state', 'in', ['open', 'in_session', 'recess'])
+    .execute();
+}
+
+export async function hasStaffSession(db: Db, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('sessions').select('id').where('user_id', '=', userId).limit(1).executeTakeFirst();
+  return !!row;
+}

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
 import { EmptyBody } from '../participants/participants.schema.ts';
 import { IdParams } from '../hearings/hearings.schema.ts';
 import { PresenceView, liveErrors } from '../hearings/control.schema.ts';
-import { requireParticipant, resolveCaller } from './live-caller.ts';
+import { resolveHearingCaller } from '../hearings/hearing-caller.ts';
 import type { LobbyService } from './lobby.service.ts';
 
 /** A participant says they are here (into the lobby) or that they leave. */
@@ -19,7 +19,7 @@ export const lobbyRoutes: FastifyPluginAsync<{ db: Kysely<Database>; lobby: Lobb
   app.post(
     '/api/hearings/:id/lobby',
     {
-      config: { access: 'participant', participantEnded: true },
+      config: { access: 'participant' },
       schema: {
         tags,
         summary: 'Wait in the lobby (participant); idempotent, and admitted participants stay admitted',
@@ -28,13 +28,13 @@ export const lobbyRoutes: FastifyPluginAsync<{ db: Kysely<Database>; lobby: Lobb
         response: { 200: PresenceView, ...liveErrors },
       },
     },
-    async (request) => lobby.enterLobby(requireParticipant(await resolveCaller(db, request, request.params.id))),
+    async (request) => lobby.enterLobby(await resolveHearingCaller(db, request, request.params.id)),
   );
 
   app.post(
     '/api/hearings/:id/leave',
     {
-      config: { access: 'participant', participantEnded: true },
+      config: { access: 'participant' },
       schema: {
         tags,
         summary: 'Leave the hearing (participant)',
@@ -43,6 +43,6 @@ export const lobbyRoutes: FastifyPluginAsync<{ db: Kysely<Database>; lobby: Lobb
         response: { 200: PresenceView, ...liveErrors },
       },
     },
-    async (request) => lobby.leave(requireParticipant(await resolveCaller(db, request, request.params.id))),
+    async (request) => lobby.leave(await resolveHearingCaller(db, request, request.params.id)),
   );
 };

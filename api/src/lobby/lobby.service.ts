@@ -5,20 +5,22 @@ import { DomainError, notFound } from '../http/errors.ts';
 import type { Presence } from '../hearings/scheduling.table.ts';
 import * as consultationsRepo from '../consultations/consultations.repository.ts';
 import { mediaCall, type LiveDeps } from './live-deps.ts';
-import { actorOfCaller, ENDED_STATES, LIVE_STATES, hearingEnded, type LiveCaller } from './live-caller.ts';
+import { actorOf, authorizeParticipant, authorizeStaff, type HearingCaller } from '../hearings/hearing-caller.ts';
 import * as repo from './lobby.repository.ts';
 import type { LiveParticipantRow } from './lobby.repository.ts';
-import { presenceEvent, toMembers, toParticipant, toStaff } from './live-events.ts';
-import { listNotes, noteInRecord, participantLabel } from '../transcripts/procedural.ts';
-
-type Staff = Extract<LiveCaller, { kind: 'staff' }>;
-type Participant = Extract<LiveCaller, { kind: 'participant' }>;
+import { presenceEvent, toBench, toMembers, toParticipant } from './live-events.ts';
+import { admittedNotes, noteInRecord, participantLabel } from '../transcripts/procedural.ts';
+import * as hearingsRepo from '../hearings/hearings.repository.ts';
+import { classify, isBench, isEnded, isLive } from '../domain/hearing/index.ts';
+import { hearingFacts } from '../hearings/hearing-caller.ts';
 
 /** What to undo in LiveKit once the change is committed. */
-interface MediaCleanup {
+export interface MediaCleanup {
   hearingRoom?: { room: string; identity: string };
   consultation?: { room: string; identity: string; closed: boolean };
 }
+
+const IN_HEARING: ReadonlySet<Presence> = new Set(['in_lobby', 'admitted', 'in_consultation']);
 
 export class LobbyService {
   private readonly d: LiveDeps;
@@ -27,19 +29,9 @@ export class LobbyService {
   }
 
   /** "I am here": the participant waits in the lobby until the judge admits them. */
-  async enterLobby(c: Participant) {
+  async enterLobby(caller: HearingCaller) {
+    const c = authorizeParticipant(caller, 'lobby.enter');
     const h = c.hearing;
-    if (c.ended === 'removed' || c.participant.presence === 'removed') {
-      throw new DomainError(403, 'removed', 'The judge removed you from this hearing.');
-    }
-    if (ENDED_STATES.has(h.state) || c.ended === 'hearing_ended') throw hearingEnded();
-    if (!LIVE_STATES.has(h.state)) {
-      throw new DomainError(
-        409,
-        'lobby_not_open',
-        `The lobby opens when the judge opens the hearing (it is ${h.state}).`,
-      );
-    }
     return this.d.db.transaction().execute(async (trx) => {
       const p = await this.lock(trx, h.id, c.participant.id);
       // Already waiting or already inside (a reload): nothing changes.
@@ -47,7 +39,7 @@ export class LobbyService {
       await repo.setPresence(trx, [p.id], 'in_lobby');
       await audit.append(trx, {
         stream: h.id,
-        actor: actorOfCaller(c),
+        actor: actorOf(c),
         action: 'lobby.entered',
         payload: { participantId: p.id },
       });
@@ -56,19 +48,17 @@ export class LobbyService {
     });
   }
 
-  async leave(c: Participant) {
+  async leave(caller: HearingCaller) {
+    const c = authorizeParticipant(caller, 'lobby.leave');
     const h = c.hearing;
-    if (c.ended === 'removed' || c.participant.presence === 'removed') {
-      throw new DomainError(403, 'removed', 'The judge removed you from this hearing.');
-    }
     const cleanup = await this.d.db.transaction().execute(async (trx) => {
       const p = await this.lock(trx, h.id, c.participant.id);
-      if (!['in_lobby', 'admitted', 'in_consultation'].includes(p.presence)) return { presence: p.presence, media: {} };
+      if (!IN_HEARING.has(p.presence)) return { presence: p.presence, media: {} };
       const media = await this.leaveRooms(trx, h, p);
       await repo.setPresence(trx, [p.id], 'left');
       await audit.append(trx, {
         stream: h.id,
-        actor: actorOfCaller(c),
+        actor: actorOf(c),
         action: 'participant.left',
         payload: { participantId: p.id },
       });
@@ -80,9 +70,9 @@ export class LobbyService {
   }
 
   /** Admit one participant from the lobby; for a witness this is calling them. */
-  async admit(c: Staff, pid: string) {
+  async admit(caller: HearingCaller, pid: string) {
+    const c = authorizeStaff(caller, 'lobby.admit');
     const h = c.hearing;
-    if (!LIVE_STATES.has(h.state)) throw new DomainError(409, 'hearing_not_live', `The hearing is ${h.state}.`);
     await this.d.db.transaction().execute(async (trx) => {
       const p = await this.lock(trx, h.id, pid);
       if (p.presence !== 'in_lobby') {
@@ -91,7 +81,7 @@ export class LobbyService {
       await repo.setPresence(trx, [p.id], 'admitted');
       await audit.append(trx, {
         stream: h.id,
-        actor: actorOfCaller(c),
+        actor: actorOf(c),
         action: p.role === 'witness' ? 'witness.called' : 'participant.admitted',
         payload: { participantId: p.id },
       });
@@ -112,16 +102,16 @@ export class LobbyService {
   }
 
   /** Everyone waiting, except witnesses (they wait to be called). One audit event, one batch of events. */
-  async admitAll(c: Staff) {
+  async admitAll(caller: HearingCaller) {
+    const c = authorizeStaff(caller, 'lobby.admit');
     const h = c.hearing;
-    if (!LIVE_STATES.has(h.state)) throw new DomainError(409, 'hearing_not_live', `The hearing is ${h.state}.`);
     return this.d.db.transaction().execute(async (trx) => {
       const waiting = await repo.lobbyExceptWitnesses(trx, h.id);
       const ids = waiting.map((p) => p.id);
       await repo.setPresence(trx, ids, 'admitted');
       await audit.append(trx, {
         stream: h.id,
-        actor: actorOfCaller(c),
+        actor: actorOf(c),
         action: 'participant.admitted_all',
         payload: { participantIds: ids },
       });
@@ -130,14 +120,14 @@ export class LobbyService {
         ...waiting.map((p) => toParticipant('participant.admitted', p.id)),
         ...waiting.map((p) => presenceEvent(p, 'in_lobby', 'admitted')),
       ]);
-      for (const note of listNotes('Admitted: ', waiting.map(participantLabel)))
-        await noteInRecord(trx, this.d.hub, h, this.d.now(), note);
+      for (const note of admittedNotes(waiting)) await noteInRecord(trx, this.d.hub, h, this.d.now(), note);
       return { admitted: ids };
     });
   }
 
   /** Back to the lobby (releasing a witness is this); out of the hearing room at once. */
-  async returnToLobby(c: Staff, pid: string) {
+  async returnToLobby(caller: HearingCaller, pid: string) {
+    const c = authorizeStaff(caller, 'lobby.admit');
     const h = c.hearing;
     const media = await this.d.db.transaction().execute(async (trx) => {
       const p = await this.lock(trx, h.id, pid);
@@ -148,7 +138,7 @@ export class LobbyService {
       await repo.setPresence(trx, [p.id], 'in_lobby');
       await audit.append(trx, {
         stream: h.id,
-        actor: actorOfCaller(c),
+        actor: actorOf(c),
         action: p.role === 'witness' ? 'witness.released' : 'participant.returned_to_lobby',
         payload: { participantId: p.id },
       });
@@ -170,9 +160,10 @@ export class LobbyService {
   }
 
   /** Removed for the rest of the hearing: out of LiveKit now, and never another token. */
-  async remove(c: Staff, pid: string) {
+  async remove(caller: HearingCaller, pid: string) {
+    const c = authorizeStaff(caller, 'participant.moderate');
     const h = c.hearing;
-    if (ENDED_STATES.has(h.state)) throw new DomainError(409, 'hearing_ended', `The hearing is ${h.state}.`);
+    if (isEnded(h.state)) throw new DomainError(409, 'hearing_ended', `The hearing is ${h.state}.`);
     const media = await this.d.db.transaction().execute(async (trx) => {
       const p = await this.lock(trx, h.id, pid);
       if (p.presence === 'removed')
@@ -181,7 +172,7 @@ export class LobbyService {
       await repo.setPresence(trx, [p.id], 'removed');
       await audit.append(trx, {
         stream: h.id,
-        actor: actorOfCaller(c),
+        actor: actorOf(c),
         action: 'participant.removed',
         payload: { participantId: p.id, previousPresence: p.presence },
       });
@@ -204,7 +195,10 @@ export class LobbyService {
     const hearing = await repo.findByHearingRoom(this.d.db, room);
     const consultation = hearing ? undefined : await consultationsRepo.findConsultationByRoom(this.d.db, room);
     const hearingId = hearing?.id ?? consultation?.hearing_id;
-    if (!hearingId || !/^[0-9a-f-]{36}$/i.test(identity)) return { handled: false };
+    if (!hearingId) return { handled: false };
+    const staffId = /^staff:([0-9a-f-]{36})$/i.exec(identity)?.[1];
+    if (staffId) return this.staffMediaPresence(hearingId, room, identity, staffId, connected, !!hearing);
+    if (!/^[0-9a-f-]{36}$/i.test(identity)) return { handled: false };
     const p = await repo.findLiveParticipant(this.d.db, hearingId, identity);
     if (!p) return { handled: false };
     await this.d.db.transaction().execute(async (trx) => {
@@ -219,17 +213,134 @@ export class LobbyService {
       if (hearing) {
         await this.d.hub.publish(trx, {
           stream: hearingId,
-          ...toStaff('media.presence', { participantId: p.id, connected }),
+          ...toBench('media.presence', { participantId: p.id, connected }),
         });
       }
     });
-    const mayBeThere = hearing ? p.presence === 'admitted' : p.presence === 'in_consultation';
+    const mayBeThere = !p.revoked_at && (hearing ? p.presence === 'admitted' : p.presence === 'in_consultation');
     if (connected && !mayBeThere) {
       await mediaCall(this.d, hearingId, 'remove someone not admitted', () =>
         this.d.rooms.removeParticipant(room, identity),
       );
     }
     return { handled: true };
+  }
+
+  /**
+   * A staff identity in a room: only the hearing's own judge or clerk, with an active account, while the
+   * hearing is open, may be in its room; no one of the staff is ever in a consultation.
+   */
+  private async staffMediaPresence(
+    hearingId: string,
+    room: string,
+    identity: string,
+    userId: string,
+    connected: boolean,
+    hearingRoom: boolean,
+  ) {
+    const [h, user] = await Promise.all([
+      hearingsRepo.findHearing(this.d.db, hearingId),
+      hearingsRepo.findStaffMember(this.d.db, userId),
+    ]);
+    if (!h) return { handled: false };
+    const sits =
+      hearingRoom &&
+      !!user &&
+      !user.disabled &&
+      isLive(h.state) &&
+      isBench(classify({ kind: 'staff', userId, role: user.role, courtId: user.court_id }, hearingFacts(h)));
+    await audit.append(this.d.db, {
+      stream: hearingId,
+      actor: audit.SYSTEM_ACTOR,
+      action: connected ? 'media.joined' : 'media.left',
+      payload: { userId, room: hearingRoom ? 'hearing' : 'consultation' },
+    });
+    if (connected && !sits) {
+      await mediaCall(this.d, hearingId, 'remove someone not on the bench', () =>
+        this.d.rooms.removeParticipant(room, identity),
+      );
+    }
+    return { handled: true };
+  }
+
+  /**
+   * The court withdrew or replaced someone's invitation: whoever holds the old link is out of the hearing
+   * at once (lobby, room, consultation), their sockets end, and they meet the lobby again with a new link.
+   * In the caller's transaction; pass the result to `cleanupMedia` once it has committed.
+   */
+  async invitationEnded(
+    trx: Transaction<Database>,
+    h: { id: string; livekit_room: string },
+    pid: string,
+    why: 'revoked' | 'reinvited',
+  ): Promise<MediaCleanup> {
+    const p = await repo.lockLiveParticipant(trx, h.id, pid);
+    if (!p) return {};
+    const present = IN_HEARING.has(p.presence);
+    const media = present ? await this.leaveRooms(trx, h, p) : {};
+    if (present) await repo.setPresence(trx, [p.id], 'left');
+    await this.d.hub.publishMany(trx, h.id, [
+      toParticipant(why === 'revoked' ? 'participant.revoked' : 'participant.reinvited', p.id, {}, why),
+      ...(present ? [presenceEvent(p, p.presence, 'left')] : []),
+    ]);
+    return media;
+  }
+
+  /**
+   * The hearing's judge or clerk was replaced: everyone watching learns the new bench (the socket judges
+   * everything after by it), the bench is told who replaced whom, and the one replaced leaves the room.
+   */
+  async benchChanged(
+    trx: Transaction<Database>,
+    h: { id: string },
+    change: {
+      role: 'judge' | 'clerk';
+      from: { id: string; name: string } | null;
+      to: { id: string; name: string } | null;
+      by: string;
+    },
+    bench: { judgeId: string; clerkId: string | null },
+  ) {
+    await this.d.hub.publishMany(trx, h.id, [
+      {
+        kind: 'hearing.bench',
+        topic: { data: 'hearing', judgeId: bench.judgeId, clerkId: bench.clerkId },
+        payload: bench,
+      },
+      toBench('hearing.bench_changed', change),
+    ]);
+  }
+
+  async removeStaffFromRoom(h: { id: string; livekit_room: string; state: string }, userId: string) {
+    if (!isLive(h.state as Parameters<typeof isLive>[0])) return;
+    await mediaCall(this.d, h.id, 'take a former member of the bench out of the hearing room', () =>
+      this.d.rooms.removeParticipant(h.livekit_room, `staff:${userId}`),
+    );
+  }
+
+  /**
+   * A staff member's access changed (signed out, disabled, another role or court, password reset): out
+   * of the media room of every open hearing they no longer sit in, or have no session left to sit with.
+   */
+  async staffAccessChanged(userId: string) {
+    const [user, hearings, signedIn] = await Promise.all([
+      hearingsRepo.findStaffMember(this.d.db, userId),
+      repo.liveHearingsOfBenchMember(this.d.db, userId),
+      repo.hasStaffSession(this.d.db, userId),
+    ]);
+    for (const h of hearings) {
+      const sits =
+        signedIn &&
+        !!user &&
+        !user.disabled &&
+        isBench(
+          classify(
+            { kind: 'staff', userId, role: user.role, courtId: user.court_id },
+            { id: h.id, state: h.state, courtId: h.court_id, judgeId: h.judge_id, clerkId: h.clerk_id },
+          ),
+        );
+      if (!sits) await this.removeStaffFromRoom(h, userId);
+    }
   }
 
   private async lock(trx: Transaction<Database>, hearingId: string, pid: string): Promise<LiveParticipantRow> {
@@ -267,7 +378,7 @@ export class LobbyService {
     return media;
   }
 
-  private async cleanupMedia(hearingId: string, media: MediaCleanup) {
+  async cleanupMedia(hearingId: string, media: MediaCleanup) {
     if (media.hearingRoom) {
       const { room, identity } = media.hearingRoom;
       await mediaCall(this.d, hearingId, 'take someone out of the hearing room', () =>

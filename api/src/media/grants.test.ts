@@ -14,19 +14,17 @@ const verifier = new TokenVerifier(keys.apiKey, keys.apiSecret);
 const ROLES = Object.keys(GRANT_TABLE) as MediaRole[];
 const { CAMERA, MICROPHONE, SCREEN_SHARE } = TrackSource;
 
-// GUIDE §3, written out independently of the code's table.
-const EXPECTED: Record<
-  MediaRole,
-  { sources: TrackSource[]; data: boolean; admin: boolean; record: boolean; hidden: boolean }
-> = {
-  judge: { sources: [CAMERA, MICROPHONE, SCREEN_SHARE], data: true, admin: true, record: true, hidden: false },
-  clerk: { sources: [MICROPHONE, SCREEN_SHARE], data: true, admin: false, record: true, hidden: false },
-  plaintiff: { sources: [CAMERA, MICROPHONE], data: false, admin: false, record: false, hidden: false },
-  defendant: { sources: [CAMERA, MICROPHONE], data: false, admin: false, record: false, hidden: false },
-  agent: { sources: [CAMERA, MICROPHONE], data: false, admin: false, record: false, hidden: false },
-  witness: { sources: [CAMERA, MICROPHONE], data: false, admin: false, record: false, hidden: false },
-  interpreter: { sources: [CAMERA, MICROPHONE], data: false, admin: false, record: false, hidden: false },
-  observer: { sources: [], data: false, admin: false, record: false, hidden: true },
+// The product's grant table, written out independently of the code's. No browser token is a room admin
+// or may record: every privileged act goes through Gavel's API.
+const EXPECTED: Record<MediaRole, { sources: TrackSource[]; data: boolean; hidden: boolean }> = {
+  judge: { sources: [CAMERA, MICROPHONE, SCREEN_SHARE], data: true, hidden: false },
+  clerk: { sources: [MICROPHONE, SCREEN_SHARE], data: true, hidden: false },
+  plaintiff: { sources: [CAMERA, MICROPHONE], data: false, hidden: false },
+  defendant: { sources: [CAMERA, MICROPHONE], data: false, hidden: false },
+  agent: { sources: [CAMERA, MICROPHONE], data: false, hidden: false },
+  witness: { sources: [CAMERA, MICROPHONE], data: false, hidden: false },
+  interpreter: { sources: [CAMERA, MICROPHONE], data: false, hidden: false },
+  observer: { sources: [], data: false, hidden: true },
 };
 
 async function decode(role: MediaRole, grant = hearingGrant(role, 'hearing-room-1')) {
@@ -48,8 +46,8 @@ describe('the role → grant table in issued tokens', () => {
       canSubscribe: true,
       canPublish: e.sources.length > 0,
       canPublishData: e.data,
-      roomAdmin: e.admin,
-      roomRecord: e.record,
+      roomAdmin: false,
+      roomRecord: false,
       hidden: e.hidden,
       roomCreate: false,
       roomList: false,
@@ -59,13 +57,15 @@ describe('the role → grant table in issued tokens', () => {
     );
   });
 
-  it('an observer can publish nothing and is hidden; no party is ever a room admin', async () => {
+  it('an observer can publish nothing and is hidden; no one, judge included, may administer or record the room', async () => {
     const observer = await decode('observer');
     expect(observer.video?.canPublish).toBe(false);
     expect(observer.video?.canPublishSources).toEqual([]);
     expect(observer.video?.canPublishData).toBe(false);
-    for (const role of ['plaintiff', 'defendant', 'agent', 'witness', 'interpreter'] as const) {
-      expect((await decode(role)).video?.roomAdmin).toBe(false);
+    for (const role of ROLES) {
+      const video = (await decode(role)).video;
+      for (const power of ['roomAdmin', 'roomRecord', 'roomCreate', 'roomList'] as const)
+        expect(video?.[power]).toBe(false);
     }
   });
 

@@ -9,77 +9,65 @@ interface RolePowers {
   /** Parties and agents may share their screen only while the judge allows it. */
   screenShareOnGrant: boolean;
   canPublishData: boolean;
-  roomAdmin: boolean;
-  roomRecord: boolean;
   hidden: boolean;
 }
 
 const { CAMERA, MICROPHONE, SCREEN_SHARE } = TrackSource;
 
-/** GUIDE §3: the one role → grant table. Nothing else in Gavel decides media powers. */
+/**
+ * The one role → grant table: nothing else in Gavel decides media powers. No browser token ever carries
+ * roomAdmin, roomRecord, roomCreate or roomList: LiveKit checks roomRecord without looking at the room (a
+ * browser holding it could start, list or stop Egress for every room on the server, unaudited), and
+ * roomAdmin would let a browser mute or remove people without a trace. Every privileged act is a Gavel
+ * API call, made server-side and audited.
+ */
 export const GRANT_TABLE: Readonly<Record<MediaRole, Readonly<RolePowers>>> = {
   judge: {
     sources: [CAMERA, MICROPHONE, SCREEN_SHARE],
     screenShareOnGrant: false,
     canPublishData: true,
-    roomAdmin: true,
-    roomRecord: true,
     hidden: false,
   },
   clerk: {
     sources: [MICROPHONE, SCREEN_SHARE],
     screenShareOnGrant: false,
     canPublishData: true,
-    roomAdmin: false,
-    roomRecord: true,
     hidden: false,
   },
   plaintiff: {
     sources: [CAMERA, MICROPHONE],
     screenShareOnGrant: true,
     canPublishData: false,
-    roomAdmin: false,
-    roomRecord: false,
     hidden: false,
   },
   defendant: {
     sources: [CAMERA, MICROPHONE],
     screenShareOnGrant: true,
     canPublishData: false,
-    roomAdmin: false,
-    roomRecord: false,
     hidden: false,
   },
   agent: {
     sources: [CAMERA, MICROPHONE],
     screenShareOnGrant: true,
     canPublishData: false,
-    roomAdmin: false,
-    roomRecord: false,
     hidden: false,
   },
   witness: {
     sources: [CAMERA, MICROPHONE],
     screenShareOnGrant: false,
     canPublishData: false,
-    roomAdmin: false,
-    roomRecord: false,
     hidden: false,
   },
   interpreter: {
     sources: [CAMERA, MICROPHONE],
     screenShareOnGrant: false,
     canPublishData: false,
-    roomAdmin: false,
-    roomRecord: false,
     hidden: false,
   },
   observer: {
     sources: [],
     screenShareOnGrant: false,
     canPublishData: false,
-    roomAdmin: false,
-    roomRecord: false,
     hidden: true,
   },
 };
@@ -106,8 +94,8 @@ export function hearingGrant(role: MediaRole, room: string, opts: GrantOptions =
     canSubscribe: true,
     canPublishData: powers.canPublishData,
     canUpdateOwnMetadata: false,
-    roomAdmin: powers.roomAdmin,
-    roomRecord: powers.roomRecord,
+    roomAdmin: false,
+    roomRecord: false,
     roomCreate: false,
     roomList: false,
     hidden: powers.hidden,

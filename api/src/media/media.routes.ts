@@ -8,7 +8,7 @@ import { DomainError, ErrorBody } from '../http/errors.ts';
 import { EmptyBody } from '../participants/participants.schema.ts';
 import { IdParams } from '../hearings/hearings.schema.ts';
 import { MediaTokenView, liveErrors } from '../hearings/control.schema.ts';
-import { resolveCaller } from '../lobby/live-caller.ts';
+import { resolveHearingCaller } from '../hearings/hearing-caller.ts';
 import type { LobbyService } from '../lobby/lobby.service.ts';
 import type { LiveKitKeys } from './grants.ts';
 import type { MediaService } from './media.service.ts';
@@ -27,7 +27,7 @@ export const mediaRoutes: FastifyPluginAsync<{
   app.post(
     '/api/hearings/:id/media-token',
     {
-      config: { access: 'participant', orStaff: true, participantEnded: true },
+      config: { access: 'participant', orStaff: true },
       schema: {
         tags: ['live hearing'],
         summary:
@@ -37,7 +37,7 @@ export const mediaRoutes: FastifyPluginAsync<{
         response: { 200: MediaTokenView, ...liveErrors },
       },
     },
-    async (request) => media.hearingToken(await resolveCaller(db, request, request.params.id)),
+    async (request) => media.hearingToken(await resolveHearingCaller(db, request, request.params.id)),
   );
 
   // LiveKit signs the exact bytes it sends: keep the body as the raw string (this plugin only).

@@ -150,8 +150,13 @@ describe('the invite lifecycle', () => {
     expect(land.json()).toEqual({
       court: { name: 'Invites', timezone: 'Asia/Shanghai' },
       case: { number: 'Invites-2026-001', caption: 'Zhang v. Li' },
-      hearing: { title: 'Pre-trial conference', scheduledStart: expect.any(String), scheduledEnd: h.scheduledEnd },
-      invitee: { displayName: 'Zhang San', role: 'plaintiff', locale: 'en' },
+      hearing: {
+        title: 'Pre-trial conference',
+        scheduledStart: expect.any(String),
+        scheduledEnd: h.scheduledEnd,
+        state: 'scheduled',
+      },
+      invitee: { displayName: 'Zhang San', role: 'plaintiff', locale: 'en', presence: 'invited' },
       accessCodeRequired: false,
       rules: {},
     });
@@ -167,7 +172,7 @@ describe('the invite lifecycle', () => {
     const me = await call(app, 'GET', `/api/hearings/${h.id}/me`, { cookie });
     expect(me.statusCode).toBe(200);
     expect(me.json().invitee.displayName).toBe('Zhang San');
-    expect((await call(app, 'GET', `/api/hearings/${other.id}/me`, { cookie })).statusCode).toBe(403);
+    expect((await call(app, 'GET', `/api/hearings/${other.id}/me`, { cookie })).statusCode).toBe(404);
     // A participant session is not a staff session.
     expect((await call(app, 'GET', `/api/hearings/${h.id}`, { cookie })).statusCode).toBe(401);
 

@@ -97,7 +97,12 @@ describe("a participant's language", () => {
 
     const land = await app.inject({ method: 'GET', url: `/api/join/${tokenOf(res.json().inviteUrl)}` });
     expect(land.statusCode).toBe(200);
-    expect(land.json().invitee).toEqual({ displayName: '李四', role: 'defendant', locale: 'zh-CN' });
+    expect(land.json().invitee).toEqual({
+      displayName: '李四',
+      role: 'defendant',
+      locale: 'zh-CN',
+      presence: 'invited',
+    });
     // Their own calendar file, fetched from the landing page, is in their language too.
     const own = await app.inject({ method: 'GET', url: `/api/join/${tokenOf(res.json().inviteUrl)}/calendar.ics` });
     expect(own.statusCode).toBe(200);

@@ -6,6 +6,7 @@ import { DomainError, notFound } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { hearingCalendar } from '../calendar/hearing-calendar.ts';
 import { actorOf, type HearingsService, type StaffUser } from '../hearings/hearings.service.ts';
+import { takesParticipants } from '../domain/hearing/index.ts';
 import type { HearingRow } from '../hearings/hearings.repository.ts';
 import type { ParticipantRole } from '../hearings/scheduling.table.ts';
 import * as repo from './participants.repository.ts';
@@ -17,14 +18,11 @@ import { changeNotice, inviteMessage, linkPlaceholder } from './invite-message.t
 export const inviteExpiry = (h: Pick<HearingRow, 'scheduled_end' | 'invite_grace_minutes'>) =>
   new Date(h.scheduled_end.getTime() + h.invite_grace_minutes * 60_000);
 
-/** States in which a hearing takes no more participants or links. */
-const CLOSED = new Set(['adjourned', 'cancelled']);
-
 export function participantView(p: ParticipantRow, h: Pick<HearingRow, 'state'>, now: Date) {
   const status =
     p.revoked_at || p.presence === 'removed'
       ? 'revoked'
-      : CLOSED.has(h.state)
+      : !takesParticipants(h.state)
         ? 'closed'
         : p.invite_expires_at && p.invite_expires_at <= now
           ? 'expired'
@@ -58,9 +56,21 @@ export function participantView(p: ParticipantRow, h: Pick<HearingRow, 'state'>,
   };
 }
 
+/** What the live courtroom does when an invitation stops holding (see LobbyService). */
+export interface InvitationEffects {
+  invitationEnded(
+    trx: Transaction<Database>,
+    h: { id: string; livekit_room: string },
+    pid: string,
+    why: 'revoked' | 'reinvited',
+  ): Promise<object>;
+  cleanupMedia(hearingId: string, media: object): Promise<void>;
+}
+
 export interface ParticipantsDeps {
   db: Kysely<Database>;
   hearings: HearingsService;
+  courtroom?: InvitationEffects;
   mailer: Mailer;
   publicOrigin: string;
   secret: string;
@@ -101,8 +111,8 @@ export class ParticipantsService {
     },
   ) {
     const issued = await this.d.db.transaction().execute(async (trx) => {
-      const h = await this.d.hearings.visibleHearing(trx, user, hearingId);
-      if (CLOSED.has(h.state)) {
+      const h = await this.d.hearings.visibleHearing(trx, user, hearingId, 'participants.manage');
+      if (!takesParticipants(h.state)) {
         throw new DomainError(409, 'hearing_closed', `The hearing is ${h.state}; it takes no more participants.`);
       }
       if (input.role === 'agent') {
@@ -166,22 +176,27 @@ export class ParticipantsService {
     return this.deliver(issued);
   }
 
-  /** A new link (and access code, if one is required); the old ones stop working at once. */
+  /**
+   * A new link (and access code, if one is required); the old ones stop working at once, and whoever
+   * used them is out of the hearing (lobby, room, media) and meets the lobby again with the new link.
+   */
   async reissue(user: StaffUser, hearingId: string, participantId: string) {
-    const issued = await this.d.db.transaction().execute(async (trx) => {
-      const h = await this.d.hearings.visibleHearing(trx, user, hearingId);
+    const { issued, media } = await this.d.db.transaction().execute(async (trx) => {
+      const h = await this.d.hearings.visibleHearing(trx, user, hearingId, 'participants.manage');
       const p = await repo.findParticipant(trx, h.id, participantId);
       if (!p) throw notFound('Participant');
       if (p.revoked_at || p.presence === 'removed') {
         throw new DomainError(409, 'participant_revoked', 'This invitation was revoked; add the person again instead.');
       }
-      if (CLOSED.has(h.state)) {
+      if (!takesParticipants(h.state)) {
         throw new DomainError(409, 'hearing_closed', `The hearing is ${h.state}; no new links are issued.`);
       }
-      // A session opened with the old link is ended too: whoever had it is out.
       await repo.deleteSessionsOfParticipant(trx, p.id);
-      return this.issue(trx, user, h, p, p.access_code_hash !== null);
+      const media = (await this.d.courtroom?.invitationEnded(trx, h, p.id, 'reinvited')) ?? {};
+      const fresh = (await repo.findParticipant(trx, h.id, p.id))!;
+      return { issued: await this.issue(trx, user, h, fresh, p.access_code_hash !== null), media };
     });
+    await this.d.courtroom?.cleanupMedia(hearingId, media);
     return this.deliver(issued);
   }
 
@@ -271,12 +286,13 @@ export class ParticipantsService {
     }
   }
 
+  /** The invitation is withdrawn: its link and sessions end, and whoever was in the hearing is out at once. */
   async revoke(user: StaffUser, hearingId: string, participantId: string) {
-    await this.d.db.transaction().execute(async (trx) => {
-      const h = await this.d.hearings.visibleHearing(trx, user, hearingId);
+    const media = await this.d.db.transaction().execute(async (trx) => {
+      const h = await this.d.hearings.visibleHearing(trx, user, hearingId, 'participants.manage');
       const p = await repo.findParticipant(trx, h.id, participantId);
       if (!p) throw notFound('Participant');
-      if (p.revoked_at) return;
+      if (p.revoked_at) return {};
       // The hash stays, so the revoked link is recognized and answered 410 with whom to contact.
       await repo.updateParticipant(trx, p.id, { revoked_at: this.d.now() });
       await repo.deleteSessionsOfParticipant(trx, p.id);
@@ -286,7 +302,9 @@ export class ParticipantsService {
         action: 'participant.revoked',
         payload: { participantId: p.id, role: p.role, displayName: p.display_name },
       });
+      return (await this.d.courtroom?.invitationEnded(trx, h, p.id, 'revoked')) ?? {};
     });
+    await this.d.courtroom?.cleanupMedia(hearingId, media);
   }
 
   /**

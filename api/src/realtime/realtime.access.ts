@@ -12,13 +12,32 @@ import { latestRecording } from '../recordings/recordings.repository.ts';
 import { statusPayload } from '../recordings/recordings.service.ts';
 import { latestEntries } from '../transcripts/transcript.repository.ts';
 import { entryView } from '../transcripts/transcript.service.ts';
+import { hearingFacts, participantFacts } from '../hearings/hearing-caller.ts';
+import {
+  chatReach,
+  decide,
+  permitted,
+  receives,
+  watcherClass,
+  type CallerFacts,
+  type StaffRole,
+  type Watch,
+  type WatchEnd,
+} from '../domain/hearing/index.ts';
 import type { RealtimeAccess, Viewer } from './realtime.socket.ts';
 
-const IN_ROOM = new Set(['admitted', 'in_consultation']);
+async function invitationIssuedAt(db: Kysely<Database>, participantId: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('participants')
+    .select('invite_issued_at')
+    .where('id', '=', participantId)
+    .executeTakeFirst();
+  return row?.invite_issued_at ?? null;
+}
 
 /**
- * Who may watch which hearing over /api/ws, and what they see first. Staff: the judge of the
- * hearing, and clerks and admins of its court. Participants: their own hearing, unless removed.
+ * Who may watch which hearing over /api/ws, and what they see first: the hearing policy decides both,
+ * from the watcher's standing read here.
  */
 export function hearingRealtimeAccess(deps: {
   db: Kysely<Database>;
@@ -29,68 +48,93 @@ export function hearingRealtimeAccess(deps: {
   auth?: Pick<AuthService, 'stillSignedIn'>;
 }): RealtimeAccess {
   const { db } = deps;
+  const participantAuth = {
+    db,
+    sessionSecret: deps.sessionSecret,
+    now: deps.now,
+    secureCookies: deps.secureCookies,
+  };
   return {
     async viewer(request) {
       const user = request.user;
       if (user?.court) return { kind: 'staff', userId: user.id, role: user.role, courtId: user.court.id };
-      const p = await authenticateParticipant(request, {
-        db,
-        sessionSecret: deps.sessionSecret,
-        now: deps.now,
-        secureCookies: deps.secureCookies,
-      });
+      const p = await authenticateParticipant(request, participantAuth);
       return p ? { kind: 'participant', participantId: p.id, hearingId: p.hearingId } : null;
     },
 
-    async stillValid(request, viewer) {
+    async stillValid(request, viewer, since) {
+      const ended = { code: 'session_ended', message: 'Your session ended: sign in again.', sessionEnded: true };
       if (viewer.kind === 'staff') {
         const token = sessionToken(request, deps.secureCookies ?? false);
-        return !deps.auth || (!!token && (await deps.auth.stillSignedIn(token, viewer.userId)));
+        const ok = !deps.auth || (!!token && (await deps.auth.stillSignedIn(token, viewer.userId)));
+        return ok ? true : ended;
       }
-      // Removal and the hearing's end are told over the socket itself; an ended session closes it.
-      const p = await authenticateParticipant(
-        request,
-        { db, sessionSecret: deps.sessionSecret, now: deps.now, secureCookies: deps.secureCookies },
-        { keepEnded: true },
-      );
-      return p?.id === viewer.participantId;
+      const p = await authenticateParticipant(request, participantAuth);
+      if (p?.id === viewer.participantId) return true;
+      // Say why, as the page should: a withdrawn invitation, or a new link sent since this page opened.
+      const row = await lobbyRepo.findLiveParticipant(db, viewer.hearingId, viewer.participantId);
+      const issued = row ? await invitationIssuedAt(db, row.id) : null;
+      if (row?.revoked_at) return { ...ended, code: 'invite_revoked', message: 'The court withdrew your invitation.' };
+      if (issued && issued > since)
+        return {
+          ...ended,
+          code: 'invite_reissued',
+          message: 'The court sent you a new invitation link; this one no longer works.',
+        };
+      return { ...ended, message: 'Your session ended: open your invitation link again.' };
     },
 
-    async canWatch(viewer, hearingId) {
+    async watch(viewer: Viewer, hearingId: string): Promise<Watch | WatchEnd> {
+      const noSuch = { code: 'not_found', message: 'Hearing not found.', sessionEnded: false };
+      const h = await hearingsRepo.findHearing(db, hearingId);
+      if (!h) return noSuch;
+      let caller: CallerFacts;
       if (viewer.kind === 'staff') {
-        const h = await hearingsRepo.findHearing(db, hearingId);
-        if (!h || h.court_id !== viewer.courtId) return false;
-        return viewer.role !== 'judge' || h.judge_id === viewer.userId;
+        // The role and court as they are now: an admin may have changed them since the socket opened.
+        const user = await hearingsRepo.findStaffMember(db, viewer.userId);
+        if (!user || user.disabled) return { ...noSuch, code: 'session_ended', sessionEnded: true };
+        caller = { kind: 'staff', userId: user.id, role: user.role as StaffRole, courtId: user.court_id };
+      } else {
+        if (viewer.hearingId !== hearingId) return noSuch;
+        const p = await lobbyRepo.findLiveParticipant(db, hearingId, viewer.participantId);
+        if (!p) return noSuch;
+        caller = (await participantFacts(db, p)).facts;
       }
-      if (viewer.hearingId !== hearingId) return false;
-      const p = await lobbyRepo.findLiveParticipant(db, hearingId, viewer.participantId);
-      return !!p && !p.revoked_at && p.presence !== 'removed';
+      const w: Watch = { caller, hearing: hearingFacts(h) };
+      const v = decide('hearing.watch', { caller: watcherClass(w), state: h.state });
+      return v.allow ? w : { code: v.code, message: v.message, sessionEnded: false };
     },
 
-    async snapshot(viewer: Viewer, hearingId) {
+    async snapshot(w: Watch) {
+      const hearingId = w.hearing.id;
       const [h, all] = await Promise.all([
         hearingsRepo.findHearing(db, hearingId),
         lobbyRepo.listLiveParticipants(db, hearingId),
       ]);
       if (!h) return {};
-      const staff = viewer.kind === 'staff';
-      // The lobby and the public gallery are the bench's to see; participants see who is in the room.
-      const listed = staff ? all : all.filter((p) => p.role !== 'observer' && IN_ROOM.has(p.presence));
-      const me = viewer.kind === 'participant' ? all.find((p) => p.id === viewer.participantId) : undefined;
-      const chat = await chatRepo.visibleMessages(db, hearingId, me ? me.id : null, 50);
+      const caller = watcherClass(w);
+      const situation = { caller, state: w.hearing.state };
+      const may = new Set(permitted(situation));
+      const meId = w.caller.kind === 'participant' ? w.caller.participantId : null;
+      const me = meId ? all.find((p) => p.id === meId) : undefined;
+      // Each person listed as their presence event would be: the policy decides, person by person. The
+      // viewer is in `you`, and in the list only when in the room with the others.
+      const listed = all.filter(
+        (p) =>
+          (p.id !== meId || p.presence === 'admitted' || p.presence === 'in_consultation') &&
+          receives(w, { data: 'presence', participantId: p.id, role: p.role, from: p.presence, to: p.presence }),
+      );
+      const chat = await chatRepo.messagesWithin(db, hearingId, chatReach(w), 50);
       // So a participant reconnecting from another window or device finds their consultation again.
       const consultation = me ? await consultationsRepo.openConsultationOf(db, me.id) : undefined;
       const consultationMembers = consultation ? await consultationsRepo.activeMembers(db, consultation.id) : [];
       const recording = statusPayload(await latestRecording(db, hearingId));
-      // Everyone in the hearing gets `transcript.entry` pushes; the snapshot gives the live panel its start.
-      const transcript = await latestEntries(db, hearingId, 50);
-      const bench = staff
-        ? h.judge_id === viewer.userId
-          ? 'judge'
-          : h.clerk_id === viewer.userId
-            ? 'clerk'
-            : null
-        : null;
+      const transcript = may.has('record.read') ? await latestEntries(db, hearingId, 50) : [];
+      const bench =
+        caller.kind === 'staff' && (caller.relation === 'judge' || caller.relation === 'clerk')
+          ? caller.relation
+          : null;
+      const seesMedia = may.has('bench.notices');
       return {
         hearing: {
           id: h.id,
@@ -113,19 +157,21 @@ export function hearingRealtimeAccess(deps: {
           presence: p.presence,
           screenShareAllowed: p.screen_share_allowed,
           representsId: p.represents_id,
-          ...(staff ? { connected: p.media_connected } : {}),
+          ...(seesMedia ? { connected: p.media_connected } : {}),
         })),
         you:
-          viewer.kind === 'staff'
-            ? { kind: 'staff', id: viewer.userId, role: viewer.role, bench }
+          w.caller.kind === 'staff'
+            ? { kind: 'staff', id: w.caller.userId, role: w.caller.role, bench, caller, may: [...may] }
             : {
                 kind: 'participant',
-                id: viewer.participantId,
+                id: meId,
                 role: me?.role ?? null,
                 displayName: me?.display_name ?? null,
                 presence: me?.presence ?? null,
                 screenShareAllowed: me?.screen_share_allowed ?? false,
                 representsId: me?.represents_id ?? null,
+                caller,
+                may: [...may],
                 consultation: consultation
                   ? {
                       id: consultation.id,

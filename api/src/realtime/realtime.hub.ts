@@ -2,15 +2,21 @@ import type { Kysely, Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../db/schema.ts';
 import * as repo from './realtime.repository.ts';
-import type { Audience } from './realtime.table.ts';
+import type { Topic } from './realtime.table.ts';
 
 export const CHANNEL = 'gavel_realtime';
+/** Someone's access changed outside any one hearing's events (signed out, disabled, a new role). */
+export const ACCESS_CHANNEL = 'gavel_access';
+
+/** Whose access changed: a staff member's (every session of theirs), or one participant's. */
+export type AccessSubject = { userId: string } | { participantId: string };
+export type AccessListener = (subject: AccessSubject) => void;
 
 export interface RealtimeEvent {
   stream: string;
   seq: number;
   kind: string;
-  audience: Audience;
+  topic: Topic;
   payload: Record<string, unknown>;
   at: string;
 }
@@ -20,7 +26,8 @@ export type Listener = (event: RealtimeEvent) => void;
 export interface PublishInput {
   stream: string;
   kind: string;
-  audience?: Audience;
+  /** What the event carries; the hearing policy decides, per watcher, who receives it. */
+  topic: Topic;
   payload?: Record<string, unknown>;
 }
 
@@ -33,6 +40,7 @@ export class RealtimeHub {
   private readonly db: Kysely<Database>;
   private readonly connectionString: string;
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly accessListeners = new Set<AccessListener>();
   /** Highest seq delivered per stream with subscribers here. */
   private readonly delivered = new Map<string, number>();
   private readonly reading = new Set<string>();
@@ -61,6 +69,7 @@ export class RealtimeHub {
       keepAlive: true,
     });
     client.on('notification', (msg) => {
+      if (msg.channel === ACCESS_CHANNEL && msg.payload) return this.accessChanged(msg.payload);
       if (msg.channel !== CHANNEL || !msg.payload) return;
       try {
         const { stream } = JSON.parse(msg.payload) as { stream: string; seq: number };
@@ -84,6 +93,7 @@ export class RealtimeHub {
     try {
       await client.connect();
       await client.query(`listen ${CHANNEL}`);
+      await client.query(`listen ${ACCESS_CHANNEL}`);
     } catch (err) {
       await client.end().catch(() => {});
       throw err;
@@ -147,7 +157,7 @@ export class RealtimeHub {
       stream,
       seq: ++seq,
       kind: input.kind,
-      audience: input.audience ?? ({ to: 'all' } as const),
+      topic: input.topic,
       payload: input.payload ?? {},
     }));
     // Chunks keep each INSERT well under PostgreSQL's bind-parameter limit.
@@ -155,6 +165,35 @@ export class RealtimeHub {
     // Ids only: NOTIFY payloads must stay under 8000 bytes.
     await repo.notify(trx, CHANNEL, JSON.stringify({ stream, seq }));
     return seq;
+  }
+
+  /**
+   * Tells every instance, when the transaction commits, that someone's access changed: their open
+   * sockets are checked again at once instead of at the next heartbeat.
+   */
+  async accessChange(trx: Kysely<Database> | Transaction<Database>, subject: AccessSubject): Promise<void> {
+    await repo.notify(trx, ACCESS_CHANNEL, JSON.stringify(subject));
+  }
+
+  onAccessChange(listener: AccessListener): () => void {
+    this.accessListeners.add(listener);
+    return () => this.accessListeners.delete(listener);
+  }
+
+  private accessChanged(payload: string): void {
+    let subject: AccessSubject;
+    try {
+      subject = JSON.parse(payload) as AccessSubject;
+    } catch (err) {
+      return this.onError(err);
+    }
+    for (const l of this.accessListeners) {
+      try {
+        l(subject);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
   }
 
   async currentSeq(stream: string): Promise<number> {
@@ -247,7 +286,7 @@ function toEvent(row: Awaited<ReturnType<typeof repo.eventsAfter>>[number]): Rea
     stream: row.stream,
     seq: row.seq,
     kind: row.kind,
-    audience: row.audience,
+    topic: row.topic,
     payload: row.payload,
     at: row.created_at.toISOString(),
   };

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { Audience } from './realtime.table.ts';
+import type { Topic } from './realtime.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -19,20 +19,20 @@ export async function lastSeq(db: Db, stream: string): Promise<number> {
   return row?.seq ?? 0;
 }
 
-type NewEvent = { stream: string; seq: number; kind: string; audience: Audience; payload: Record<string, unknown> };
+type NewEvent = { stream: string; seq: number; kind: string; topic: Topic; payload: Record<string, unknown> };
 
 export async function insertEvents(db: Db, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db
     .insertInto('realtime_events')
-    .values(events.map((e) => ({ ...e, audience: JSON.stringify(e.audience), payload: JSON.stringify(e.payload) })))
+    .values(events.map((e) => ({ ...e, topic: JSON.stringify(e.topic), payload: JSON.stringify(e.payload) })))
     .execute();
 }
 
 export function eventsAfter(db: Db, stream: string, afterSeq: number, limit: number) {
   return db
     .selectFrom('realtime_events')
-    .select(['stream', 'seq', 'kind', 'audience', 'payload', 'created_at'])
+    .select(['stream', 'seq', 'kind', 'topic', 'payload', 'created_at'])
     .where('stream', '=', stream)
     .where('seq', '>', afterSeq)
     .orderBy('seq')

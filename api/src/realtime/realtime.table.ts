@@ -1,18 +1,15 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { Topic } from '../domain/hearing/index.ts';
 
-/**
- * Who sees an event. Staff watching the hearing see every event except 'members' ones, which go
- * only to the listed participants (a private consultation is none of the bench's business).
- */
-export type Audience =
-  { to: 'all' } | { to: 'staff' } | { to: 'participants'; ids: string[] } | { to: 'members'; ids: string[] };
+export type { Topic };
 
 export interface RealtimeEventTable {
   id: Generated<string>;
   stream: string;
   seq: number;
   kind: string;
-  audience: ColumnType<Audience, string, never>;
+  /** What kind of data the event carries; the hearing policy decides at delivery who may have it. */
+  topic: ColumnType<Topic, string, never>;
   payload: ColumnType<Record<string, unknown>, string, never>;
   created_at: ColumnType<Date, Date | undefined, never>;
 }

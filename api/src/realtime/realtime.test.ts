@@ -4,7 +4,8 @@ import websocket from '@fastify/websocket';
 import WebSocket from 'ws';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { RealtimeHub, type RealtimeEvent } from './realtime.hub.ts';
-import { CLOSE_SLOW_CONSUMER, registerRealtimeSocket, type Viewer } from './realtime.socket.ts';
+import { CLOSE_SLOW_CONSUMER, registerRealtimeSocket } from './realtime.socket.ts';
+import type { Watch } from '../domain/hearing/index.ts';
 
 const ORIGIN = 'http://gavel.test';
 const HEARING = '11111111-1111-4111-8111-111111111111';
@@ -47,8 +48,29 @@ async function newInstance(opts: { heartbeatMs?: number; maxBufferedBytes?: numb
         if (who === 'party') return { kind: 'participant', participantId: PARTY, hearingId: HEARING };
         return null;
       },
-      canWatch: async (viewer: Viewer, hearingId) => viewer.kind === 'staff' || viewer.hearingId === hearingId,
-      snapshot: async (_viewer, hearingId) => ({ hearingId, state: 'open' }),
+      // The judge of every hearing here; the party a plaintiff of HEARING, admitted.
+      watch: async (viewer, hearingId) => {
+        if (viewer.kind === 'participant' && viewer.hearingId !== hearingId)
+          return { code: 'not_found', message: 'Hearing not found.', sessionEnded: false };
+        const hearing = { id: hearingId, state: 'open' as const, courtId: 'c1', judgeId: 'u1', clerkId: null };
+        const w: Watch =
+          viewer.kind === 'staff'
+            ? { caller: { kind: 'staff', userId: viewer.userId, role: 'judge', courtId: 'c1' }, hearing }
+            : {
+                caller: {
+                  kind: 'participant',
+                  participantId: viewer.participantId,
+                  hearingId,
+                  role: 'plaintiff',
+                  presence: 'admitted',
+                  revoked: false,
+                  side: 'plaintiff',
+                },
+                hearing,
+              };
+        return w;
+      },
+      snapshot: async (w) => ({ hearingId: w.hearing.id, state: 'open' }),
     },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -58,7 +80,9 @@ async function newInstance(opts: { heartbeatMs?: number; maxBufferedBytes?: numb
 }
 
 async function publish(hub: RealtimeHub, kind: string, extra: Partial<Parameters<RealtimeHub['publish']>[1]> = {}) {
-  return t.db.transaction().execute((trx) => hub.publish(trx, { stream: HEARING, kind, ...extra }));
+  return t.db
+    .transaction()
+    .execute((trx) => hub.publish(trx, { stream: HEARING, kind, topic: { data: 'hearing' }, ...extra }));
 }
 
 interface Client {
@@ -110,15 +134,19 @@ describe('realtime hub (LISTEN/NOTIFY)', () => {
     for (let i = 0; i < 5; i++) {
       await t.db
         .transaction()
-        .execute((trx) => a.publish(trx, { stream: OTHER_HEARING, kind: 'tick', payload: { i } }));
+        .execute((trx) =>
+          a.publish(trx, { stream: OTHER_HEARING, kind: 'tick', topic: { data: 'hearing' }, payload: { i } }),
+        );
     }
     await expect(
       t.db.transaction().execute(async (trx) => {
-        await a.publish(trx, { stream: OTHER_HEARING, kind: 'never' });
+        await a.publish(trx, { stream: OTHER_HEARING, kind: 'never', topic: { data: 'hearing' } });
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    await t.db.transaction().execute((trx) => a.publish(trx, { stream: OTHER_HEARING, kind: 'after' }));
+    await t.db
+      .transaction()
+      .execute((trx) => a.publish(trx, { stream: OTHER_HEARING, kind: 'after', topic: { data: 'hearing' } }));
     await expect.poll(() => seen.length).toBe(6);
     expect(seen.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(seen.map((e) => e.kind)).toEqual(['tick', 'tick', 'tick', 'tick', 'tick', 'after']);
@@ -135,7 +163,7 @@ describe('GET /api/ws', () => {
     await expect(connect(url, 'nobody')).rejects.toThrow(/401/);
   });
 
-  it('sends a snapshot, then live events, filtered by audience; a participant cannot watch another hearing', async () => {
+  it('sends a snapshot, then live events, each judged by the hearing policy; a participant cannot watch another hearing', async () => {
     const { hub, url } = await newInstance();
     const judge = await connect(url, 'judge');
     const party = await connect(url, 'party');
@@ -145,12 +173,15 @@ describe('GET /api/ws', () => {
     expect(snap).toMatchObject({ hearingId: HEARING, state: { state: 'open' } });
     await party.next((m) => m.type === 'snapshot');
 
-    await publish(hub, 'lobby.joined', { audience: { to: 'staff' } });
+    await publish(hub, 'lobby.joined', { topic: { data: 'bench' } });
     await publish(hub, 'participant.admitted', {
-      audience: { to: 'participants', ids: [PARTY] },
+      topic: { data: 'personal', participantId: PARTY },
       payload: { token: 'x' },
     });
-    await publish(hub, 'hearing.state', { payload: { state: 'in_session' } });
+    await publish(hub, 'hearing.state', {
+      topic: { data: 'hearing', state: 'in_session' },
+      payload: { state: 'in_session' },
+    });
 
     const judgeEvents = [await judge.next(), await judge.next(), await judge.next()];
     expect(judgeEvents.map((m) => m.kind)).toEqual(['lobby.joined', 'participant.admitted', 'hearing.state']);
@@ -190,7 +221,8 @@ describe('GET /api/ws', () => {
 
     // Too far behind (more than the replay window): a snapshot instead.
     await t.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < 501; i++) await hub.publish(trx, { stream: HEARING, kind: 'bulk' });
+      for (let i = 0; i < 501; i++)
+        await hub.publish(trx, { stream: HEARING, kind: 'bulk', topic: { data: 'hearing' } });
     });
     const late = await connect(url, 'judge');
     late.ws.send(JSON.stringify({ type: 'subscribe', hearingId: HEARING, lastSeq: last }));

@@ -3,10 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../db/schema.ts';
-import { ErrorBody, unauthorized } from '../http/errors.ts';
+import { ErrorBody } from '../http/errors.ts';
 import { IdParams } from '../hearings/hearings.schema.ts';
 import { EmptyBody } from '../participants/participants.schema.ts';
-import { requireBench, resolveCaller } from '../lobby/live-caller.ts';
+import { resolveHearingCaller } from '../hearings/hearing-caller.ts';
 import { parseRange } from './range.ts';
 import type { RecordingService } from './recordings.service.ts';
 import { RecordingList, RecordingParams, RecordingView, StartBody, recordingErrors } from './recordings.schema.ts';
@@ -33,7 +33,7 @@ export const recordingsRoutes: FastifyPluginAsync<{ db: Kysely<Database>; record
       },
     },
     async (request, reply) => {
-      const c = requireBench(await resolveCaller(db, request, request.params.id));
+      const c = await resolveHearingCaller(db, request, request.params.id);
       return reply.code(201).send(await recordings.start(c, request.body.room));
     },
   );
@@ -50,7 +50,7 @@ export const recordingsRoutes: FastifyPluginAsync<{ db: Kysely<Database>; record
         response: { 200: RecordingView, ...recordingErrors },
       },
     },
-    async (request) => recordings.stop(requireBench(await resolveCaller(db, request, request.params.id))),
+    async (request) => recordings.stop(await resolveHearingCaller(db, request, request.params.id)),
   );
 
   app.get(
@@ -64,10 +64,7 @@ export const recordingsRoutes: FastifyPluginAsync<{ db: Kysely<Database>; record
         response: { 200: RecordingList, ...recordingErrors },
       },
     },
-    async (request) => {
-      if (!request.user) throw unauthorized();
-      return recordings.list(request.user, request.params.id);
-    },
+    async (request) => recordings.list(await resolveHearingCaller(db, request, request.params.id)),
   );
 
   app.get(
@@ -89,8 +86,8 @@ export const recordingsRoutes: FastifyPluginAsync<{ db: Kysely<Database>; record
       },
     },
     async (request, reply) => {
-      if (!request.user) throw unauthorized();
-      const file = await recordings.download(request.user, request.params.id, request.params.rid);
+      const c = await resolveHearingCaller(db, request, request.params.id);
+      const file = await recordings.download(c, request.params.rid);
       reply.header('cache-control', 'private, no-store');
       if (file.kind === 'url') return reply.redirect(file.url, 302);
       reply.header('accept-ranges', 'bytes');

@@ -6,14 +6,13 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { RecordingConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import type { SessionUser } from '../auth/auth.service.ts';
 import * as audit from '../audit/audit.service.ts';
 import { SYSTEM_ACTOR, type Actor } from '../audit/audit.service.ts';
 import { DomainError, notFound } from '../http/errors.ts';
 import * as hearingsRepo from '../hearings/hearings.repository.ts';
 import type { HearingRow } from '../hearings/hearings.repository.ts';
 import * as lobbyRepo from '../lobby/lobby.repository.ts';
-import type { LiveCaller } from '../lobby/live-caller.ts';
+import { authorizeStaff, type HearingCaller } from '../hearings/hearing-caller.ts';
 import type { StateAction, RecordingAutomation } from '../hearings/control.service.ts';
 import type { RealtimeHub } from '../realtime/realtime.hub.ts';
 import { appendProceduralEntry } from '../transcripts/transcript.repository.ts';
@@ -29,8 +28,6 @@ export interface RecordingDeps {
   log: FastifyBaseLogger;
   now: () => Date;
 }
-
-type Staff = Extract<LiveCaller, { kind: 'staff' }>;
 
 /** A status only moves forward; a finished recording stays finished. */
 const RANK: Record<RecordingStatus, number> = { starting: 0, active: 1, ending: 2, complete: 3, failed: 3, aborted: 3 };
@@ -83,7 +80,8 @@ export class RecordingService implements RecordingAutomation {
   }
 
   /** The judge or clerk starts recording the hearing room; any other room is refused. */
-  async start(caller: Staff, room: string | undefined) {
+  async start(c: HearingCaller, room: string | undefined) {
+    const caller = authorizeStaff(c, 'recording.control');
     const h = caller.hearing;
     const target = room ?? h.livekit_room;
     if (isConsultationRoom(target)) {
@@ -97,32 +95,23 @@ export class RecordingService implements RecordingAutomation {
     return { recording: r };
   }
 
-  async stop(caller: Staff) {
+  async stop(c: HearingCaller) {
+    const caller = authorizeStaff(c, 'recording.control');
     const h = caller.hearing;
     const r = await this.end(h.id, { type: 'user', id: caller.user.id }, true);
     if (!r) throw new DomainError(409, 'not_recording', 'The hearing is not being recorded.');
     return { recording: r };
   }
 
-  async list(user: SessionUser, hearingId: string) {
-    await this.courtHearing(user, hearingId);
-    return { recordings: (await repo.listRecordings(this.d.db, hearingId)).map(recordingView) };
-  }
-
-  /**
-   * The hearing's court staff may fetch its recordings: its judge, and the clerks and admins of its
-   * court. Anyone else is told it does not exist.
-   */
-  async courtHearing(user: SessionUser, hearingId: string): Promise<HearingRow> {
-    const h = await hearingsRepo.findHearing(this.d.db, hearingId);
-    if (!h || !user.court || h.court_id !== user.court.id) throw notFound('Hearing');
-    if (user.role === 'judge' && h.judge_id !== user.id) throw notFound('Hearing');
-    return h;
+  async list(c: HearingCaller) {
+    authorizeStaff(c, 'recordings.read');
+    return { recordings: (await repo.listRecordings(this.d.db, c.hearing.id)).map(recordingView) };
   }
 
   /** Local file: a path Gavel can stream. S3: a presigned URL valid for five minutes. */
-  async download(user: SessionUser, hearingId: string, id: string) {
-    await this.courtHearing(user, hearingId);
+  async download(c: HearingCaller, id: string) {
+    const { user, hearing } = authorizeStaff(c, 'recordings.read');
+    const hearingId = hearing.id;
     const r = await repo.findRecording(this.d.db, hearingId, id);
     if (!r) throw notFound('Recording');
     if (r.status !== 'complete' || !r.file_location) {
@@ -410,7 +399,7 @@ export class RecordingService implements RecordingAutomation {
       await this.d.hub.publish(trx, {
         stream: hearingId,
         kind: 'recording.alert',
-        audience: { to: 'staff' },
+        topic: { data: 'bench' },
         payload: { recordingId, reason, message, hearingState: h.state },
       });
       await appendProceduralEntry(trx, this.d.hub, {
@@ -426,7 +415,12 @@ export class RecordingService implements RecordingAutomation {
     hearingId: string,
     r: { id: string; status: RecordingStatus } | undefined,
   ) {
-    await this.d.hub.publish(trx, { stream: hearingId, kind: 'recording.status', payload: statusPayload(r) });
+    await this.d.hub.publish(trx, {
+      stream: hearingId,
+      kind: 'recording.status',
+      topic: { data: 'recording' },
+      payload: statusPayload(r),
+    });
   }
 
   /**

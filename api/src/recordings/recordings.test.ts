@@ -85,7 +85,7 @@ const recordingsOf = (hearingId: string) =>
 const eventsOf = (hearingId: string, kind: string) =>
   t.db
     .selectFrom('realtime_events')
-    .select(['kind', 'audience', 'payload'])
+    .select(['kind', 'topic', 'payload'])
     .where('stream', '=', hearingId)
     .where('kind', '=', kind)
     .orderBy('seq')
@@ -143,7 +143,7 @@ describe('starting and stopping the recording (LiveKit stand-in)', () => {
     const [rec] = await recordingsOf(h.id);
     expect(rec).toMatchObject({ status: 'starting', started_by: c.f.judge.id, output: 'file', room: h.room });
     expect((await eventsOf(h.id, 'recording.status')).at(-1)).toMatchObject({
-      audience: { to: 'all' },
+      topic: { data: 'recording' },
       payload: { recording: true, status: 'starting', recordingId: rec!.id },
     });
     // A second start is refused while one runs.
@@ -246,7 +246,7 @@ describe('starting and stopping the recording (LiveKit stand-in)', () => {
     }
     expect(await recordingsOf(id)).toEqual([]);
     const [alert] = await eventsOf(id, 'recording.alert');
-    expect(alert).toMatchObject({ audience: { to: 'staff' }, payload: { recordingId: null, reason: 'start_failed' } });
+    expect(alert).toMatchObject({ topic: { data: 'bench' }, payload: { recordingId: null, reason: 'start_failed' } });
     expect((await notesOf(id)).map((n) => n.text)).toEqual([
       expect.stringMatching(/^\[\d\d:\d\d\] Recording could not be started$/),
     ]);
@@ -323,7 +323,7 @@ describe('Egress webhooks', () => {
     expect(await eventsOf(h.id, 'recording.alert')).toEqual([
       {
         kind: 'recording.alert',
-        audience: { to: 'staff' },
+        topic: { data: 'bench' },
         payload: expect.objectContaining({ recordingId: rid, reason: 'failed', message: 'out of disk space' }),
       },
     ]);

@@ -33,7 +33,20 @@ export const STATE_NOTES = {
   adjourn: 'Hearing adjourned',
 } as const;
 
-export const participantLabel = (p: { display_name: string; role: string }) => `${p.display_name} (${p.role})`;
+/**
+ * How the record names a participant. The public gallery is never named: the record reaches the parties
+ * (live, in the sealed PDF, in the export), and who watches is not theirs to know.
+ */
+export const participantLabel = (p: { display_name: string; role: string }) =>
+  p.role === 'observer' ? 'An observer' : `${p.display_name} (${p.role})`;
+
+/** "Admitted: A (plaintiff), B (agent); 2 observers", split as `listNotes` does. */
+export function admittedNotes(people: Array<{ display_name: string; role: string }>): string[] {
+  const named = people.filter((p) => p.role !== 'observer').map(participantLabel);
+  const observers = people.length - named.length;
+  const gallery = observers === 0 ? [] : [observers === 1 ? '1 observer' : `${observers} observers`];
+  return listNotes('Admitted: ', [...named, ...gallery]);
+}
 
 /** An entry's text is at most 20,000 characters (transcript_entries_text_check); the "[10:42] " prefix fits in the rest. */
 const NOTE_MAX = 19_900;

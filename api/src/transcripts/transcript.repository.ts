@@ -61,7 +61,12 @@ export async function appendProceduralEntry(
     source: row.source,
     authorId: row.author_id,
   };
-  await hub.publish(trx, { stream: input.hearingId, kind: 'transcript.entry', payload: { entry } });
+  await hub.publish(trx, {
+    stream: input.hearingId,
+    kind: 'transcript.entry',
+    topic: { data: 'record' },
+    payload: { entry },
+  });
   return entry;
 }
 

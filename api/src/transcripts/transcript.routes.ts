@@ -49,7 +49,7 @@ export const transcriptRoutes: FastifyPluginAsync<{ transcripts: TranscriptServi
   app.get(
     '/api/hearings/:id/transcript',
     {
-      config: { access: 'participant', orStaff: true, participantEnded: true },
+      config: { access: 'participant', orStaff: true },
       schema: {
         tags,
         summary:
@@ -136,7 +136,7 @@ export const transcriptRoutes: FastifyPluginAsync<{ transcripts: TranscriptServi
       },
     },
     async (request, reply) => {
-      const b = await transcripts.bench(request, request.params.id);
+      const b = await transcripts.bench(request, request.params.id, 'record.seal');
       return reply.code(201).send(await transcripts.seal(b));
     },
   );
@@ -144,7 +144,7 @@ export const transcriptRoutes: FastifyPluginAsync<{ transcripts: TranscriptServi
   app.get(
     '/api/hearings/:id/transcript/signatures',
     {
-      config: { access: 'participant', orStaff: true, participantEnded: true },
+      config: { access: 'participant', orStaff: true },
       schema: {
         tags,
         summary: 'Signatures and objections of the parties, per sealed version (as the transcript)',
@@ -158,7 +158,7 @@ export const transcriptRoutes: FastifyPluginAsync<{ transcripts: TranscriptServi
   app.get(
     '/api/transcripts/:sealId/pdf',
     {
-      config: { access: 'participant', orStaff: true, participantEnded: true },
+      config: { access: 'participant', orStaff: true },
       schema: {
         tags,
         summary: 'The sealed PDF (bench of the hearing, clerks and admins of its court, its parties and agents)',
@@ -186,7 +186,7 @@ export const transcriptRoutes: FastifyPluginAsync<{ transcripts: TranscriptServi
   app.post(
     '/api/transcripts/:sealId/signatures',
     {
-      config: { access: 'participant', participantEnded: true },
+      config: { access: 'participant' },
       schema: {
         tags,
         summary: 'Sign that you reviewed this sealed version: typed full name and confirmation (a party or agent)',
@@ -207,7 +207,7 @@ export const transcriptRoutes: FastifyPluginAsync<{ transcripts: TranscriptServi
   app.post(
     '/api/transcripts/:sealId/objections',
     {
-      config: { access: 'participant', participantEnded: true },
+      config: { access: 'participant' },
       schema: {
         tags,
         summary: 'Object to this sealed version, with the objection’s text (a party or agent)',

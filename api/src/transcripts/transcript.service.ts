@@ -2,15 +2,22 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/schema.ts';
-import type { SessionUser } from '../auth/auth.service.ts';
 import * as audit from '../audit/audit.service.ts';
 import { canonicalJson } from '../audit/audit.hash.ts';
 import * as auditRepo from '../audit/audit.repository.ts';
 import { GENESIS_HASH } from '../audit/audit.hash.ts';
-import { DomainError, forbidden, notFound, unauthorized } from '../http/errors.ts';
+import { DomainError, notFound } from '../http/errors.ts';
 import * as hearingsRepo from '../hearings/hearings.repository.ts';
 import type { HearingRow } from '../hearings/hearings.repository.ts';
-import { findLiveParticipant, type LiveParticipantRow } from '../lobby/lobby.repository.ts';
+import {
+  authorize,
+  authorizeParticipant,
+  authorizeStaff,
+  resolveHearingCaller,
+  type HearingCaller,
+  type StaffCaller,
+} from '../hearings/hearing-caller.ts';
+import type { Action } from '../domain/hearing/index.ts';
 import type { RealtimeHub } from '../realtime/realtime.hub.ts';
 import type { TranscriptDocument } from './pdf.ts';
 import { renderInWorker } from './render.ts';
@@ -26,13 +33,7 @@ export interface TranscriptDeps {
   render?: typeof renderInWorker;
 }
 
-/** Who may read the record and review a seal besides the court's staff. */
-export const REVIEWING_ROLES = new Set(['plaintiff', 'defendant', 'agent']);
-
-type Reader =
-  | { kind: 'staff'; user: SessionUser; hearing: HearingRow; bench: 'judge' | 'clerk' | null }
-  | { kind: 'participant'; participant: LiveParticipantRow; hearing: HearingRow };
-type Bench = Extract<Reader, { kind: 'staff' }> & { bench: 'judge' | 'clerk' };
+type Bench = StaffCaller;
 
 export const invalidText = (field: string) =>
   new DomainError(
@@ -107,50 +108,28 @@ export class TranscriptService {
     this.d = deps;
   }
 
-  /**
-   * Staff: the bench of the hearing, and the clerks and admins of its court; other staff get 404.
-   * Participants: plaintiffs, defendants and agents of this hearing (a removed one is refused).
-   */
-  async reader(request: FastifyRequest, hearingId: string): Promise<Reader> {
-    const user = request.user;
-    if (user) {
-      const h = await hearingsRepo.findHearing(this.d.db, hearingId);
-      if (!h || !user.court || user.court.id !== h.court_id) throw notFound('Hearing');
-      const bench =
-        user.role === 'judge' && h.judge_id === user.id
-          ? ('judge' as const)
-          : user.role === 'clerk' && h.clerk_id === user.id
-            ? ('clerk' as const)
-            : null;
-      if (!bench && user.role === 'judge') throw notFound('Hearing');
-      return { kind: 'staff', user, hearing: h, bench };
-    }
-    const me = request.participant;
-    if (!me) throw unauthorized('Open your invitation link first.');
-    if (me.hearingId !== hearingId) throw notFound('Hearing');
-    const [h, p] = await Promise.all([
-      hearingsRepo.findHearing(this.d.db, hearingId),
-      findLiveParticipant(this.d.db, hearingId, me.id),
-    ]);
-    if (!h || !p || p.revoked_at) throw unauthorized('Open your invitation link first.');
-    if (me.ended === 'removed' || p.presence === 'removed') throw forbidden('You were removed from this hearing.');
-    if (!REVIEWING_ROLES.has(p.role)) throw forbidden('Only the parties and their agents may read the record.');
-    return { kind: 'participant', participant: p, hearing: h };
+  /** Whoever asks about the hearing's record, if the hearing policy lets them do `action`. */
+  async caller(request: FastifyRequest, hearingId: string, action: Action): Promise<HearingCaller> {
+    const c = await resolveHearingCaller(this.d.db, request, hearingId);
+    authorize(c, action);
+    return c;
   }
 
-  /** The judge or the clerk of the hearing. */
-  async bench(request: FastifyRequest, hearingId: string): Promise<Bench> {
-    const r = await this.reader(request, hearingId);
-    if (r.kind !== 'staff') throw forbidden('Only the bench may do this.');
-    if (!r.bench) throw forbidden('Only the judge or the clerk of this hearing may keep its record.');
-    return r as Bench;
+  /** The hearing's record as its reader may see it (staff see each correction's earlier text). */
+  async reader(request: FastifyRequest, hearingId: string): Promise<HearingCaller> {
+    return this.caller(request, hearingId, 'record.read');
   }
 
-  async transcript(r: Reader) {
+  /** The judge or the clerk of the hearing, keeping its record. */
+  async bench(request: FastifyRequest, hearingId: string, action: Action = 'record.keep'): Promise<Bench> {
+    return authorizeStaff(await this.caller(request, hearingId, action), action);
+  }
+
+  async transcript(r: HearingCaller) {
     const h = r.hearing;
     const [entries, seals] = await Promise.all([repo.listEntries(this.d.db, h.id), repo.listSeals(this.d.db, h.id)]);
     const views = entries.map((e) => entryView(e));
-    if (r.kind === 'staff') {
+    if (r.user) {
       const byEntry = new Map<string, ReturnType<typeof correctionView>[]>();
       for (const c of await repo.correctionsOfHearing(this.d.db, h.id)) {
         byEntry.set(c.entry_id, [...(byEntry.get(c.entry_id) ?? []), correctionView(c)]);
@@ -241,7 +220,7 @@ export class TranscriptService {
       await this.d.hub.publishMany(
         trx,
         h.id,
-        entries.map((entry) => ({ kind: 'transcript.entry', payload: { entry } })),
+        entries.map((entry) => ({ kind: 'transcript.entry', topic: { data: 'record' } as const, payload: { entry } })),
       );
       return entries;
     });
@@ -274,7 +253,12 @@ export class TranscriptService {
         payload: { entryId: e.id, previousText: e.text, text, reason },
       });
       const view = entryView((await repo.findEntry(trx, h.id, e.id))!);
-      await this.d.hub.publish(trx, { stream: h.id, kind: 'transcript.corrected', payload: { entry: view } });
+      await this.d.hub.publish(trx, {
+        stream: h.id,
+        kind: 'transcript.corrected',
+        topic: { data: 'record' },
+        payload: { entry: view },
+      });
       return view;
     });
     return { entry };
@@ -286,7 +270,6 @@ export class TranscriptService {
    * worker renders, so the seal's own audit event follows exactly that head.
    */
   async seal(b: Bench) {
-    if (b.bench !== 'clerk') throw forbidden('Only the clerk of this hearing seals its record.');
     const h = b.hearing;
     if (h.state !== 'adjourned')
       throw new DomainError(409, 'not_adjourned', 'The record is sealed after the hearing is adjourned.');
@@ -401,20 +384,23 @@ export class TranscriptService {
         all.find((s) => s.id === id)!,
         all,
       );
-      await this.d.hub.publish(trx, { stream: h.id, kind: 'transcript.sealed', payload: { seal: view } });
+      await this.d.hub.publish(trx, {
+        stream: h.id,
+        kind: 'transcript.sealed',
+        topic: { data: 'record' },
+        payload: { seal: view },
+      });
       return view;
     });
     return { seal };
   }
 
-  /** The seal and whoever asks about it, if they may see it; anyone else is told it does not exist. */
-  async sealFor(request: FastifyRequest, sealId: string) {
+  /** The seal and whoever asks about it, if they may `action`; anyone who may not see it is told it does not exist. */
+  async sealFor(request: FastifyRequest, sealId: string, action: Action = 'record.read') {
     const s = await repo.findSealMeta(this.d.db, sealId);
     if (!s) throw notFound('Sealed transcript');
-    if (request.participant && !request.user && request.participant.hearingId !== s.hearing_id)
-      throw notFound('Sealed transcript');
     try {
-      return { seal: s, reader: await this.reader(request, s.hearing_id) };
+      return { seal: s, reader: await this.caller(request, s.hearing_id, action) };
     } catch (err) {
       if (err instanceof DomainError && err.status === 404) throw notFound('Sealed transcript');
       throw err;
@@ -433,9 +419,8 @@ export class TranscriptService {
     sealId: string,
     input: { kind: 'signature'; fullName: string } | { kind: 'objection'; text: string },
   ) {
-    const { seal, reader } = await this.sealFor(request, sealId);
-    if (reader.kind !== 'participant') throw forbidden('Only the parties and their agents review the record.');
-    const p = reader.participant;
+    const { seal, reader } = await this.sealFor(request, sealId, 'record.review');
+    const p = authorizeParticipant(reader, 'record.review').participant;
     const fullName = input.kind === 'signature' ? printable('full name', input.fullName).trim() : null;
     const text = input.kind === 'objection' ? printable('objection', input.text) : null;
     const signature = await this.d.db.transaction().execute(async (trx) => {
@@ -477,6 +462,7 @@ export class TranscriptService {
       await this.d.hub.publish(trx, {
         stream: seal.hearing_id,
         kind: 'transcript.reviewed',
+        topic: { data: 'record' },
         payload: { signature: view },
       });
       return view;
@@ -484,7 +470,7 @@ export class TranscriptService {
     return { signature };
   }
 
-  async signatures(r: Reader) {
+  async signatures(r: HearingCaller) {
     const rows = await repo.signaturesOfHearing(this.d.db, r.hearing.id);
     return {
       signatures: rows.map((g) => ({

@@ -126,18 +126,23 @@ describe('the live record', () => {
     expect((await transcript(h.id, h.observer.cookie)).statusCode).toBe(403);
   });
 
-  it('gives everyone in the hearing the latest entries in the socket snapshot, and pushes new ones', async () => {
+  it('gives those who may read the record its latest entries in the socket snapshot, and pushes new ones; the gallery neither', async () => {
     const h = await hearing();
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const sock = await connectSocket(wsUrl(app), h.observer.cookie);
-    sock.ws.send(JSON.stringify({ type: 'subscribe', hearingId: h.id }));
+    const sock = await connectSocket(wsUrl(app), h.agent.cookie);
+    const gallery = await connectSocket(wsUrl(app), h.observer.cookie);
+    for (const s of [sock, gallery]) s.ws.send(JSON.stringify({ type: 'subscribe', hearingId: h.id }));
     const snap = await sock.next((m) => m.type === 'snapshot');
     const texts = (snap.state as { transcript: Array<{ text: string }> }).transcript.map((e) => e.text.slice(8));
     expect(texts).toEqual(expect.arrayContaining(['Lobby opened', 'Hearing in session']));
+    const gallerySnap = await gallery.next((m) => m.type === 'snapshot');
+    expect((gallerySnap.state as { transcript: unknown[] }).transcript).toEqual([]);
     await expectOk(addEntry(h.id, { speaker: 'Court', text: '<script>alert(1)</script>' }), 201);
     const pushed = await sock.next((m) => m.type === 'event' && m.kind === 'transcript.entry');
     expect((pushed.payload as { entry: { text: string } }).entry.text).toBe('<script>alert(1)</script>');
+    expect(gallery.messages.some((m) => m.type === 'event' && m.kind === 'transcript.entry')).toBe(false);
     sock.close();
+    gallery.close();
   });
 
   it('keeps the earlier text, who changed it, when and why', async () => {

@@ -65,8 +65,12 @@ function all(callers: Allowed, status: number): Partial<Record<Caller, number>> 
 function defaultRefusal(spec: Spec, caller: Caller): number | undefined {
   const { access } = spec;
   if (caller === 'anonymous' || caller === 'halfSignedIn') return 401;
-  if (isParticipantCaller(caller) || caller === 'partOther') {
-    // A participant session is not a staff session; on participant routes it is scoped to one hearing.
+  if (caller === 'partOther') {
+    // A participant session is scoped to one hearing: to it, any other does not exist.
+    return access === 'participant' ? 404 : 401;
+  }
+  if (isParticipantCaller(caller)) {
+    // A participant session is not a staff session.
     return access === 'participant' ? 403 : 401;
   }
   if (isStaffCaller(caller)) {
@@ -134,15 +138,19 @@ const BENCH: readonly Caller[] = ['judgeA', 'clerkA'];
 /** Judge of the hearing, clerks and admins of its court. */
 const COURT_READERS: readonly Caller[] = ['judgeA', 'clerkA', 'otherClerkA', 'adminA'];
 
+/** Clerks and admins of the hearing's court who do not sit in it: the hearing exists for them (403, not 404). */
+const REGISTRY: readonly Caller[] = ['otherClerkA', 'adminA'];
+
 /** A live-hearing route that serves the bench and the participants (access 'participant' with orStaff). */
 const live = (allow: readonly Caller[], refuse: Partial<Record<Caller, number>> = {}, why?: string): Spec => {
-  const hidden = [...COURT_A_STAFF, ...COURT_B_STAFF].filter((c) => !allow.includes(c));
+  const hidden = [...COURT_A_STAFF, ...COURT_B_STAFF].filter((c) => !allow.includes(c) && !REGISTRY.includes(c));
+  const registry = REGISTRY.filter((c) => !allow.includes(c));
   return {
     access: 'participant',
     orStaff: true,
     allow,
-    // Staff who are not the hearing's bench: "no such hearing".
-    refuse: { ...all(hidden, 404), ...refuse },
+    // Another judge of the court and anyone of another court: "no such hearing". The court's registry: not theirs to do.
+    refuse: { ...all(hidden, 404), ...all(registry, 403), ...refuse },
     ...(why ? { why } : {}),
   };
 };
@@ -263,15 +271,15 @@ const SPECS: Record<string, Spec> = {
   'GET /api/hearings/:id/me': {
     access: 'participant',
     allow: PARTS,
-    why: 'A participant session is scoped to its hearing: another hearing’s is 403.',
+    why: 'A participant session is scoped to its hearing: another hearing is, to it, not found (404).',
   },
 
   // The live hearing: its bench is its judge and its clerk; anyone else on staff is told it does not exist.
   'POST /api/hearings/:id/state': owned(['judge'], ['judgeA']),
-  'POST /api/hearings/:id/participants/:pid/admit': owned(['judge', 'clerk'], BENCH),
-  'POST /api/hearings/:id/participants/:pid/return-to-lobby': owned(['judge', 'clerk'], BENCH),
+  'POST /api/hearings/:id/participants/:pid/admit': owned(['judge', 'clerk'], BENCH, { otherClerkA: 403 }),
+  'POST /api/hearings/:id/participants/:pid/return-to-lobby': owned(['judge', 'clerk'], BENCH, { otherClerkA: 403 }),
   'POST /api/hearings/:id/participants/:pid/remove': owned(['judge'], ['judgeA']),
-  'POST /api/hearings/:id/admit-all': owned(['judge', 'clerk'], BENCH),
+  'POST /api/hearings/:id/admit-all': owned(['judge', 'clerk'], BENCH, { otherClerkA: 403 }),
   'POST /api/hearings/:id/participants/:pid/mute': owned(['judge'], ['judgeA']),
   'POST /api/hearings/:id/participants/:pid/screen-share': owned(['judge'], ['judgeA']),
   'POST /api/hearings/:id/lobby': { access: 'participant', allow: PARTS },
@@ -291,13 +299,13 @@ const SPECS: Record<string, Spec> = {
   ),
   'POST /api/hearings/:id/consultations/:cid/media-token': live(
     ['plaintiff', 'agent'],
-    { judgeA: 403, clerkA: 403, defendant: 404, witness: 404, observer: 404 },
-    'Its members only; to anyone else of the hearing it does not exist.',
+    { judgeA: 403, clerkA: 403, defendant: 404, witness: 403, observer: 403 },
+    'Its members only: another party’s is not found; witnesses and the gallery never consult (403).',
   ),
   'POST /api/hearings/:id/consultations/:cid/leave': live(
     ['plaintiff', 'agent'],
-    { judgeA: 403, clerkA: 403, defendant: 404, witness: 404, observer: 404 },
-    'Its members only; to anyone else of the hearing it does not exist.',
+    { judgeA: 403, clerkA: 403, defendant: 404, witness: 403, observer: 403 },
+    'Its members only: another party’s is not found; witnesses and the gallery never consult (403).',
   ),
   'GET /api/ws': open(
     'A plain GET is not a websocket (426); ws-origin.test.ts checks sessions and Origin on the upgrade.',
@@ -305,8 +313,8 @@ const SPECS: Record<string, Spec> = {
   ),
 
   // Recordings.
-  'POST /api/hearings/:id/recordings/start': owned(['judge', 'clerk'], BENCH),
-  'POST /api/hearings/:id/recordings/stop': owned(['judge', 'clerk'], BENCH),
+  'POST /api/hearings/:id/recordings/start': owned(['judge', 'clerk'], BENCH, { otherClerkA: 403 }),
+  'POST /api/hearings/:id/recordings/stop': owned(['judge', 'clerk'], BENCH, { otherClerkA: 403 }),
   'GET /api/hearings/:id/recordings': owned(['judge', 'clerk', 'admin'], COURT_READERS),
   'GET /api/hearings/:id/recordings/:rid/download': owned(['judge', 'clerk', 'admin'], COURT_READERS),
 
@@ -381,10 +389,10 @@ const SPECS: Record<string, Spec> = {
   'GET /api/hearings/:id/audit': owned(['judge', 'clerk'], BENCH, { otherClerkA: 403 }),
   'GET /api/hearings/:id/audit/verify': owned(['judge', 'clerk'], BENCH, { otherClerkA: 403 }),
   'GET /api/hearings/:id/export': owned(
-    ['clerk', 'admin'],
-    ['clerkA', 'adminA'],
+    ['judge', 'clerk'],
+    ['judgeA', 'clerkA'],
     { otherClerkA: 403 },
-    'The clerk of the hearing or an admin of its court.',
+    'The bench of the hearing: the record holds what only the bench may read (an admin assigns a clerk to export).',
   ),
   'GET /api/dockets/export.csv': ownCourt(
     ['clerk', 'admin'],

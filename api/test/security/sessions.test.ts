@@ -335,7 +335,7 @@ describe('participant sessions expire too', () => {
     expect(await h.mine()).toBe(401);
   });
 
-  it('cancellation and adjournment end them', async () => {
+  it('cancellation ends them; adjournment keeps a party’s for the record until the invitation expires', async () => {
     const cancelled = await joinedHearing();
     expect((await call(app, 'POST', `/api/hearings/${cancelled.id}/cancel`, { cookie: clerk })).statusCode).toBe(200);
     expect(await cancelled.mine()).toBe(401);
@@ -348,6 +348,10 @@ describe('participant sessions expire too', () => {
       });
       expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
     }
+    // Reading, signing and objecting to the sealed record come after the hearing: the session stays.
+    expect(await adjourned.mine()).toBe(200);
+    expect(await adjourned.mine()).toBe(200);
+    clock = new Date(adjourned.end.getTime() + 24 * 3_600_000);
     expect(await adjourned.mine()).toBe(401);
   });
 });

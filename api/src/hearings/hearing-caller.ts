@@ -1,0 +1,153 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { SessionUser } from '../auth/auth.service.ts';
+import type { Actor } from '../audit/audit.service.ts';
+import { DomainError, notFound, unauthorized } from '../http/errors.ts';
+import {
+  classify,
+  decide,
+  sideOf,
+  type Action,
+  type CallerClass,
+  type CallerFacts,
+  type Side,
+  type Verdict,
+} from '../domain/hearing/index.ts';
+import * as hearingsRepo from './hearings.repository.ts';
+import type { HearingRow } from './hearings.repository.ts';
+import { findLiveParticipant, type LiveParticipantRow } from '../lobby/lobby.repository.ts';
+import type { MediaRole } from '../media/grants.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** With access 'participant': a staff session may call it too (the hearing policy decides what staff may do). */
+    orStaff?: boolean;
+  }
+}
+
+/** Who calls about a hearing, as the policy sees them, with the rows the services need. */
+export interface HearingCaller {
+  hearing: HearingRow;
+  facts: CallerFacts;
+  class: CallerClass;
+  /** A staff member (null for a participant). */
+  user: SessionUser | null;
+  /** A participant of this hearing (null for staff). */
+  participant: LiveParticipantRow | null;
+  side: Side | null;
+}
+
+export type StaffCaller = HearingCaller & { user: SessionUser; participant: null };
+export type ParticipantCaller = HearingCaller & { user: null; participant: LiveParticipantRow };
+
+export const isStaffCaller = (c: HearingCaller): c is StaffCaller => c.user !== null;
+export const isParticipantCaller = (c: HearingCaller): c is ParticipantCaller => c.participant !== null;
+
+export function staffFacts(user: SessionUser): CallerFacts {
+  return { kind: 'staff', userId: user.id, role: user.role, courtId: user.court?.id ?? null };
+}
+
+export function hearingFacts(h: HearingRow) {
+  return { id: h.id, state: h.state, courtId: h.court_id, judgeId: h.judge_id, clerkId: h.clerk_id };
+}
+
+/** A participant's facts from their row; an agent's side is the side of whom they represent. */
+export async function participantFacts(
+  db: Db,
+  p: LiveParticipantRow,
+): Promise<{ facts: CallerFacts; side: Side | null }> {
+  const represented =
+    p.role === 'agent' && p.represents_id ? await findLiveParticipant(db, p.hearing_id, p.represents_id) : undefined;
+  const side = sideOf({ role: p.role, representsId: p.represents_id }, () => represented?.role);
+  return {
+    facts: {
+      kind: 'participant',
+      participantId: p.id,
+      hearingId: p.hearing_id,
+      role: p.role,
+      presence: p.presence,
+      revoked: p.revoked_at !== null,
+      side,
+    },
+    side,
+  };
+}
+
+/** A staff member's standing towards a hearing they name. */
+export async function staffCaller(db: Db, user: SessionUser, hearingId: string): Promise<StaffCaller> {
+  const h = await hearingsRepo.findHearing(db, hearingId);
+  if (!h) throw notFound('Hearing');
+  const facts = staffFacts(user);
+  return { hearing: h, facts, class: classify(facts, hearingFacts(h)), user, participant: null, side: null };
+}
+
+/**
+ * The caller of a hearing route: the staff session if there is one, else the participant session
+ * (which is for one hearing: any other is, to them, not found). What they may do is the policy's call.
+ */
+export async function resolveHearingCaller(db: Db, request: FastifyRequest, hearingId: string): Promise<HearingCaller> {
+  if (request.user) return staffCaller(db, request.user, hearingId);
+  const me = request.participant;
+  if (!me) throw unauthorized('Open your invitation link first.');
+  if (me.hearingId !== hearingId) throw notFound('Hearing');
+  const [h, p] = await Promise.all([
+    hearingsRepo.findHearing(db, hearingId),
+    findLiveParticipant(db, hearingId, me.id),
+  ]);
+  if (!h || !p) throw unauthorized('Open your invitation link first.');
+  const { facts, side } = await participantFacts(db, p);
+  return { hearing: h, facts, class: classify(facts, hearingFacts(h)), user: null, participant: p, side };
+}
+
+export function verdict(c: HearingCaller, action: Action): Verdict {
+  return decide(action, { caller: c.class, state: c.hearing.state });
+}
+
+export const allows = (c: HearingCaller, action: Action): boolean => verdict(c, action).allow;
+
+/** Refuses with the policy's status, code and reason, or returns. */
+export function authorize(c: HearingCaller, action: Action): void {
+  const v = verdict(c, action);
+  if (!v.allow) throw new DomainError(v.status, v.code, v.message);
+}
+
+export function authorizeStaff(c: HearingCaller, action: Action): StaffCaller {
+  authorize(c, action);
+  if (!isStaffCaller(c)) throw new DomainError(403, 'staff_only', 'Only the court may do this.');
+  return c;
+}
+
+export function authorizeParticipant(c: HearingCaller, action: Action): ParticipantCaller {
+  authorize(c, action);
+  if (!isParticipantCaller(c))
+    throw new DomainError(403, 'participants_only', 'Only participants of the hearing may do this.');
+  return c;
+}
+
+/** The judge or the clerk of this hearing, or null. */
+export function benchOf(c: HearingCaller): 'judge' | 'clerk' | null {
+  return c.class.kind === 'staff' && (c.class.relation === 'judge' || c.class.relation === 'clerk')
+    ? c.class.relation
+    : null;
+}
+
+export function actorOf(c: HearingCaller): Actor {
+  return c.user ? { type: 'user', id: c.user.id } : { type: 'participant', id: c.participant!.id };
+}
+
+export function mediaRoleOf(c: HearingCaller): MediaRole {
+  if (c.participant) return c.participant.role;
+  const bench = benchOf(c);
+  if (!bench) throw new DomainError(403, 'not_bench', 'Only the judge or the clerk of this hearing may do this.');
+  return bench;
+}
+
+/** A participant of the hearing, named in the path, whose invitation still holds. */
+export async function targetParticipant(db: Db, hearingId: string, pid: string): Promise<LiveParticipantRow> {
+  const p = await findLiveParticipant(db, hearingId, pid);
+  if (!p || p.revoked_at) throw notFound('Participant');
+  return p;
+}
