@@ -62,7 +62,7 @@ export async function startGavel(): Promise<Gavel> {
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'api/src/server.ts')], { env, stdio: 'pipe' });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${output}`)), 90_000);
     child.stdout?.on('data', (d: Buffer) => {
       output += d.toString();
       if (output.includes('gavel: ready')) {

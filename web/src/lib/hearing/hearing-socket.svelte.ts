@@ -1,12 +1,16 @@
 import { applyEvent, emptyState, fromSnapshot, type Effect, type LiveState } from './live-state.ts';
 // Backoff between reconnects: 0.5 s doubling to 3 s, jittered (shared with the fault tests' clients).
 import { reconnectDelay } from './reconnect.ts';
+import { decide, standingOf, type Action } from '@gavel/api/domain/hearing';
 import type { ServerMessage } from './types.ts';
 
 /** The server's close code for a client too slow to keep up: reconnect at once with the last seq. */
 const CLOSE_SLOW_CONSUMER = 4008;
+/** The session ended, or the viewer may no longer watch this hearing: no reconnecting. */
+const CLOSE_SESSION_ENDED = 4401;
+const CLOSE_ACCESS_ENDED = 4403;
 
-export type SocketStatus = 'connecting' | 'live' | 'reconnecting' | 'denied' | 'closed';
+export type SocketStatus = 'connecting' | 'live' | 'reconnecting' | 'denied' | 'ended' | 'closed';
 
 export function socketUrl(loc: Pick<Location, 'protocol' | 'host'> = location): string {
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/api/ws`;
@@ -22,6 +26,8 @@ export class HearingSocket {
   status = $state<SocketStatus>('connecting');
   /** Set once the first snapshot arrived: the screens wait for it. */
   ready = $state(false);
+  /** Why the server ended this watch (a reason code and its words), once it has. */
+  ended = $state<{ code: string; message: string } | null>(null);
 
   readonly hearingId: string;
   #onEffect: (effect: Effect) => void;
@@ -59,7 +65,7 @@ export class HearingSocket {
     const ws = this.#ws;
     this.#ws = undefined;
     ws?.close(1000);
-    if (this.status !== 'denied') this.status = 'closed';
+    if (this.status !== 'denied' && this.status !== 'ended') this.status = 'closed';
   }
 
   #connect(): void {
@@ -93,7 +99,12 @@ export class HearingSocket {
     ws.onclose = (e: CloseEvent) => {
       if (this.#ws !== ws) return;
       this.#ws = undefined;
-      if (this.#stopped || this.status === 'denied') return;
+      if (this.#stopped || this.status === 'denied' || this.status === 'ended') return;
+      if (e.code === CLOSE_SESSION_ENDED || e.code === CLOSE_ACCESS_ENDED) {
+        // Closed without saying why (an older server): the page asks the REST routes.
+        this.#end({ code: e.reason || 'session_ended', message: '' });
+        return;
+      }
       if (e.code === CLOSE_SLOW_CONSUMER) this.#attempt = 0;
       this.#scheduleReconnect();
     };
@@ -113,12 +124,43 @@ export class HearingSocket {
       const effect = applyEvent(this.live, msg);
       if (effect.kind === 'resync') this.resync();
       else if (effect.kind !== 'none') this.#onEffect(effect);
+      // Back in the lobby: what may be seen from there is the server's fresh snapshot.
+      if (effect.kind === 'returned') this.resync();
+      return;
+    }
+    if (msg.type === 'ended') {
+      this.#end({ code: msg.code, message: msg.message });
       return;
     }
     if (msg.code === 'not_found' || msg.code === 'unauthorized') {
       this.status = 'denied';
       this.#ws?.close(1000);
     }
+  }
+
+  #end(why: { code: string; message: string }): void {
+    if (this.ended) return;
+    this.ended = why;
+    this.status = 'ended';
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#ws?.close(1000);
+    this.#onEffect({ kind: 'ended', ...why });
+  }
+
+  /**
+   * Whether the hearing policy lets the viewer do this now: the API's own policy, asked with the viewer's
+   * class from the snapshot brought up to date by the events since (their presence, the hearing's state).
+   */
+  may(action: Action): boolean {
+    const you = this.live.you;
+    const state = this.live.hearing?.state;
+    if (!you?.caller || !state) return false;
+    const caller =
+      you.caller.kind === 'participant' && you.presence
+        ? { ...you.caller, standing: standingOf({ presence: you.presence, revoked: false }, state) }
+        : you.caller;
+    return decide(action, { caller, state }).allow;
   }
 
   /**

@@ -90,6 +90,10 @@ export type Effect =
   | { kind: 'consultationOpened'; consultation: Consultation }
   | { kind: 'consultationEnded' }
   | { kind: 'consultationLeft'; participantId: string; over: boolean }
+  /** The server closed the watch for good, saying why (removed, invite_revoked, invite_reissued, session_ended…). */
+  | { kind: 'ended'; code: string; message: string }
+  /** The hearing's judge or clerk was replaced (shown to the bench). */
+  | { kind: 'benchChanged'; role: 'judge' | 'clerk'; from: string | null; to: string | null }
   | { kind: 'none' };
 
 /** Returns true when it added a newcomer. */
@@ -159,6 +163,10 @@ export function applyEvent(state: LiveState, event: LiveEvent): Effect {
       upsert(state, pid, { presence: 'in_lobby' });
       if (mine && state.you) {
         state.you.presence = 'in_lobby';
+        // What the room showed is the room's: the lobby starts from what the server lets it see.
+        state.participants = state.participants.filter((x) => x.id === pid);
+        state.chat = state.chat.filter((m) => m.from.id === pid);
+        state.transcript = [];
         return { kind: 'returned' };
       }
       return { kind: 'none' };
@@ -195,6 +203,15 @@ export function applyEvent(state: LiveState, event: LiveEvent): Effect {
       const r = consultationEvent(state, event.kind, p);
       state.consultation = r.consultation;
       return r.change;
+    }
+    case 'hearing.bench':
+      // Whose seat is whose changed: the server's fresh snapshot says what this viewer may now do.
+      return { kind: 'resync' };
+    case 'hearing.bench_changed': {
+      const role = p['role'] === 'clerk' ? 'clerk' : 'judge';
+      const name = (v: unknown) =>
+        v && typeof v === 'object' ? (str((v as Record<string, unknown>)['name']) ?? null) : null;
+      return { kind: 'benchChanged', role, from: name(p['from']), to: name(p['to']) };
     }
     case 'media.unavailable':
       state.mediaUnavailable = str(p['message']) ?? '';

@@ -1,9 +1,9 @@
 import type { ParticipantRole } from '../scheduling/client.ts';
 
-/** The hearing's states (GUIDE §2); `postponed` is re-scheduled and never goes live. */
-export type HearingState = 'scheduled' | 'open' | 'in_session' | 'recess' | 'adjourned' | 'cancelled' | 'postponed';
+import type { Action, CallerClass, HearingState, Presence } from '@gavel/api/domain/hearing';
 
-export type Presence = 'invited' | 'in_lobby' | 'admitted' | 'in_consultation' | 'left' | 'removed';
+/** The hearing's states, presences and policy come from the API's own domain module: one definition. */
+export type { Action, CallerClass, HearingState, Presence };
 
 /** A participant as the socket shows them (the lobby and observers only to staff). */
 export interface LiveParticipant {
@@ -53,6 +53,9 @@ export interface Viewer {
   representsId?: string | null;
   /** The private consultation the participant is in, when the server says (the client also remembers it). */
   consultation?: unknown;
+  /** The viewer's class as the hearing policy sees it, and what it lets them do now (the controls follow it). */
+  caller?: CallerClass;
+  may?: Action[];
 }
 
 export interface Snapshot {
@@ -73,7 +76,9 @@ export interface MediaToken {
 export type ServerMessage =
   | { type: 'snapshot'; hearingId: string; seq: number; state: Snapshot }
   | { type: 'event'; hearingId: string; seq: number; kind: string; payload: Record<string, unknown>; at: string }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string }
+  /** The viewer may no longer watch (removed, invitation withdrawn or replaced, session ended): why, then closed. */
+  | { type: 'ended'; hearingId: string; code: string; message: string };
 
 export type LiveEvent = Extract<ServerMessage, { type: 'event' }>;
 

@@ -52,6 +52,15 @@ export const hearingEn = {
   'live.cancelled.heading': 'This hearing has been cancelled',
   'live.removed.heading': 'You have been removed from the hearing',
   'live.removed.body': 'The judge removed you from this hearing. If you think this is a mistake, contact the court.',
+  'live.revoked.heading': 'Your invitation has been withdrawn',
+  'live.revoked.body':
+    'The court withdrew your invitation to this hearing, so this page no longer shows it. If you think this is a mistake, contact the court.',
+  'live.reissued.heading': 'The court sent you a new invitation link',
+  'live.reissued.body':
+    'This link no longer works. Open the new link the court sent you; you will wait in the lobby again until the judge admits you.',
+  'live.sessionEnded.heading': 'This page is no longer connected to the hearing',
+  'live.sessionEnded.body': 'Your session has ended. Open your invitation link again to rejoin.',
+  'live.cancelled.body': 'The court cancelled this hearing. It will tell you if it is scheduled again.',
   'live.backToDocket': 'Back to the docket',
 
   'live.grid.label': 'Video of the participants',
@@ -244,6 +253,13 @@ export const hearingZhCN: Translation<typeof hearingEn> = {
   'live.cancelled.heading': '此次庭审已取消',
   'live.removed.heading': '您已被移出庭审',
   'live.removed.body': '审判员已将您移出本次庭审。如您认为有误，请联系法院。',
+  'live.revoked.heading': '您的邀请已被撤回',
+  'live.revoked.body': '法院已撤回您参加本次庭审的邀请，此页面不再显示庭审内容。如您认为有误，请联系法院。',
+  'live.reissued.heading': '法院已向您发送新的邀请链接',
+  'live.reissued.body': '此链接已失效。请打开法院发送给您的新链接；您将再次在等候室等候，直至审判员准许您进入。',
+  'live.sessionEnded.heading': '此页面已与庭审断开连接',
+  'live.sessionEnded.body': '您的会话已结束。请重新打开邀请链接以再次加入。',
+  'live.cancelled.body': '法院已取消本次庭审。如重新安排，法院会通知您。',
   'live.backToDocket': '返回案件排期',
 
   'live.grid.label': '参加人视频',

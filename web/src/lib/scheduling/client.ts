@@ -1,3 +1,4 @@
+import type { Action, HearingState, Presence } from '@gavel/api/domain/hearing';
 import { api, ApiError } from '../api.ts';
 import type { HearingStatus } from '../docket.ts';
 import type { Locale } from '../i18n/locales.ts';
@@ -88,10 +89,12 @@ export interface Conflict {
 export interface Landing {
   court: { name: string; timezone: string };
   case: { number: string; caption: string };
-  hearing: { title: string; scheduledStart: string; scheduledEnd: string };
-  invitee: { displayName: string; role: ParticipantRole; locale: Locale };
+  hearing: { title: string; scheduledStart: string; scheduledEnd: string; state: HearingState };
+  invitee: { displayName: string; role: ParticipantRole; locale: Locale; presence: Presence };
   accessCodeRequired: boolean;
   rules: Record<string, string>;
+  /** For a signed-in participant: what the hearing policy lets them do now. */
+  may?: Action[];
 }
 
 export interface HearingInput {
