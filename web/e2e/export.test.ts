@@ -111,20 +111,30 @@ describe('the clerk’s record', () => {
     await context.close();
   });
 
-  it('shows the judge the audit trail but no export', async () => {
+  it('offers the judge the audit trail and the export; an admin of the court is told why not', async () => {
     const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
     await signIn(page, gavel.url, judge);
     await page.goto(`${gavel.url}/hearings/${hearingId}`);
     await page.getByRole('link', { name: 'Audit trail' }).waitFor();
-    expect(await page.getByRole('link', { name: 'Export the record' }).count()).toBe(0);
-    // Typed in by hand, the export page says why it cannot export.
-    await page.goto(`${gavel.url}/hearings/${hearingId}/export`);
-    await page.getByRole('button', { name: 'Download the record' }).click();
-    await page
-      .getByRole('alert')
-      .getByText('Only the clerk of this hearing or an administrator may export its record.')
-      .waitFor();
+    // The record is exported for the bench: the judge of the hearing may, as the clerk may.
+    await page.getByRole('link', { name: 'Export the record' }).waitFor();
     await context.close();
+
+    const adminContext = await browser.newContext({ locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
+    const adminPage = await adminContext.newPage();
+    await signIn(adminPage, gavel.url, gavel.createUser('admin', 'Admin Qian'));
+    await adminPage.goto(`${gavel.url}/hearings/${hearingId}`);
+    await adminPage.getByRole('heading', { name: 'Exported hearing' }).waitFor();
+    expect(await adminPage.getByRole('link', { name: 'Export the record' }).count()).toBe(0);
+    expect(await adminPage.getByRole('link', { name: 'Audit trail' }).count()).toBe(0);
+    // Typed in by hand, the export page says why it cannot export.
+    await adminPage.goto(`${gavel.url}/hearings/${hearingId}/export`);
+    await adminPage.getByRole('button', { name: 'Download the record' }).click();
+    await adminPage
+      .getByRole('alert')
+      .getByText('Only the judge or the clerk of this hearing may export its record.')
+      .waitFor();
+    await adminContext.close();
   });
 });

@@ -7,6 +7,7 @@ import { DomainError, notFound, unauthorized } from '../http/errors.ts';
 import {
   classify,
   decide,
+  permitted,
   sideOf,
   type Action,
   type CallerClass,
@@ -107,6 +108,11 @@ export function verdict(c: HearingCaller, action: Action): Verdict {
 }
 
 export const allows = (c: HearingCaller, action: Action): boolean => verdict(c, action).allow;
+
+/** Every action the policy lets this caller take now: what the screens offer, so they never decide it themselves. */
+export function mayDo(c: HearingCaller): Action[] {
+  return permitted({ caller: c.class, state: c.hearing.state });
+}
 
 /** Refuses with the policy's status, code and reason, or returns. */
 export function authorize(c: HearingCaller, action: Action): void {

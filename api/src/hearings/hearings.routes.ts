@@ -107,13 +107,20 @@ export const hearingsRoutes: FastifyPluginAsync<{
         tags: ['hearings'],
         summary: 'One hearing with its participants',
         params: IdParams,
-        response: { 200: Type.Object({ hearing: Hearing, participants: Type.Array(Participant) }), ...errors },
+        response: {
+          200: Type.Object({
+            hearing: Hearing,
+            participants: Type.Array(Participant),
+            may: Type.Array(Type.String(), { description: "What the hearing policy lets the caller do now" }),
+          }),
+          ...errors,
+        },
       },
     },
     async (request) => {
       const user = requireCourt(request.user);
-      const h = await hearings.get(user, request.params.id);
-      return { hearing: hearingView(h), participants: await participants.list(user, h.id) };
+      const { hearing: h, may } = await hearings.withMay(user, request.params.id);
+      return { hearing: hearingView(h), participants: await participants.list(user, h.id), may };
     },
   );
 

@@ -7,7 +7,7 @@ import { DomainError, forbidden } from '../http/errors.ts';
 import * as cases from '../cases/cases.repository.ts';
 import * as repo from './hearings.repository.ts';
 import type { HearingRow } from './hearings.repository.ts';
-import { authorize, staffCaller } from './hearing-caller.ts';
+import { authorize, mayDo, staffCaller } from './hearing-caller.ts';
 import { afterReschedule, canMove, isReschedulable, type Action } from '../domain/hearing/index.ts';
 
 export type StaffUser = SessionUser & { court: NonNullable<SessionUser['court']> };
@@ -174,6 +174,13 @@ export class HearingsService {
 
   async get(user: StaffUser, id: string) {
     return this.visibleHearing(this.db, user, id);
+  }
+
+  /** The hearing with what the policy lets this staff member do in it now (what the screens offer). */
+  async withMay(user: StaffUser, id: string) {
+    const c = await staffCaller(this.db, user, id);
+    authorize(c, 'hearing.read');
+    return { hearing: c.hearing, may: mayDo(c) };
   }
 
   async docket(user: StaffUser, q: { from: string; to: string; judgeId?: string; courtroomId?: string }) {

@@ -124,8 +124,9 @@ export class HearingSocket {
       const effect = applyEvent(this.live, msg);
       if (effect.kind === 'resync') this.resync();
       else if (effect.kind !== 'none') this.#onEffect(effect);
-      // Back in the lobby: what may be seen from there is the server's fresh snapshot.
-      if (effect.kind === 'returned') this.resync();
+      // Into the room or back in the lobby: what may be seen from there is the server's fresh snapshot
+      // (while waiting, the room's own events, such as who else was admitted, were not this viewer's).
+      if (effect.kind === 'returned' || effect.kind === 'admitted') this.resync();
       return;
     }
     if (msg.type === 'ended') {

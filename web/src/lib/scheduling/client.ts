@@ -140,7 +140,7 @@ export const scheduling = {
     api.get<{ cases: Case[] }>(`/cases?${q({ q: text })}`, { signal }),
   createCase: (body: { number: string; caption: string; caseType: string }) => api.post<{ case: Case }>('/cases', body),
   createHearing: (body: HearingInput) => api.post<{ hearing: Hearing }>('/hearings', body),
-  hearing: (id: string) => api.get<{ hearing: Hearing; participants: Participant[] }>(`/hearings/${id}`),
+  hearing: (id: string) => api.get<{ hearing: Hearing; participants: Participant[]; may: string[] }>(`/hearings/${id}`),
   updateHearing: (id: string, body: Partial<HearingInput>) =>
     api.patch<{ hearing: Hearing; notified: number }>(`/hearings/${id}`, body),
   cancelHearing: (id: string) => api.post<{ hearing: Hearing; notified: number }>(`/hearings/${id}/cancel`, {}),
