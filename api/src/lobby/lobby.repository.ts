@@ -1,3 +1,4 @@
+import { LIVE_STATES } from '../domain/hearing/index.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { ParticipantRole, Presence } from '../hearings/scheduling.table.ts';
@@ -111,7 +112,7 @@ export function liveHearingsOfBenchMember(db: Db, userId: string) {
     .selectFrom('hearings')
     .select(['id', 'livekit_room', 'state', 'court_id', 'judge_id', 'clerk_id'])
     .where((eb) => eb.or([eb('judge_id', '=', userId), eb('clerk_id', '=', userId)]))
-    .where('state', 'in', ['open', 'in_session', 'recess'])
+    .where('state', 'in', LIVE_STATES)
     .execute();
 }
 

@@ -41,7 +41,9 @@ export const MOVES: Readonly<Record<HearingMove, Move>> = {
 export const COURTROOM_MOVES: readonly CourtroomMove[] = ['open', 'start', 'recess', 'resume', 'adjourn'];
 
 /** The lobby is open and the room may hold people. */
-export const isLive = (s: HearingState): boolean => s === 'open' || s === 'in_session' || s === 'recess';
+/** The states in which the hearing room is live (its LiveKit room exists, people wait or sit in it). */
+export const LIVE_STATES: readonly HearingState[] = ['open', 'in_session', 'recess'];
+export const isLive = (s: HearingState): boolean => LIVE_STATES.includes(s);
 /** Over for good: nothing live happens again. */
 export const isEnded = (s: HearingState): boolean => s === 'adjourned' || s === 'cancelled';
 /** Not yet opened: the bench may still be changed by the registry, and times moved. */

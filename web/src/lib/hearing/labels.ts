@@ -1,3 +1,4 @@
+import { HEARING_STATES } from '@gavel/api/domain/hearing';
 import { ApiError } from '../api.ts';
 import { t } from '../i18n/index.svelte.ts';
 import { PARTICIPANT_ROLES, type ParticipantRole } from '../scheduling/client.ts';
@@ -29,10 +30,8 @@ export function consultationErrorMessage(error: unknown): string {
   return liveErrorMessage(error);
 }
 
-const STATES = ['scheduled', 'open', 'in_session', 'recess', 'adjourned', 'cancelled', 'postponed'] as const;
-
 /** A hearing state's name in the reader's language. */
 export function stateName(state: string): string {
-  const known = STATES.find((s) => s === state);
+  const known = HEARING_STATES.find((s) => s === state);
   return known ? t(`hearing.status.${known}`) : state;
 }
