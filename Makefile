@@ -12,11 +12,12 @@ endif
 
 WEB_SOURCES := $(shell find web/src web/static -type f 2>/dev/null) web/vite.config.ts web/package.json web/tsconfig.json
 
-.PHONY: help install build run dev migrate test test-e2e check chromium test-deps clean bench audit
+.PHONY: help install build run dev migrate test test-e2e test-media check chromium test-deps clean bench audit
 
 help:
 	@echo "make run      install, build, migrate and start Gavel on PORT (default 3000)"
 	@echo "make test     install everything the tests need and run every test"
+	@echo "make test-media  with LIVEKIT_URL set: a browser journey that sees and hears through a real LiveKit"
 	@echo "make check    type-check, svelte-check, lint (zero warnings) and prettier --check"
 	@echo "make migrate  apply pending database migrations"
 	@echo "make dev      API with watch + Vite dev server (http://localhost:5173)"
@@ -69,6 +70,12 @@ chromium: test-deps
 test: build test-deps
 	npx vitest run --project api --project web --project e2e
 	GAVEL_EXCLUSIVE_POSTGRES=$${GAVEL_EXCLUSIVE_POSTGRES:-$${DATABASE_URL:+1}} npx vitest run --project faults
+
+# Real media through a real LiveKit server (docs/livekit.md). Opt-in: `make test` never runs it.
+test-media:
+	@if [ -z "$${LIVEKIT_URL:-}" ]; then \
+	  echo "make test-media: skipped — set LIVEKIT_URL (and LIVEKIT_API_KEY, LIVEKIT_API_SECRET) to a LiveKit server, e.g. livekit-server --dev (docs/livekit.md)"; \
+	else $(MAKE) --no-print-directory build test-deps && npx vitest run --project media; fi
 
 check: install
 	npx tsc -p api

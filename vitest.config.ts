@@ -14,7 +14,8 @@ export default defineConfig({
           expect: { poll: { timeout: 10_000, interval: 50 } },
           include: ['api/src/**/*.test.ts', 'api/test/**/*.test.ts'],
           // Fault tests restart servers other files depend on: they run alone, in the faults project.
-          exclude: [...configDefaults.exclude, 'api/test/faults/**'],
+          // Real LiveKit suites are opt-in (`make test-media`), in the media project.
+          exclude: [...configDefaults.exclude, 'api/test/faults/**', '**/*.real.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -47,10 +48,23 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['web/e2e/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.real.test.ts'],
           // A browser journey waits on real servers and workers: poll for seconds, not vitest's 1 s.
           expect: { poll: { timeout: 15_000, interval: 100 } },
           // A journey step takes ~20 s alone and three times that when both cores are shared with the API suite.
           testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Against a real LiveKit server (LIVEKIT_URL): `make test-media`, never `make test`.
+          name: 'media',
+          include: ['api/src/**/*.real.test.ts', 'web/e2e/**/*.real.test.ts'],
+          fileParallelism: false,
+          maxWorkers: 1,
+          testTimeout: 600_000,
           hookTimeout: 120_000,
         },
       },

@@ -41,8 +41,11 @@ export interface Gavel {
   stop(): Promise<void>;
 }
 
-/** Starts the real server (built web app, real PostgreSQL database of its own) as a child process. */
-export async function startGavel(): Promise<Gavel> {
+/**
+ * Starts the real server (built web app, real PostgreSQL database of its own) as a child process;
+ * `env` adds or overrides its environment (a LiveKit server, say).
+ */
+export async function startGavel(options: { env?: Record<string, string> } = {}): Promise<Gavel> {
   if (!existsSync(join(ROOT, 'web/build/index.html'))) {
     throw new Error('web/build is missing: run `npm run build -w web` (make test does)');
   }
@@ -58,6 +61,7 @@ export async function startGavel(): Promise<Gavel> {
     PUBLIC_URL: url,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    ...options.env,
   };
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'api/src/server.ts')], { env, stdio: 'pipe' });
   let output = '';

@@ -111,7 +111,7 @@ export const hearingsRoutes: FastifyPluginAsync<{
           200: Type.Object({
             hearing: Hearing,
             participants: Type.Array(Participant),
-            may: Type.Array(Type.String(), { description: "What the hearing policy lets the caller do now" }),
+            may: Type.Array(Type.String(), { description: 'What the hearing policy lets the caller do now' }),
           }),
           ...errors,
         },
