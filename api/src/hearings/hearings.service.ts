@@ -85,17 +85,20 @@ function instant(value: string, field: string): Date {
 
 const MAX_DOCKET_DAYS = 62;
 
+/** A judge or clerk replaced on a hearing's bench: who, by whom, and the bench after. */
+export type BenchChange = {
+  role: 'judge' | 'clerk';
+  from: { id: string; name: string } | null;
+  to: { id: string; name: string } | null;
+  by: string;
+};
+
 /** What the live courtroom does when the registry changes a hearing's bench or ends it. */
 export interface CourtroomEffects {
   benchChanged(
     trx: Transaction<Database>,
     h: { id: string },
-    change: {
-      role: 'judge' | 'clerk';
-      from: { id: string; name: string } | null;
-      to: { id: string; name: string } | null;
-      by: string;
-    },
+    change: BenchChange,
     bench: { judgeId: string; clerkId: string | null },
   ): Promise<void>;
   removeStaffFromRoom(h: { id: string; livekit_room: string; state: string }, userId: string): Promise<void>;

@@ -11,6 +11,7 @@ import type { LiveParticipantRow } from './lobby.repository.ts';
 import { presenceEvent, toBench, toMembers, toParticipant } from './live-events.ts';
 import { admittedNotes, noteInRecord, participantLabel } from '../transcripts/procedural.ts';
 import * as hearingsRepo from '../hearings/hearings.repository.ts';
+import type { BenchChange } from '../hearings/hearings.service.ts';
 import { classify, isBench, isEnded, isLive } from '../domain/hearing/index.ts';
 import { hearingFacts } from '../hearings/hearing-caller.ts';
 
@@ -293,12 +294,7 @@ export class LobbyService {
   async benchChanged(
     trx: Transaction<Database>,
     h: { id: string },
-    change: {
-      role: 'judge' | 'clerk';
-      from: { id: string; name: string } | null;
-      to: { id: string; name: string } | null;
-      by: string;
-    },
+    change: BenchChange,
     bench: { judgeId: string; clerkId: string | null },
   ) {
     await this.d.hub.publishMany(trx, h.id, [

@@ -58,6 +58,12 @@ afterAll(async () => {
 
 const post = (path: string, cookie: string, payload: unknown = {}) => call(a, 'POST', path, { cookie, payload });
 const get = (path: string, cookie: string) => call(a, 'GET', path, { cookie });
+/** What LiveKit was asked to remove since the stand-in had recorded `before` removals. */
+const removalsSince = (before: number) =>
+  standin
+    .callsOf('RemoveParticipant')
+    .slice(before)
+    .map((x) => x.body);
 
 async function subscribe(app: FastifyInstance, cookie: string, hearingId: string) {
   const s = await connectSocket(wsUrl(app), cookie);
@@ -313,12 +319,7 @@ describe('when access narrows, every door narrows at once, on every instance', (
     const before = standin.callsOf('RemoveParticipant').length;
     await expectOk(post(`/api/hearings/${id}/participants/${party.id}/remove`, c.cookies.judge));
     await expectCutOff(id, w, 'removed');
-    expect(
-      standin
-        .callsOf('RemoveParticipant')
-        .slice(before)
-        .map((x) => x.body),
-    ).toContainEqual({ room, identity: party.id });
+    expect(removalsSince(before)).toContainEqual({ room, identity: party.id });
     expect((await post(`/api/hearings/${id}/media-token`, party.cookie)).json().error.code).toBe('removed');
     expect((await subscribe(a, party.cookie, id)).first).toMatchObject({ type: 'error', code: 'removed' });
   });
@@ -330,12 +331,7 @@ describe('when access narrows, every door narrows at once, on every instance', (
     await expectOk(post(`/api/hearings/${id}/participants/${party.id}/return-to-lobby`, c.cookies.judge));
     await expectCutOff(id, w, null);
     expect(w.partyA.socket.ws.readyState).toBe(w.partyA.socket.ws.OPEN);
-    expect(
-      standin
-        .callsOf('RemoveParticipant')
-        .slice(before)
-        .map((x) => x.body),
-    ).toContainEqual({ room, identity: party.id });
+    expect(removalsSince(before)).toContainEqual({ room, identity: party.id });
     expect((await get(`/api/hearings/${id}/transcript`, party.cookie)).statusCode).toBe(403);
   });
 
@@ -345,12 +341,7 @@ describe('when access narrows, every door narrows at once, on every instance', (
     const before = standin.callsOf('RemoveParticipant').length;
     await expectOk(call(a, 'DELETE', `/api/hearings/${id}/participants/${party.id}`, { cookie: c.cookies.clerk }), 204);
     await expectCutOff(id, w, 'invite_revoked');
-    expect(
-      standin
-        .callsOf('RemoveParticipant')
-        .slice(before)
-        .map((x) => x.body),
-    ).toContainEqual({ room, identity: party.id });
+    expect(removalsSince(before)).toContainEqual({ room, identity: party.id });
     const presence = await t.db
       .selectFrom('participants')
       .select('presence')
@@ -365,12 +356,7 @@ describe('when access narrows, every door narrows at once, on every instance', (
     const before = standin.callsOf('RemoveParticipant').length;
     const issued = await expectOk(post(`/api/hearings/${id}/participants/${party.id}/invite`, c.cookies.clerk));
     await expectCutOff(id, w, 'invite_reissued');
-    expect(
-      standin
-        .callsOf('RemoveParticipant')
-        .slice(before)
-        .map((x) => x.body),
-    ).toContainEqual({ room, identity: party.id });
+    expect(removalsSince(before)).toContainEqual({ room, identity: party.id });
     const token = (issued.json().inviteUrl as string).split('/join/')[1];
     const joined = await a.inject({
       method: 'POST',
@@ -415,6 +401,7 @@ describe('when access narrows, every door narrows at once, on every instance', (
       .select(['action', 'payload'])
       .where('stream', '=', id)
       .where('action', '=', 'hearing.bench_changed')
+      .orderBy('seq')
       .execute();
     expect(audit.map((e) => (e.payload as { role: string }).role)).toEqual(['clerk', 'judge']);
     expect(texts(watcher.socket)).not.toContain('TO-BENCH-AFTER');
