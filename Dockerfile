@@ -11,14 +11,18 @@ WORKDIR /app
 # Manifests first, so the dependency layer is reused until they change.
 COPY package.json package-lock.json ./
 COPY api/package.json api/
+COPY api/verify-bundle/package.json api/verify-bundle/
 COPY web/package.json web/
 # argon2 loads a prebuilt binary and embedded-postgres ships its binaries in the package, so no
 # compiler toolchain is needed; their install scripts are approved in package.json allowScripts.
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
 COPY . .
+# The image runs Gavel, not its tests: no test files, test helpers, fixtures or benchmarks.
 RUN npm run build -w web \
- && npm prune --omit=dev --no-audit --no-fund
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf api/test api/bench \
+ && find api/src -name '*.test.ts' -delete
 
 # --- runtime ---------------------------------------------------------------------------------
 FROM ${NODE_IMAGE}

@@ -51,8 +51,8 @@ dev: install
 	wait
 
 # Browser tests drive Debian's Chromium through playwright-core (Playwright cannot download browsers here);
-# the transcript tests check the sealed PDF with poppler-utils (pdftotext, pdftoppm) and qpdf.
-TEST_TOOLS := chromium pdftotext pdftoppm qpdf
+# the transcript tests check the sealed PDF with poppler-utils (pdftotext, pdftoppm, pdfsig) and qpdf.
+TEST_TOOLS := chromium pdftotext pdftoppm pdfsig qpdf
 test-deps:
 	@if [ -z "$$(for t in $(TEST_TOOLS); do command -v $$t >/dev/null 2>&1 || echo $$t; done)" ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \

@@ -5,7 +5,15 @@ import globals from 'globals';
 
 export default ts.config(
   {
-    ignores: ['**/node_modules/', 'web/build/', 'web/.svelte-kit/', '.tools/', 'data/', '.tmp/'],
+    ignores: [
+      '**/node_modules/',
+      'web/build/',
+      'web/.svelte-kit/',
+      '.tools/',
+      'data/',
+      '.tmp/',
+      'api/verify-bundle/dist/',
+    ],
   },
   js.configs.recommended,
   ...ts.configs.recommended,
