@@ -19,7 +19,12 @@ export type Topic =
   | { data: 'record' }
   | { data: 'chat'; to: 'all' | 'bench'; senderParticipantId: string | null; senderUserId: string | null }
   /** Someone's presence changed; it is theirs to know, and the bench's; the room's, if it is about the room. */
-  | { data: 'presence'; participantId: string; role: ParticipantRole; from: Presence; to: Presence }
+  | ({ data: 'presence' } & PresenceChange)
+  /**
+   * Several people's presence changed at once (admit-all): each change is judged as its own `presence`
+   * event would be, and a watcher is sent only the changes they may know of.
+   */
+  | { data: 'presences'; changes: PresenceChange[] }
   /**
    * Told to one participant (admitted, returned, removed, muted, a withdrawn or replaced invitation)
    * and to whoever sees the lobby. `ends` says their invitation no longer holds.
@@ -27,6 +32,8 @@ export type Topic =
   | { data: 'personal'; participantId: string; ends?: 'revoked' | 'reinvited' }
   | { data: 'bench' }
   | { data: 'consultation'; memberIds: string[] }
+  /** That a consultation is held (whose, since when), never what is said in it. */
+  | { data: 'consultation_held' }
   /**
    * About an exhibit: to those who see it, or (`to: 'not_seeing'`) to those who may not. What is on
    * the screen (`onScreen`) is the room's: only those who see the room are told.
@@ -36,14 +43,28 @@ export type Topic =
   /** What happens in the hearing room (an exhibit taken off the screen): for those who see the room. */
   | { data: 'room' };
 
+/** One person's move, as the policy needs it to decide who may know of it. */
+export interface PresenceChange {
+  participantId: string;
+  role: ParticipantRole;
+  from: Presence;
+  to: Presence;
+}
+
 /** Whoever is at the other end of a socket, as the policy needs them, kept up to date event by event. */
 export interface Watch {
   caller: CallerFacts;
   hearing: HearingFacts & { id: string };
 }
 
+// A watch is a value (a change makes a new one), asked about for every event on every socket: its
+// class is worked out once.
+const classes = new WeakMap<Watch, CallerClass>();
+
 export function watcherClass(w: Watch): CallerClass {
-  return classify(w.caller, w.hearing);
+  let c = classes.get(w);
+  if (!c) classes.set(w, (c = classify(w.caller, w.hearing)));
+  return c;
 }
 
 const IN_ROOM = (p: Presence) => p === 'admitted' || p === 'in_consultation';
@@ -72,10 +93,14 @@ export function receives(w: Watch, topic: Topic): boolean {
         ((topic.senderParticipantId !== null && me(w, topic.senderParticipantId)) ||
           (topic.senderUserId !== null && w.caller.kind === 'staff' && w.caller.userId === topic.senderUserId))
       );
-    case 'presence':
-      if (me(w, topic.participantId)) return true;
-      if (topic.role === 'observer') return can('gallery.see');
-      return can('lobby.see') || ((IN_ROOM(topic.from) || IN_ROOM(topic.to)) && can('room.see'));
+    case 'presence': {
+      const a = presenceAudience(w);
+      return a.self === topic.participantId || a.sees(topic);
+    }
+    case 'presences': {
+      const a = presenceAudience(w);
+      return topic.changes.some((c) => a.self === c.participantId || a.sees(c));
+    }
     case 'personal':
       return me(w, topic.participantId) || can('lobby.see');
     case 'bench':
@@ -84,6 +109,8 @@ export function receives(w: Watch, topic: Topic): boolean {
       return can('room.see');
     case 'consultation':
       return w.caller.kind === 'participant' && topic.memberIds.includes(w.caller.participantId);
+    case 'consultation_held':
+      return can('consultation.see_held');
     case 'exhibit': {
       if (!can('exhibits.read')) return false;
       if (topic.onScreen && !can('room.see')) return false;
@@ -92,6 +119,31 @@ export function receives(w: Watch, topic: Topic): boolean {
       return topic.to === 'not_seeing' ? !sees : sees;
     }
   }
+}
+
+/**
+ * Who a watcher is to presence news: their own moves (`self`), and the others' their class may see
+ * (`sees`). Every watcher with the same `key` sees exactly the same others' moves, so a batch of moves
+ * is cut and serialized once per key, not once per watcher.
+ */
+export interface PresenceAudience {
+  key: string;
+  self: string | null;
+  sees(change: PresenceChange): boolean;
+}
+
+export function presenceAudience(w: Watch): PresenceAudience {
+  const s = { caller: watcherClass(w), state: w.hearing.state };
+  const watching = may('hearing.watch', s);
+  const gallery = watching && may('gallery.see', s);
+  const lobby = watching && may('lobby.see', s);
+  const room = watching && may('room.see', s);
+  return {
+    key: `${+watching}${+gallery}${+lobby}${+room}`,
+    self: watching && w.caller.kind === 'participant' ? w.caller.participantId : null,
+    // The public gallery is never listed to participants, not even to one another.
+    sees: (c) => (c.role === 'observer' ? gallery : lobby || ((IN_ROOM(c.from) || IN_ROOM(c.to)) && room)),
+  };
 }
 
 /** Which chat messages a watcher may read: the same answer the socket gives message by message. */
@@ -132,6 +184,10 @@ export function observe(w: Watch, topic: Topic): { watch: Watch; end?: WatchEnd 
     };
   } else if (topic.data === 'presence' && w.caller.kind === 'participant' && me(w, topic.participantId)) {
     next = { ...w, caller: { ...w.caller, presence: topic.to } };
+  } else if (topic.data === 'presences' && w.caller.kind === 'participant') {
+    // The watcher's own move first: the batch's other moves are judged from where it leaves them.
+    const own = topic.changes.findLast((c) => me(w, c.participantId));
+    if (own) next = { ...w, caller: { ...w.caller, presence: own.to } };
   } else if (topic.data === 'personal' && topic.ends && w.caller.kind === 'participant' && me(w, topic.participantId)) {
     if (topic.ends === 'reinvited') {
       return {

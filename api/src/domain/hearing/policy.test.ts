@@ -74,6 +74,9 @@ const IN_SESSION: Record<Action, Expected> = {
     participants: { in_lobby: SPEAKERS, admitted: SPEAKERS, in_consultation: SPEAKERS },
   },
   'consultation.take_part': { staff: [], participants: { admitted: PARTIES, in_consultation: PARTIES } },
+  'consultation.request': { staff: [], participants: { admitted: PARTIES } },
+  'consultation.answer': { staff: [], participants: { admitted: PARTIES } },
+  'consultation.see_held': { staff: ['judge', 'clerk'] },
   'recording.control': { staff: ['judge', 'clerk'] },
   'recordings.read': { staff: ['judge', 'clerk', 'court_clerk', 'court_admin'] },
   'record.read': {

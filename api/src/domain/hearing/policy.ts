@@ -36,8 +36,14 @@ export const ACTIONS = [
   'chat.read_own',
   'chat.post_all',
   'chat.post_bench',
-  /** Open, join or leave a private consultation between a party and their agent. */
+  /** Join or leave a private consultation between a party and their agent (once it has been agreed). */
   'consultation.take_part',
+  /** Ask one's own party or agent to consult privately, or withdraw the asking. */
+  'consultation.request',
+  /** Accept or decline being asked: only on acceptance does a consultation start. */
+  'consultation.answer',
+  /** That a consultation is being held, by whom and since when (never what is said): the bench's. */
+  'consultation.see_held',
   'recording.control',
   'recordings.read',
   /** The transcript as it is kept, live entries and corrections, sealed versions, PDFs and signatures. */
@@ -136,6 +142,21 @@ const inRoomOrPartyAfter = present((role, standing) =>
   IN_ROOM.has(standing) || (standing === 'after_hearing' && PARTY_ROLES.has(role)) ? ALLOW : NOT_ADMITTED,
 );
 
+const NEVER_CONSULTS = staffRule(
+  deny(403, 'bench_never_joins', 'Private consultations are between a party and their own agent.'),
+  deny(403, 'bench_never_joins', 'Private consultations are between a party and their own agent.'),
+);
+
+/** Asking for a consultation, and answering: a party or agent in the hearing room, not already consulting. */
+const consultFromRoom: ParticipantRule = live((role, standing, state) => {
+  if (!PARTY_ROLES.has(role))
+    return deny(403, 'parties_only', 'Private consultations are between a party and their own agent.');
+  if (!isLive(state)) return NOT_LIVE;
+  if (standing === 'in_consultation')
+    return deny(409, 'already_consulting', 'You are already in a private consultation.');
+  return standing === 'admitted' ? ALLOW : NOT_ADMITTED;
+});
+
 const RULES: Readonly<Record<Action, Rule>> = {
   'hearing.read': { staff: READERS, participant: () => ALLOW },
   'hearing.watch': { staff: READERS, participant: present(() => ALLOW) },
@@ -223,6 +244,12 @@ const RULES: Readonly<Record<Action, Rule>> = {
       if (!isLive(state)) return NOT_LIVE;
       return IN_ROOM.has(standing) ? ALLOW : NOT_ADMITTED;
     }),
+  },
+  'consultation.request': { staff: NEVER_CONSULTS, participant: consultFromRoom },
+  'consultation.answer': { staff: NEVER_CONSULTS, participant: consultFromRoom },
+  'consultation.see_held': {
+    staff: BENCH,
+    participant: () => deny(403, 'bench_only', 'For the bench only.'),
   },
   'recording.control': { staff: BENCH, participant: noParticipant },
   'recordings.read': { staff: READERS, participant: noParticipant },

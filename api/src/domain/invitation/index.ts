@@ -1,0 +1,2 @@
+export { normaliseAccessCode } from './access-code.ts';
+export { sameName } from './names.ts';
