@@ -4,10 +4,15 @@ import type { Kysely } from 'kysely';
 import { configOrExit, openDatabase } from './runtime.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database, StaffRole } from './db/schema.ts';
-import { Passwords, passwordProblem } from './auth/password.ts';
+import { Passwords } from './auth/password.ts';
+import { describeRefusal, judgePassword, type PasswordContext } from './domain/password.ts';
 import * as authRepo from './auth/auth.repository.ts';
 import * as audit from './audit/audit.service.ts';
+import { insertNotice } from './auth/two-factor-reset.ts';
+import { loadHeadKey, useHeadKey } from './audit/head.ts';
 import { exportHearingToFile } from './exports/export-file.ts';
+import { runVerifyBundle } from './verify/verify-bundle.ts';
+import { colonFingerprint, rotateCourtIdentity, signingConfig } from './signing/court-identity.ts';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -15,10 +20,21 @@ const USAGE = `usage: npm run cli -- <command> [options]
       Creates a staff account. Without --password the password is read from standard input.
   reset-password --email E [--password P]
       Sets a new password and ends the account's sessions.
+  reset-two-factor --email E
+      The operator's break-glass: removes the account's second factor at once (no second admin, no
+      delay), cancels pending requests for it, ends its sessions; audited, and the owner is told at sign-in.
+  verify-bundle <bundle.zip | directory> [--court-cert court.pem]
+      Checks an exported record bundle offline (no database, no DATA_DIR, no network): every file
+      against the manifest, the court's signatures, the PDFs' signatures, the log proofs, the audit chain.
   verify-audit [--stream S]
-      Recomputes the audit hash chain (every stream, or one) and names the first broken link.
+      Recomputes the audit hash chain (every stream, or one) and names the first broken link, then
+      recomputes each hearing's record (entries, corrections, chat, exhibits, appearances, signatures,
+      seals) against the content hashes its events carry and names the first row that differs.
   export-hearing <hearing id> <file.zip> [--recordings]
       Writes the hearing's record bundle (as GET /api/hearings/:id/export) to file.zip; audited.
+  rotate-signing-key
+      Makes a new court signing key and certificate in DATA_DIR/court-signing; the old certificate
+      stays published (what it signed still verifies). Restart Gavel to sign with the new key.
 `;
 
 class UsageError extends Error {}
@@ -33,11 +49,18 @@ async function readPassword(): Promise<string> {
   throw new UsageError('no password given: pass --password or write it to standard input');
 }
 
-async function choosePassword(given: string | undefined): Promise<string> {
+/** The same rule as the web app's: the person's name, email and court make a password weak. */
+async function choosePassword(given: string | undefined, context: PasswordContext): Promise<string> {
   const password = given ?? (await readPassword());
-  const problem = passwordProblem(password);
-  if (problem) throw new UsageError(`password ${problem}`);
+  const verdict = judgePassword(password, context);
+  if (!verdict.ok) throw new UsageError(describeRefusal(verdict));
   return password;
+}
+
+async function courtNameOf(db: Kysely<Database>, courtId: string | null): Promise<string | null> {
+  if (!courtId) return null;
+  const court = await db.selectFrom('courts').select('name').where('id', '=', courtId).executeTakeFirst();
+  return court?.name ?? null;
 }
 
 async function resolveCourt(db: Kysely<Database>, court: string | undefined, role: StaffRole): Promise<string | null> {
@@ -62,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
+  // Before anything reads the configuration: it needs no database and no DATA_DIR.
+  if (command === 'verify-bundle') return runVerifyBundle(rest);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -76,7 +101,15 @@ async function main(argv: string[]): Promise<number> {
     },
     strict: true,
   });
-  if (!['create-user', 'reset-password', 'verify-audit', 'export-hearing'].includes(command)) {
+  const commands = [
+    'create-user',
+    'reset-password',
+    'reset-two-factor',
+    'verify-audit',
+    'export-hearing',
+    'rotate-signing-key',
+  ];
+  if (!commands.includes(command)) {
     throw new UsageError(`unknown command "${command}"`);
   }
   if (command === 'export-hearing' && positionals.length !== 2) {
@@ -86,7 +119,19 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unexpected argument "${positionals[0]}"`);
   }
 
-  const runtime = await openDatabase(configOrExit());
+  if (command === 'rotate-signing-key') {
+    const config = configOrExit();
+    const { retired, current } = rotateCourtIdentity(signingConfig(config));
+    process.stdout.write(
+      `retired certificate ${colonFingerprint(retired)}\nnew court certificate ${colonFingerprint(current.fingerprint)}\n` +
+        'restart Gavel to sign with the new key\n',
+    );
+    return 0;
+  }
+
+  const config = configOrExit();
+  useHeadKey(loadHeadKey(config.dataDir));
+  const runtime = await openDatabase(config);
   const passwords = new Passwords();
   try {
     await migrateToLatest(runtime.db);
@@ -100,7 +145,12 @@ async function main(argv: string[]): Promise<number> {
       }
       if (await authRepo.findUserByEmail(db, email)) throw new UsageError(`a user with email ${email} already exists`);
       const courtId = await resolveCourt(db, values.court, role);
-      const hash = await passwords.hash(await choosePassword(values.password));
+      const password = await choosePassword(values.password, {
+        courtName: await courtNameOf(db, courtId),
+        name,
+        email,
+      });
+      const hash = await passwords.hash(password);
       const user = await db.transaction().execute(async (trx) => {
         const u = await authRepo.insertUser(trx, {
           email: email.trim(),
@@ -125,7 +175,12 @@ async function main(argv: string[]): Promise<number> {
       if (!values.email) throw new UsageError('--email is required');
       const user = await authRepo.findUserByEmail(db, values.email);
       if (!user) throw new UsageError(`no user with email ${values.email}`);
-      const hash = await passwords.hash(await choosePassword(values.password));
+      const password = await choosePassword(values.password, {
+        courtName: await courtNameOf(db, user.court_id),
+        name: user.name,
+        email: user.email,
+      });
+      const hash = await passwords.hash(password);
       await db.transaction().execute(async (trx) => {
         await authRepo.setPassword(trx, user.id, hash);
         await authRepo.deleteSessionsOfUser(trx, user.id);
@@ -137,6 +192,39 @@ async function main(argv: string[]): Promise<number> {
         });
       });
       process.stdout.write(`password reset for ${user.email}; their sessions were ended\n`);
+      return 0;
+    }
+
+    if (command === 'reset-two-factor') {
+      if (!values.email) throw new UsageError('--email is required');
+      const user = await authRepo.findUserByEmail(db, values.email);
+      if (!user) throw new UsageError(`no user with email ${values.email}`);
+      const now = new Date();
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
+        const removed = await trx.deleteFrom('two_factor').where('user_id', '=', user.id).executeTakeFirst();
+        await trx
+          .updateTable('two_factor_resets')
+          .set({ cancelled_at: now })
+          .where('user_id', '=', user.id)
+          .where('done_at', 'is', null)
+          .where('cancelled_at', 'is', null)
+          .execute();
+        await authRepo.deleteSessionsOfUser(trx, user.id);
+        await audit.append(trx, {
+          stream: user.court_id ? `court:${user.court_id}` : audit.SYSTEM_STREAM,
+          actor: audit.SYSTEM_ACTOR,
+          action: 'user.two_factor_reset',
+          payload: { userId: user.id, email: user.email, via: 'cli', enrolled: removed.numDeletedRows > 0n },
+        });
+        await insertNotice(trx, {
+          userId: user.id,
+          kind: 'two_factor_removed',
+          payload: { by: 'Gavel CLI', approvedBy: null, requestedAt: now.toISOString() },
+          at: now,
+        });
+      });
+      process.stdout.write(`two-factor sign-in removed for ${user.email}; their sessions were ended\n`);
       return 0;
     }
 
@@ -157,10 +245,18 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`ok      ${r.stream}: ${r.events} events\n`);
       } else {
         broken++;
-        const b = r.firstBreak!;
+        const b = r.firstBreak;
+        const d = r.recordDifference;
         process.stdout.write(
-          `BROKEN  ${r.stream}: first broken link at seq ${b.seq} (event id ${b.id}): ${b.reason}\n`,
+          b
+            ? `BROKEN  ${r.stream}: first broken link at seq ${b.seq}${b.id ? ` (event id ${b.id})` : ''}: ${b.reason}\n`
+            : `BROKEN  ${r.stream}: ${d!.kind} ${d!.id} differs from the chain: ${d!.reason}\n`,
         );
+      }
+      // The signed head, one line a stream: what an operator copies elsewhere to compare later.
+      if (r.head) {
+        const h = r.head;
+        process.stdout.write(`head    ${r.stream} ${h.seq} ${h.hash} ${h.signedAt} ${h.keyId} ${h.signature}\n`);
       }
     }
     if (results.length === 0)

@@ -2,6 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ActorType, Database } from '../db/schema.ts';
 import { GENESIS_HASH, canonicalJson, eventHash } from './audit.hash.ts';
 import * as repo from './audit.repository.ts';
+import { verifyRecordContents, type RecordDifference } from './record-contents.ts';
+import { headKey, headSignatureHolds, signHead } from './head.ts';
 
 export const SYSTEM_STREAM = 'system';
 
@@ -62,6 +64,17 @@ export async function append(db: Kysely<Database> | Transaction<Database>, input
     prev_hash: prevHash,
     hash,
   });
+  const key = headKey();
+  if (key) {
+    const signedAt = new Date();
+    const signature = signHead(key, { stream: input.stream, seq, hash, signedAt });
+    const head = { seq, hash, signed_at: signedAt, key_id: key.keyId, signature };
+    await trx
+      .insertInto('audit_heads')
+      .values({ stream: input.stream, ...head })
+      .onConflict((oc) => oc.column('stream').doUpdateSet(head))
+      .execute();
+  }
   return { id, stream: input.stream, seq, hash };
 }
 
@@ -76,6 +89,10 @@ export interface StreamVerification {
   events: number;
   ok: boolean;
   firstBreak?: ChainBreak;
+  /** The stream's signed head as stored, when there is one. */
+  head?: { seq: number; hash: string; signedAt: string; keyId: string; signature: string };
+  /** The first row of the hearing's record that no longer matches what its audit event recorded. */
+  recordDifference?: RecordDifference;
 }
 
 /** Recomputes a stream's chain from its first event and names the first link that does not hold. */
@@ -83,6 +100,15 @@ export async function verifyStream(db: Kysely<Database>, stream: string): Promis
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let count = 0;
+  let lastAt: Date | null = null;
+  const stored = await db.selectFrom('audit_heads').selectAll().where('stream', '=', stream).executeTakeFirst();
+  const head = stored && {
+    seq: stored.seq,
+    hash: stored.hash,
+    signedAt: stored.signed_at.toISOString(),
+    keyId: stored.key_id,
+    signature: stored.signature,
+  };
   for (;;) {
     const page = await repo.eventsOfStream(db, stream, expectedSeq - 1, 1000);
     if (page.length === 0) break;
@@ -93,6 +119,7 @@ export async function verifyStream(db: Kysely<Database>, stream: string): Promis
         events: count,
         ok: false,
         firstBreak: { seq: e.seq, id: e.id, reason },
+        ...(head ? { head } : {}),
       });
       if (e.seq !== expectedSeq) return fail(`expected seq ${expectedSeq}, found ${e.seq} (an event is missing)`);
       if (e.prev_hash !== prevHash) return fail('prev_hash does not match the previous event');
@@ -107,10 +134,55 @@ export async function verifyStream(db: Kysely<Database>, stream: string): Promis
       });
       if (recomputed !== e.hash) return fail('content does not match its hash (the event was altered)');
       prevHash = e.hash;
+      lastAt = e.occurred_at;
       expectedSeq++;
     }
   }
-  return { stream, events: count, ok: true };
+  const lastSeq = expectedSeq - 1;
+  const headBreak = await checkHead(db, stream, stored, { seq: lastSeq, hash: prevHash, at: lastAt });
+  if (headBreak) {
+    return { stream, events: count, ok: false, firstBreak: headBreak, ...(head ? { head } : {}) };
+  }
+  const recordDifference = await verifyRecordContents(db, stream);
+  if (recordDifference) return { stream, events: count, ok: false, recordDifference, ...(head ? { head } : {}) };
+  return { stream, events: count, ok: true, ...(head ? { head } : {}) };
+}
+
+/**
+ * The chain's last event against the stream's signed head: a head further on than the chain means events
+ * were cut from its tail; a chain further on than its head, events appended without Gavel's key.
+ */
+async function checkHead(
+  db: Kysely<Database>,
+  stream: string,
+  stored: { seq: number; hash: string; signed_at: Date; key_id: string; signature: string } | undefined,
+  last: { seq: number; hash: string; at: Date | null },
+): Promise<ChainBreak | undefined> {
+  const key = headKey();
+  const at = (seq: number, reason: string): ChainBreak => ({ seq, id: '', reason });
+  if (!stored) {
+    if (!key || !last.at) return undefined;
+    const since = await db.selectFrom('record_hashing').select('heads_since').executeTakeFirst();
+    if (since && last.at < since.heads_since) return undefined;
+    return at(last.seq, 'the stream has no signed head (it was removed)');
+  }
+  if (key) {
+    if (stored.key_id !== key.keyId) return at(stored.seq, 'the signed head was signed by another key');
+    const h = { stream, seq: stored.seq, hash: stored.hash, signedAt: stored.signed_at };
+    if (!headSignatureHolds(key, h, stored.signature))
+      return at(stored.seq, 'the signed head’s signature does not hold');
+  }
+  if (stored.seq > last.seq) {
+    return at(
+      last.seq + 1,
+      `the signed head is at seq ${stored.seq} but the chain ends at seq ${last.seq}: events were removed from its tail`,
+    );
+  }
+  if (stored.seq < last.seq) {
+    return at(stored.seq + 1, `events after the signed head (seq ${stored.seq}) were not signed by Gavel`);
+  }
+  if (stored.hash !== last.hash) return at(stored.seq, 'the last event’s hash differs from the signed head');
+  return undefined;
 }
 
 export async function verifyAll(db: Kysely<Database>): Promise<StreamVerification[]> {

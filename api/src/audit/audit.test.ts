@@ -3,10 +3,15 @@ import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import * as audit from './audit.service.ts';
 import { canonicalJson } from './audit.hash.ts';
+import { HEAD_KEY_FILE, loadHeadKey, useHeadKey } from './head.ts';
+import { testDataDir } from '../../test/app.ts';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
+  useHeadKey(loadHeadKey(testDataDir()));
 });
 afterAll(async () => {
   await t.drop();
@@ -38,7 +43,12 @@ describe('audit trail', () => {
       .execute();
     expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
     expect(rows[0]!.prev_hash).toBe('0'.repeat(64));
-    expect(await audit.verifyStream(t.db, 'hearing-a')).toEqual({ stream: 'hearing-a', events: 2, ok: true });
+    expect(await audit.verifyStream(t.db, 'hearing-a')).toMatchObject({
+      stream: 'hearing-a',
+      events: 2,
+      ok: true,
+      head: { seq: 2 },
+    });
     expect((await audit.verifyAll(t.db)).every((r) => r.ok)).toBe(true);
   });
 
@@ -101,6 +111,41 @@ describe('audit trail', () => {
     const result = await audit.verifyStream(t.db, 'gap');
     expect(result.firstBreak).toMatchObject({ seq: 3 });
     expect(result.firstBreak!.reason).toMatch(/missing/);
+  });
+
+  it('signs each stream’s head with the key in DATA_DIR; cutting the tail, or the head with it, is detected', async () => {
+    expect(existsSync(join(testDataDir(), HEAD_KEY_FILE))).toBe(true);
+    expect(statSync(join(testDataDir(), HEAD_KEY_FILE)).mode & 0o077).toBe(0);
+    for (let i = 0; i < 4; i++)
+      await audit.append(t.db, { stream: 'tail', actor: judge, action: 'entry', payload: { i } });
+    const intact = await audit.verifyStream(t.db, 'tail');
+    expect(intact).toMatchObject({ ok: true, events: 4, head: { seq: 4 } });
+    const guardsOff = async (statement: ReturnType<typeof sql>) =>
+      t.db.transaction().execute(async (trx) => {
+        await sql`set local session_replication_role = replica`.execute(trx);
+        await statement.execute(trx);
+      });
+
+    // The last two events removed: the chain that is left is whole, but shorter than its signed head.
+    await guardsOff(sql`delete from audit_events where stream = 'tail' and seq > 2`);
+    const cut = await audit.verifyStream(t.db, 'tail');
+    expect(cut.ok).toBe(false);
+    expect(cut.firstBreak).toMatchObject({ seq: 3 });
+    expect(cut.firstBreak!.reason).toMatch(/signed head is at seq 4 but the chain ends at seq 2/);
+
+    // A head rewritten to match the shorter chain does not carry Gavel's signature.
+    const second = await t.db
+      .selectFrom('audit_events')
+      .select('hash')
+      .where('stream', '=', 'tail')
+      .where('seq', '=', 2)
+      .executeTakeFirstOrThrow();
+    await guardsOff(sql`update audit_heads set seq = 2, hash = ${second.hash} where stream = 'tail'`);
+    expect((await audit.verifyStream(t.db, 'tail')).firstBreak!.reason).toMatch(/signature does not hold/);
+
+    // And a stream whose head is gone altogether is named too.
+    await guardsOff(sql`delete from audit_heads where stream = 'tail'`);
+    expect((await audit.verifyStream(t.db, 'tail')).firstBreak!.reason).toMatch(/no signed head/);
   });
 
   it('hashes canonical JSON, independent of key order', () => {

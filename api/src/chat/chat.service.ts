@@ -1,4 +1,5 @@
 import * as audit from '../audit/audit.service.ts';
+import { claim } from '../audit/record-contents.ts';
 import { DomainError } from '../http/errors.ts';
 import type { LiveDeps } from '../lobby/live-deps.ts';
 import { actorOf, authorize, benchOf, hearingFacts, type HearingCaller } from '../hearings/hearing-caller.ts';
@@ -51,7 +52,7 @@ export class ChatService {
         stream: h.id,
         actor: actorOf(c),
         action: 'chat.posted',
-        payload: { messageId: row.id, to: input.to, text },
+        payload: { messageId: row.id, to: input.to, text, contents: [claim('chat', row)] },
       });
       await this.d.hub.publish(trx, {
         stream: h.id,

@@ -10,7 +10,7 @@ import type { RecordingConfig } from '../config.ts';
 import type { LiveKitServerConfig } from '../media/livekit.service.ts';
 import type { RecordingStatus } from './recordings.table.ts';
 
-/** Private consultations are never recorded (GUIDE §3): refused here too, whatever the caller checked. */
+/** Private consultations are never recorded: refused here too, whatever the caller checked. */
 export const isConsultationRoom = (room: string) => room.startsWith('consult-');
 
 export class ConsultationNotRecorded extends Error {

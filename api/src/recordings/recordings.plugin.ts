@@ -13,12 +13,13 @@ export function createRecordingService(deps: FeatureDeps, log: RecordingServiceL
     recording: deps.config.recording,
     log,
     now: deps.now,
+    recordLog: { identity: deps.courtIdentity, origin: deps.config.publicOrigin },
   });
 }
 
 type RecordingServiceLog = ConstructorParameters<typeof RecordingService>[0]['log'];
 
-/** Recording hearings (issue 5): control, list and download. Webhooks arrive through media.routes.ts. */
+/** Recording hearings: control, list and download. Webhooks arrive through media.routes.ts. */
 export const recordingFeature: FastifyPluginAsync<FeatureDeps & { recordings: RecordingService }> = async (
   app,
   deps,

@@ -39,10 +39,16 @@ beforeAll(async () => {
     await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/lobby`, { cookie: p.cookie }));
   await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/admit-all`, { cookie: c.cookies.judge }));
   await setState(app, c, hearingId, 'start');
-  const opened = await expectOk(
-    call(app, 'POST', `/api/hearings/${hearingId}/consultations`, {
+  const asked = await expectOk(
+    call(app, 'POST', `/api/hearings/${hearingId}/consultation-requests`, {
       cookie: agent.cookie,
       payload: { participantIds: [party.id, agent.id] },
+    }),
+    201,
+  );
+  const opened = await expectOk(
+    call(app, 'POST', `/api/hearings/${hearingId}/consultation-requests/${asked.json().request.id}/accept`, {
+      cookie: party.cookie,
     }),
     201,
   );
@@ -116,7 +122,12 @@ describe('bad bodies on every recording write route', () => {
         }),
         fc.constantFrom('egress_started', 'egress_updated', 'egress_ended'),
         async (info, event) => {
-          const body = JSON.stringify({ event, egressInfo: info, id: 'EV_p' });
+          const body = JSON.stringify({
+            event,
+            egressInfo: info,
+            id: `EV_p_${Math.random()}`,
+            createdAt: String(Math.floor(Date.now() / 1000)),
+          });
           const at = new AccessToken(LIVEKIT_KEY, LIVEKIT_SECRET);
           at.sha256 = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body))).toString(
             'base64',

@@ -49,6 +49,14 @@ export function runningRecording(db: Db, hearingId: string, statuses = RECORDING
     .executeTakeFirst();
 }
 
+export function recordingById(db: Db, id: string) {
+  return db.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function lockRecording(trx: Transaction<Database>, id: string) {
+  return trx.selectFrom('recordings').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export function lockByEgressId(trx: Transaction<Database>, egressId: string) {
   return trx.selectFrom('recordings').selectAll().where('egress_id', '=', egressId).forUpdate().executeTakeFirst();
 }

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
@@ -7,6 +9,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { RecordingConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import * as audit from '../audit/audit.service.ts';
+import * as recordLog from '../log/log.service.ts';
+import type { RecordLog } from '../log/log.service.ts';
 import { SYSTEM_ACTOR, type Actor } from '../audit/audit.service.ts';
 import { DomainError, notFound } from '../http/errors.ts';
 import * as hearingsRepo from '../hearings/hearings.repository.ts';
@@ -15,7 +19,7 @@ import * as lobbyRepo from '../lobby/lobby.repository.ts';
 import { authorizeStaff, type HearingCaller } from '../hearings/hearing-caller.ts';
 import type { StateAction, RecordingAutomation } from '../hearings/control.service.ts';
 import type { RealtimeHub } from '../realtime/realtime.hub.ts';
-import { appendProceduralEntry } from '../transcripts/transcript.repository.ts';
+import { noteInRecord } from '../transcripts/procedural.ts';
 import { ConsultationNotRecorded, isConsultationRoom, type EgressState, type HearingEgress } from './egress.ts';
 import * as repo from './recordings.repository.ts';
 import type { RecordingStatus } from './recordings.table.ts';
@@ -27,6 +31,8 @@ export interface RecordingDeps {
   recording: RecordingConfig;
   log: FastifyBaseLogger;
   now: () => Date;
+  /** The court's record log: each finished recording file is a leaf of it. */
+  recordLog?: RecordLog;
 }
 
 /** A status only moves forward; a finished recording stays finished. */
@@ -57,13 +63,6 @@ export function statusPayload(r: { id: string; status: RecordingStatus } | undef
     status: r?.status ?? null,
     recordingId: r?.id ?? null,
   };
-}
-
-/** "10:42" in the court's time, for procedural notes. */
-function courtClock(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-    at,
-  );
 }
 
 /**
@@ -136,11 +135,56 @@ export class RecordingService implements RecordingAutomation {
         'The recording’s file is not where Egress wrote it. Check that RECORDING_LOCAL_DIR shows the egress output volume.',
       );
     }
+    // A file Egress finished before Gavel could see it goes in the record log now, before anyone has a copy.
+    await this.logFile(r.id);
     return { kind: 'file' as const, path, size: stat.size, mtime: stat.mtime, name };
   }
 
   openFile(path: string, range?: { start: number; end: number }) {
     return createReadStream(path, range);
+  }
+
+  /**
+   * Hashes a finished recording's file into the record log, once: the SHA-256 is kept on the row (which
+   * can then neither change nor point elsewhere), a `recording.file` leaf is appended and the hearing's
+   * trail says so. Called when Egress reports the recording complete, and again before a download or an
+   * export, since Egress's volume may show the file to Gavel after the webhook. Null when there is no log,
+   * the recording is not a finished local file, or Gavel cannot read the file yet.
+   */
+  async logFile(recordingId: string): Promise<string | null> {
+    const log = this.d.recordLog;
+    if (!log) return null;
+    const r = await repo.recordingById(this.d.db, recordingId);
+    if (!r) return null;
+    if (r.file_sha256) return r.file_sha256;
+    if (r.status !== 'complete' || r.output !== 'file' || !r.file_location) return null;
+    const path = this.localPath(r.file_location);
+    const stat = path ? await fs.stat(path).catch(() => null) : null;
+    if (!path || !stat?.isFile()) return null;
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(path), hash);
+    const sha256 = hash.digest('hex');
+    return this.d.db.transaction().execute(async (trx) => {
+      const row = await repo.lockRecording(trx, recordingId);
+      if (!row) return null;
+      if (row.file_sha256) return row.file_sha256;
+      const at = this.d.now();
+      await repo.updateRecording(trx, recordingId, { file_sha256: sha256 });
+      const { index } = await recordLog.append(trx, log, {
+        kind: 'recording.file',
+        sha256,
+        ref: `recording:${recordingId}`,
+        hearingId: row.hearing_id,
+        at,
+      });
+      await audit.append(trx, {
+        stream: row.hearing_id,
+        actor: SYSTEM_ACTOR,
+        action: 'recording.logged',
+        payload: { recordingId, sha256, sizeBytes: stat.size, leafIndex: index },
+      });
+      return sha256;
+    });
   }
 
   /** The egress host's path, seen from Gavel: the same place under RECORDING_LOCAL_DIR, never outside it. */
@@ -174,7 +218,7 @@ export class RecordingService implements RecordingAutomation {
     );
   }
 
-  /** GUIDE §2: a hearing that requires recording records exactly while it is in session. */
+  /** A hearing that requires recording records exactly while it is in session. */
   async afterStateChange(hearingId: string, action: StateAction): Promise<void> {
     try {
       if (action === 'recess' || action === 'adjourn') {
@@ -241,17 +285,13 @@ export class RecordingService implements RecordingAutomation {
         });
         await this.publishStatus(trx, h.id, row);
         if (previous?.interrupted_at) {
-          await appendProceduralEntry(trx, this.d.hub, {
-            hearingId: h.id,
-            text: `[${courtClock(now, h.court_timezone)}] Recording resumed`,
-            at: now,
-          });
+          await noteInRecord(trx, this.d.hub, h, now, (n) => n.recordingResumed);
         }
         return recordingView({ ...row, started_by_name: null });
       });
     } catch (err) {
       if (automatic && err instanceof DomainError && err.code === 'recording_unavailable') {
-        await this.raise(h.id, null, 'start_failed', err.message, 'Recording could not be started');
+        await this.raise(h.id, null, 'start_failed', err.message, 'recordingNotStarted');
       }
       if (automatic && err instanceof DomainError && err.code === 'already_recording') return null;
       throw err;
@@ -367,6 +407,7 @@ export class RecordingService implements RecordingAutomation {
       return {
         result: adopted ? ('adopted' as const) : ('updated' as const),
         interrupted: interrupted ? { recordingId: r.id, hearingId: r.hearing_id } : null,
+        completed: info.status === 'complete' ? r.id : null,
       };
     });
     if (!outcome) return 'ignored';
@@ -377,14 +418,26 @@ export class RecordingService implements RecordingAutomation {
         recordingId,
         info.status === 'failed' ? 'failed' : 'ended_in_session',
         info.error ?? 'The recording stopped while the hearing was in session.',
-        'Recording interrupted',
+        'recordingInterrupted',
+      );
+    }
+    if ('completed' in outcome && outcome.completed) {
+      // The webhook is answered whatever happens here: a file Gavel cannot read yet is logged later.
+      await this.logFile(outcome.completed).catch((err: unknown) =>
+        this.d.log.warn({ err, recordingId: outcome.completed }, 'recording file not logged yet'),
       );
     }
     return outcome.result;
   }
 
   /** Alert the bench (one-click restart), audit, and note it in the record. */
-  private async raise(hearingId: string, recordingId: string | null, reason: string, message: string, note: string) {
+  private async raise(
+    hearingId: string,
+    recordingId: string | null,
+    reason: string,
+    message: string,
+    note: 'recordingInterrupted' | 'recordingNotStarted',
+  ) {
     const h = await hearingsRepo.findHearing(this.d.db, hearingId);
     if (!h) return;
     await this.d.db.transaction().execute(async (trx) => {
@@ -402,11 +455,7 @@ export class RecordingService implements RecordingAutomation {
         topic: { data: 'bench' },
         payload: { recordingId, reason, message, hearingState: h.state },
       });
-      await appendProceduralEntry(trx, this.d.hub, {
-        hearingId,
-        text: `[${courtClock(now, h.court_timezone)}] ${note}`,
-        at: now,
-      });
+      await noteInRecord(trx, this.d.hub, h, now, (n) => n[note]);
     });
   }
 

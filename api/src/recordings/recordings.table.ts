@@ -18,6 +18,8 @@ export interface RecordingTable {
   started_at: Timestamp;
   ended_at: Date | null;
   file_location: string | null;
+  /** Set once, when the finished file is hashed into the record log. */
+  file_sha256: string | null;
   size_bytes: BigIntColumn;
   duration_ms: BigIntColumn;
   error: string | null;

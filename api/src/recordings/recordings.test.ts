@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +122,12 @@ const webhook = (body: string, authorization?: string) =>
     payload: body,
   });
 async function egressWebhook(event: 'egress_started' | 'egress_updated' | 'egress_ended', info: unknown) {
-  const body = JSON.stringify({ event, egressInfo: info, id: `EV_${Math.random()}`, createdAt: '1700000000' });
+  const body = JSON.stringify({
+    event,
+    egressInfo: info,
+    id: `EV_${Math.random()}`,
+    createdAt: String(Math.floor(Date.now() / 1000)),
+  });
   const res = await webhook(body, await signed(body));
   expect(res.statusCode, res.body).toBe(200);
 }
@@ -167,8 +173,12 @@ describe('starting and stopping the recording (LiveKit stand-in)', () => {
 
   it('refuses to record a private consultation room, and the egress wrapper refuses it too', async () => {
     const h = await inSession();
+    const asked = await expectOk(
+      post(`/api/hearings/${h.id}/consultation-requests`, h.agent.cookie, { participantIds: [h.party.id, h.agent.id] }),
+      201,
+    );
     const opened = await expectOk(
-      post(`/api/hearings/${h.id}/consultations`, h.agent.cookie, { participantIds: [h.party.id, h.agent.id] }),
+      post(`/api/hearings/${h.id}/consultation-requests/${asked.json().request.id}/accept`, h.party.cookie),
       201,
     );
     const consultRoom = opened.json().consultation.room as string;
@@ -489,6 +499,68 @@ describe('downloading a recording', () => {
       anonymous: (await download(undefined)).statusCode,
     };
     expect(refusals).toEqual({ otherCourtClerk: 404, otherJudgeHere: 404, party: 401, anonymous: 401 });
+  });
+
+  it('hashes the file into the record log before the first copy leaves, once; the row then cannot change', async () => {
+    // The webhook came before Egress's volume showed the file; the first download above logged it.
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const row = () => t.db.selectFrom('recordings').selectAll().where('id', '=', rid).executeTakeFirstOrThrow();
+    expect((await row()).file_sha256).toBe(sha256);
+    const logged = () => auditOf(h.id).then((a) => a.filter((e) => e.action === 'recording.logged'));
+    expect(await logged()).toEqual([
+      expect.objectContaining({ actor_type: 'system', payload: expect.objectContaining({ recordingId: rid, sha256 }) }),
+    ]);
+    const inclusion = await app.inject({ method: 'GET', url: `/api/log/inclusion?sha256=${sha256}` });
+    expect(inclusion.statusCode, inclusion.body).toBe(200);
+    expect(inclusion.json()).toMatchObject({ kind: 'recording.file' });
+    expect(JSON.parse(inclusion.json().entry)).toMatchObject({ ref: `recording:${rid}`, sha256 });
+
+    expect((await download(c.cookies.clerk)).statusCode).toBe(200);
+    expect(await logged()).toHaveLength(1);
+    const leaves = await t.db.selectFrom('record_log_leaves').select('idx').where('sha256', '=', sha256).execute();
+    expect(leaves).toHaveLength(1);
+
+    // Not even with database access: the logged row neither points elsewhere, nor rehashes, nor goes away.
+    const refused = /append-only/;
+    await expect(
+      t.db
+        .updateTable('recordings')
+        .set({ file_location: `/out/${h.id}/other.mp4` })
+        .where('id', '=', rid)
+        .execute(),
+    ).rejects.toThrow(refused);
+    await expect(
+      t.db
+        .updateTable('recordings')
+        .set({ file_sha256: 'f'.repeat(64) })
+        .where('id', '=', rid)
+        .execute(),
+    ).rejects.toThrow(refused);
+    await expect(t.db.deleteFrom('recordings').where('id', '=', rid).execute()).rejects.toThrow(refused);
+    expect((await row()).file_sha256).toBe(sha256);
+  });
+
+  it('logs a file Egress finished before its egress_ended webhook at the webhook', async () => {
+    const live = await inSession();
+    const id = (await expectOk(post(`/api/hearings/${live.id}/recordings/start`, c.cookies.judge), 201)).json()
+      .recording.id;
+    const egressId = (await recordingsOf(live.id))[0]!.egress_id;
+    await expectOk(post(`/api/hearings/${live.id}/recordings/stop`, c.cookies.judge));
+    const bytes = Buffer.from('a finished recording');
+    mkdirSync(join(localDir, live.id), { recursive: true });
+    writeFileSync(join(localDir, live.id, 'early.mp4'), bytes);
+    await egressWebhook(
+      'egress_ended',
+      standin.updateEgress(egressId, {
+        status: 'EGRESS_COMPLETE',
+        endedAt: '1',
+        fileResults: [{ filename: `/out/${live.id}/early.mp4`, size: String(bytes.length), duration: '1000000000' }],
+      }),
+    );
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const r = await t.db.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(r.file_sha256).toBe(sha256);
+    expect((await auditOf(live.id)).map((e) => e.action)).toContain('recording.logged');
   });
 
   it('says clearly when the file is missing, and 404s an unknown recording', async () => {

@@ -29,6 +29,8 @@ interface Target {
   hearingId: string;
   entryId: string;
   sealId: string | null;
+  /** The seal's SHA-256 (the one on the printout), when sealed. */
+  sealSha256: string | null;
   plaintiff: Invited;
   agent: Invited;
   witness: Invited;
@@ -53,14 +55,25 @@ async function target(opts: { seal: boolean }): Promise<Target> {
   );
   await setState(app, c, hearingId, 'adjourn');
   let sealId: string | null = null;
+  let sealSha256: string | null = null;
   if (opts.seal) {
     const seal = await expectOk(
       call(app, 'POST', `/api/hearings/${hearingId}/transcript/seal`, { cookie: c.cookies.clerk }),
       201,
     );
     sealId = seal.json().seal.id as string;
+    sealSha256 = seal.json().seal.sha256 as string;
   }
-  return { hearingId, entryId: entry.json().entry.id as string, sealId, plaintiff, agent, witness, observer };
+  return {
+    hearingId,
+    entryId: entry.json().entry.id as string,
+    sealId,
+    sealSha256,
+    plaintiff,
+    agent,
+    witness,
+    observer,
+  };
 }
 
 const CALLERS = [
@@ -91,7 +104,11 @@ const everyone = (ok: number) => row([ok, ok, ok, ok, ok, ok, ok, ok, ok, ok, ok
 interface Route {
   route: string;
   seal: boolean;
-  request: (x: Target) => { method: 'GET' | 'POST' | 'PATCH'; url: string; payload?: unknown; contentType?: string };
+  /** `name`: the caller's invited name, when the caller is a participant (a signature must carry it). */
+  request: (
+    x: Target,
+    name: string,
+  ) => { method: 'GET' | 'POST' | 'PATCH'; url: string; payload?: unknown; contentType?: string };
   expected: Record<Caller, number>;
 }
 
@@ -155,10 +172,10 @@ const TABLE: Route[] = [
   {
     route: 'POST /api/transcripts/:sealId/signatures',
     seal: true,
-    request: (x) => ({
+    request: (x, name) => ({
       method: 'POST',
       url: `/api/transcripts/${x.sealId}/signatures`,
-      payload: { fullName: 'Full Name', confirm: true },
+      payload: { fullName: name, confirm: true },
     }),
     expected: reviewers(201),
   },
@@ -187,6 +204,13 @@ const TABLE: Route[] = [
     route: 'GET /api/verify/:sha256',
     seal: false,
     request: () => ({ method: 'GET', url: `/api/verify/${'a'.repeat(64)}` }),
+    expected: everyone(200),
+  },
+  {
+    // The first page drawn at sealing: for whoever holds the hash printed on the document.
+    route: 'GET /api/verify/:sha256/first-page.png',
+    seal: true,
+    request: (x) => ({ method: 'GET', url: `/api/verify/${x.sealSha256}/first-page.png` }),
     expected: everyone(200),
   },
 ];
@@ -251,7 +275,19 @@ describe('who may call each transcript route', () => {
       const x = await target({ seal: r.seal });
       const actual: Record<string, number> = {};
       for (const caller of CALLERS) {
-        const req = r.request(x);
+        const invited = { plaintiff: x.plaintiff, agent: x.agent, witness: x.witness, observer: x.observer, partOther }[
+          caller as string
+        ];
+        const name = invited
+          ? (
+              await t.db
+                .selectFrom('participants')
+                .select('display_name')
+                .where('id', '=', invited.id)
+                .executeTakeFirstOrThrow()
+            ).display_name
+          : 'Full Name';
+        const req = r.request(x, name);
         const cookie = cookieOf(caller, x);
         const res = await app.inject({
           method: req.method,

@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { RealtimeHub } from '../realtime/realtime.hub.ts';
+import * as audit from '../audit/audit.service.ts';
+import { claim } from '../audit/record-contents.ts';
 
 export const COURT_SPEAKER = 'Court';
 
@@ -30,7 +32,8 @@ export async function nextSeq(trx: Transaction<Database>, hearingId: string): Pr
 
 /**
  * A note Gavel itself puts in the record ("[10:42] Recording interrupted"): source 'procedural',
- * speaker 'Court', no author. Pushed as `transcript.entry` in the same transaction.
+ * speaker 'Court', no author. Audited with its content hash and pushed as `transcript.entry` in the
+ * same transaction.
  */
 export async function appendProceduralEntry(
   trx: Transaction<Database>,
@@ -51,6 +54,12 @@ export async function appendProceduralEntry(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await audit.append(trx, {
+    stream: input.hearingId,
+    actor: audit.SYSTEM_ACTOR,
+    action: 'transcript.noted',
+    payload: { entryId: row.id, contents: [claim('entry', row)] },
+  });
   const entry: TranscriptEntryView = {
     id: row.id,
     hearingId: row.hearing_id,
@@ -83,8 +92,35 @@ export function insertEntry(
     author_id: string;
   },
 ) {
-  return trx.insertInto('transcript_entries').values(e).returning('id').executeTakeFirstOrThrow();
+  return trx.insertInto('transcript_entries').values(e).returningAll().executeTakeFirstOrThrow();
 }
+
+type NewEntry = Parameters<typeof insertEntry>[1];
+
+/**
+ * Many entries in as few statements as PostgreSQL's bind-parameter limit (65,535) allows: a caption import
+ * of 5,000 cues is one INSERT, not 5,000. Rows come back in the order given.
+ */
+export async function insertEntries(trx: Transaction<Database>, rows: NewEntry[]) {
+  const perStatement = Math.floor(65_000 / 8);
+  const out = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const inserted = await trx
+      .insertInto('transcript_entries')
+      .values(rows.slice(i, i + perStatement))
+      .returningAll()
+      .execute();
+    out.push(...inserted.sort((a, b) => a.seq - b.seq));
+  }
+  return out;
+}
+
+/**
+ * An entry row never changes: its text now is the text of its latest correction, or the text it was
+ * written with.
+ */
+const currentText = sql<string>`coalesce((select c.text from transcript_corrections c where c.entry_id = e.id
+  order by c.corrected_at desc, c.id desc limit 1), e.text)`.as('text');
 
 function entryQuery(db: Db) {
   return db
@@ -97,7 +133,7 @@ function entryQuery(db: Db) {
       'e.speaker',
       'e.speaker_participant_id',
       'e.spoken_at',
-      'e.text',
+      currentText,
       'e.source',
       'e.author_id',
       'u.name as author_name',
@@ -121,18 +157,15 @@ export function findEntry(db: Db, hearingId: string, id: string) {
   return entryQuery(db).where('e.hearing_id', '=', hearingId).where('e.id', '=', id).executeTakeFirst();
 }
 
+/** The entry with its current text, locked so that corrections of it take turns. */
 export function lockEntry(trx: Transaction<Database>, hearingId: string, id: string) {
   return trx
-    .selectFrom('transcript_entries')
-    .select(['id', 'text', 'source'])
-    .where('hearing_id', '=', hearingId)
-    .where('id', '=', id)
+    .selectFrom('transcript_entries as e')
+    .select(['e.id', currentText, 'e.source'])
+    .where('e.hearing_id', '=', hearingId)
+    .where('e.id', '=', id)
     .forUpdate()
     .executeTakeFirst();
-}
-
-export function setEntryText(trx: Transaction<Database>, id: string, text: string) {
-  return trx.updateTable('transcript_entries').set({ text }).where('id', '=', id).execute();
 }
 
 export function insertCorrection(
@@ -146,7 +179,7 @@ export function insertCorrection(
     corrected_at: Date;
   },
 ) {
-  return trx.insertInto('transcript_corrections').values(c).execute();
+  return trx.insertInto('transcript_corrections').values(c).returningAll().executeTakeFirstOrThrow();
 }
 
 export function correctionsOfHearing(db: Db, hearingId: string) {
@@ -232,6 +265,7 @@ export function insertSeal(
     pages: number;
     sealed_by: string;
     sealed_at: Date;
+    first_page_png?: Buffer | null;
   },
 ) {
   return trx.insertInto('transcript_seals').values(s).returning('id').executeTakeFirstOrThrow();
@@ -308,12 +342,56 @@ export function appearances(db: Db, hearingId: string) {
   return db
     .selectFrom('participants as p')
     .leftJoin('participants as r', 'r.id', 'p.represents_id')
-    .select(['p.display_name', 'p.role', 'r.display_name as represents'])
+    .leftJoin('participants as i', 'i.id', 'p.interprets_for_id')
+    .select([
+      'p.display_name',
+      'p.role',
+      'r.display_name as represents',
+      'i.display_name as interprets_for',
+      'p.language',
+    ])
     .where('p.hearing_id', '=', hearingId)
     .where('p.role', '<>', 'observer')
     .where('p.revoked_at', 'is', null)
     .orderBy('p.created_at')
     .execute();
+}
+
+/** The exhibits the judge ruled on, in the order of the rulings: what the record says of them. */
+export function exhibitRulings(db: Db, hearingId: string) {
+  return db
+    .selectFrom('exhibits')
+    .select(['label', 'title', 'status', 'ruled_at'])
+    .where('hearing_id', '=', hearingId)
+    .where('status', 'in', ['admitted', 'rejected'])
+    .where('ruled_at', 'is not', null)
+    .orderBy('ruled_at')
+    .orderBy('label')
+    .execute();
+}
+
+/**
+ * The private consultations held: who stepped out and when, never what was said (nothing of it is
+ * kept). Members are named in the order they were added.
+ */
+export async function consultationsHeld(db: Db, hearingId: string) {
+  const rows = await db
+    .selectFrom('consultations as c')
+    .innerJoin('consultation_members as m', 'm.consultation_id', 'c.id')
+    .innerJoin('participants as p', 'p.id', 'm.participant_id')
+    .select(['c.id', 'c.opened_at', 'c.closed_at', 'p.display_name'])
+    .where('c.hearing_id', '=', hearingId)
+    .orderBy('c.opened_at')
+    .orderBy('c.id')
+    .orderBy('p.created_at')
+    .execute();
+  const held = new Map<string, { openedAt: Date; closedAt: Date | null; names: string[] }>();
+  for (const r of rows) {
+    const c = held.get(r.id) ?? { openedAt: r.opened_at, closedAt: r.closed_at, names: [] };
+    c.names.push(r.display_name);
+    held.set(r.id, c);
+  }
+  return [...held.values()];
 }
 
 export function participantName(db: Db, hearingId: string, id: string) {

@@ -1,3 +1,4 @@
+import { Evidence } from '../signing/evidence.ts';
 import { Type } from 'typebox';
 import { ErrorBody } from '../http/errors.ts';
 
@@ -122,13 +123,21 @@ export const SignatureList = Type.Object({ signatures: Type.Array(Signature) });
 export const Verification = Type.Union([
   Type.Object({
     match: Type.Literal(true),
+    /** What a match vouches for, and that it says nothing of a copy whose contents differ. */
+    vouchesFor: Type.String(),
     court: Type.String(),
+    /** The court's IANA zone: `sealedAtCourtTime` is its wall clock. */
+    timeZone: Type.String(),
     case: Type.Object({ number: Type.String(), caption: Type.String() }),
     hearing: Type.Object({ title: Type.String(), date: Type.String() }),
     version: Type.Integer(),
     sha256: Type.String(),
     pdfSha256: Type.String(),
     sealedAt: Type.String(),
+    sealedAtCourtTime: Type.String(),
+    pages: Type.Integer(),
+    /** The first page as a PNG, drawn at sealing (null for seals made before Gavel drew it). */
+    firstPage: Type.Union([Type.String(), Type.Null()]),
     sealedBy: Type.String(),
     supersededBy: Type.Union([Type.Object({ version: Type.Integer(), sha256: Type.String() }), Type.Null()]),
     signatures: Type.Array(
@@ -139,8 +148,9 @@ export const Verification = Type.Union([
         kind: Type.Union([Type.Literal('signature'), Type.Literal('objection')]),
       }),
     ),
+    ...Evidence,
   }),
-  Type.Object({ match: Type.Literal(false) }),
+  Type.Object({ match: Type.Literal(false), vouchesFor: Type.String(), ...Evidence }),
 ]);
 
 export const transcriptErrors = {
@@ -151,5 +161,6 @@ export const transcriptErrors = {
   409: ErrorBody,
   413: ErrorBody,
   415: ErrorBody,
+  422: ErrorBody,
   429: ErrorBody,
 };

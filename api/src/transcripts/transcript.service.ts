@@ -1,10 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/schema.ts';
+import { courtClock, courtDate, zoneName } from '../domain/court-time.ts';
 import * as audit from '../audit/audit.service.ts';
 import { canonicalJson } from '../audit/audit.hash.ts';
 import * as auditRepo from '../audit/audit.repository.ts';
+import { claim, type ContentClaim } from '../audit/record-contents.ts';
 import { GENESIS_HASH } from '../audit/audit.hash.ts';
 import { DomainError, notFound } from '../http/errors.ts';
 import * as hearingsRepo from '../hearings/hearings.repository.ts';
@@ -21,6 +23,10 @@ import type { Action } from '../domain/hearing/index.ts';
 import type { RealtimeHub } from '../realtime/realtime.hub.ts';
 import type { TranscriptDocument } from './pdf.ts';
 import { renderInWorker } from './render.ts';
+import type { PdfSigningKey } from '../signing/pades.ts';
+import * as recordLog from '../log/log.service.ts';
+import { sameName } from '../domain/invitation/names.ts';
+import type { RecordLog } from '../log/log.service.ts';
 import * as repo from './transcript.repository.ts';
 import type { TranscriptSource } from './transcript.table.ts';
 import { UNPRINTABLE } from './text.ts';
@@ -31,6 +37,10 @@ export interface TranscriptDeps {
   now: () => Date;
   publicOrigin: string;
   render?: typeof renderInWorker;
+  /** The court's key: every sealed PDF is signed with it. */
+  signing?: PdfSigningKey;
+  /** The record log every sealed PDF is appended to. */
+  log?: RecordLog;
 }
 
 type Bench = StaffCaller;
@@ -55,20 +65,13 @@ function instant(field: string, value: string | Date): Date {
   return at;
 }
 
-const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+/** What a match vouches for, and what it does not: said in every answer, so no one reads more into it. */
+const VOUCHES_FOR =
+  'This hash belongs to a sealed transcript of this court. It says nothing about a paper or other copy unless that copy’s contents match what is listed here: court, case number and caption, version, page count, the time it was sealed, and its first page.';
+const NO_MATCH =
+  'No sealed transcript of this court has this hash. A document carrying it is not vouched for by this court.';
 
-function courtDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
-function courtTime(at: Date, timeZone: string, seconds = true): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(seconds ? { second: '2-digit' } : {}),
-    hourCycle: 'h23',
-  }).format(at);
-}
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 export function entryView(e: repo.EntryRow) {
   return {
@@ -194,10 +197,10 @@ export class TranscriptService {
   ) {
     const h = b.hearing;
     return this.d.db.transaction().execute(async (trx) => {
-      const ids: string[] = [];
       let seq = await repo.nextSeq(trx, h.id);
-      for (const r of rows) {
-        const { id } = await repo.insertEntry(trx, {
+      const inserted = await repo.insertEntries(
+        trx,
+        rows.map((r) => ({
           hearing_id: h.id,
           seq: seq++,
           speaker: r.speaker,
@@ -206,17 +209,18 @@ export class TranscriptService {
           text: r.text,
           source,
           author_id: b.user.id,
-        });
-        ids.push(id);
-      }
+        })),
+      );
+      const ids = inserted.map((row) => row.id);
+      const contents: ContentClaim[] = inserted.map((row) => claim('entry', row));
       await audit.append(trx, {
         stream: h.id,
         actor: { type: 'user', id: b.user.id },
         action: source === 'clerk' ? 'transcript.entry_added' : 'transcript.imported',
-        payload: { entries: ids, source, count: ids.length },
+        payload: { entries: ids, source, count: ids.length, contents },
       });
-      const entries = [];
-      for (const id of ids) entries.push(entryView((await repo.findEntry(trx, h.id, id))!));
+      // New rows: their text is the text written, by this author, uncorrected.
+      const entries = inserted.map((row) => entryView({ ...row, author_name: b.user.name, corrections: '0' }));
       await this.d.hub.publishMany(
         trx,
         h.id,
@@ -235,9 +239,15 @@ export class TranscriptService {
     const entry = await this.d.db.transaction().execute(async (trx) => {
       const e = await repo.lockEntry(trx, h.id, entryId);
       if (!e) throw notFound('Entry');
+      if (e.source === 'procedural')
+        throw new DomainError(
+          409,
+          'procedural_note',
+          'This is Gavel’s own note of what happened in the hearing; it cannot be corrected.',
+        );
       if (e.text === text) throw new DomainError(400, 'unchanged', 'The corrected text is the same as the entry.');
       const at = this.d.now();
-      await repo.insertCorrection(trx, {
+      const correction = await repo.insertCorrection(trx, {
         entry_id: e.id,
         previous_text: e.text,
         text,
@@ -245,12 +255,17 @@ export class TranscriptService {
         corrected_by: b.user.id,
         corrected_at: at,
       });
-      await repo.setEntryText(trx, e.id, text);
       await audit.append(trx, {
         stream: h.id,
         actor: { type: 'user', id: b.user.id },
         action: 'transcript.entry_corrected',
-        payload: { entryId: e.id, previousText: e.text, text, reason },
+        payload: {
+          entryId: e.id,
+          previousText: e.text,
+          text,
+          reason,
+          contents: [claim('correction', correction)],
+        },
       });
       const view = entryView((await repo.findEntry(trx, h.id, e.id))!);
       await this.d.hub.publish(trx, {
@@ -277,11 +292,13 @@ export class TranscriptService {
     const seal = await this.d.db.transaction().execute(async (trx) => {
       await repo.lockSeals(trx, h.id);
       await auditRepo.lockStream(trx, h.id);
-      const [entries, seals, head, people] = await Promise.all([
+      const [entries, seals, head, people, rulings, consultations] = await Promise.all([
         repo.listEntries(trx, h.id),
         repo.listSeals(trx, h.id),
         auditRepo.lastEvent(trx, h.id),
         repo.appearances(trx, h.id),
+        repo.exhibitRulings(trx, h.id),
+        repo.consultationsHeld(trx, h.id),
       ]);
       if (entries.length === 0) throw new DomainError(409, 'empty_record', 'There are no entries to seal.');
       const last = seals.at(-1);
@@ -306,7 +323,24 @@ export class TranscriptService {
       }
       const version = (last?.version ?? 0) + 1;
       const sealedAt = this.d.now();
-      const appearances = people.map((p) => ({ name: p.display_name, role: p.role, represents: p.represents }));
+      const tz = h.court_timezone;
+      // An interpreter appears with their language and the person they interpret for.
+      const appearances = people.map((p) =>
+        p.role === 'interpreter'
+          ? { name: p.display_name, role: p.role, represents: p.interprets_for, language: p.language }
+          : { name: p.display_name, role: p.role, represents: p.represents },
+      );
+      const exhibitRulings = rulings.map((r) => ({
+        label: r.label,
+        title: r.title,
+        ruling: r.status === 'admitted' ? ('admitted' as const) : ('rejected' as const),
+        at: r.ruled_at!.toISOString(),
+      }));
+      const consultationsHeld = consultations.map((c) => ({
+        names: c.names,
+        openedAt: c.openedAt.toISOString(),
+        closedAt: c.closedAt?.toISOString() ?? null,
+      }));
       const record = {
         format: 'gavel.transcript/1',
         hearing: {
@@ -319,6 +353,8 @@ export class TranscriptService {
           judge: h.judge_name,
           clerk: h.clerk_name,
           appearances,
+          exhibitRulings,
+          consultations: consultationsHeld,
         },
         version,
         supersedes: last?.sha256 ?? null,
@@ -329,7 +365,6 @@ export class TranscriptService {
       };
       const canonical = canonicalJson(record);
       const hash = sha256(canonical);
-      const tz = h.court_timezone;
       const doc: TranscriptDocument = {
         locale: h.court_locale,
         court: h.court_name,
@@ -337,13 +372,20 @@ export class TranscriptService {
         caseCaption: h.case_caption,
         hearingTitle: h.title,
         hearingDate: courtDate(h.scheduled_start, tz),
+        timeZone: zoneName(tz, h.scheduled_start, h.court_locale),
         judge: h.judge_name,
         clerk: h.clerk_name,
         appearances,
+        exhibitRulings: exhibitRulings.map((r) => ({ ...r, time: courtClock(new Date(r.at), tz) })),
+        consultations: consultationsHeld.map((c) => ({
+          names: c.names,
+          from: courtClock(new Date(c.openedAt), tz),
+          to: c.closedAt ? courtClock(new Date(c.closedAt), tz) : null,
+        })),
         entries: entries.map((e) => ({
           seq: e.seq,
           speaker: e.speaker,
-          time: courtTime(e.spoken_at, tz),
+          time: courtClock(e.spoken_at, tz, { seconds: true }),
           text: e.text,
           procedural: e.source === 'procedural',
         })),
@@ -352,32 +394,52 @@ export class TranscriptService {
           version,
           supersedesVersion: last?.version ?? null,
           sealedBy: b.user.name,
-          sealedAt: `${courtDate(sealedAt, tz)} ${courtTime(sealedAt, tz, false)} (${tz})`,
+          sealedAt: `${courtDate(sealedAt, tz)} ${courtClock(sealedAt, tz)} (${tz})`,
           sealedAtIso: sealedAt.toISOString(),
           verifyUrl: `${this.d.publicOrigin}/verify/${hash}`,
         },
       };
-      const rendered = await render(doc);
+      const rendered = await render(doc, this.d.signing);
       const pdfSha256 = sha256(rendered.pdf);
-      const { id } = await repo.insertSeal(trx, {
+      const sealRow = {
         hearing_id: h.id,
         version,
         supersedes_id: last?.id ?? null,
         sha256: hash,
         pdf_sha256: pdfSha256,
-        pdf: Buffer.from(rendered.pdf),
-        record: canonical,
         audit_seq: record.auditHead.seq,
         audit_head: record.auditHead.hash,
         pages: rendered.pages,
         sealed_by: b.user.id,
         sealed_at: sealedAt,
+      };
+      const { id } = await repo.insertSeal(trx, {
+        ...sealRow,
+        pdf: Buffer.from(rendered.pdf),
+        record: canonical,
+        first_page_png: rendered.firstPagePng ? Buffer.from(rendered.firstPagePng) : null,
       });
+      if (this.d.log)
+        await recordLog.append(trx, this.d.log, {
+          kind: 'transcript.pdf',
+          sha256: pdfSha256,
+          ref: `transcript_seal:${id}`,
+          hearingId: h.id,
+          at: sealedAt,
+        });
       await audit.append(trx, {
         stream: h.id,
         actor: { type: 'user', id: b.user.id },
         action: 'transcript.sealed',
-        payload: { sealId: id, version, sha256: hash, pdfSha256, supersedes: last?.id ?? null, pages: rendered.pages },
+        payload: {
+          sealId: id,
+          version,
+          sha256: hash,
+          pdfSha256,
+          supersedes: last?.id ?? null,
+          pages: rendered.pages,
+          contents: [claim('seal', { id, ...sealRow })],
+        },
       });
       const all = await repo.listSeals(trx, h.id);
       const view = sealView(
@@ -422,6 +484,10 @@ export class TranscriptService {
     const { seal, reader } = await this.sealFor(request, sealId, 'record.review');
     const p = authorizeParticipant(reader, 'record.review').participant;
     const fullName = input.kind === 'signature' ? printable('full name', input.fullName).trim() : null;
+    // A signature is the invited person's: the typed name must be the name the court invited.
+    if (fullName !== null && !sameName(fullName, p.display_name)) {
+      throw new DomainError(422, 'name_mismatch', `Type your full name as the court invited you: ${p.display_name}.`);
+    }
     const text = input.kind === 'objection' ? printable('objection', input.text) : null;
     const signature = await this.d.db.transaction().execute(async (trx) => {
       await repo.lockSeals(trx, seal.hearing_id);
@@ -433,21 +499,30 @@ export class TranscriptService {
         throw new DomainError(409, 'already_signed', 'You have already signed this version.');
       }
       const at = this.d.now();
-      const event = await audit.append(trx, {
-        stream: seal.hearing_id,
-        actor: { type: 'participant', id: p.id },
-        action: input.kind === 'signature' ? 'transcript.signed' : 'transcript.objected',
-        payload: { sealId: seal.id, version: seal.version, sha256: seal.sha256, fullName, text },
-      });
-      const { id } = await repo.insertSignature(trx, {
+      // The event comes first (the signature keeps its hash), so it vouches for the row about to be written.
+      const row = {
+        id: randomUUID(),
         seal_id: seal.id,
         participant_id: p.id,
         kind: input.kind,
         full_name: fullName,
         text,
-        audit_hash: event.hash,
         created_at: at,
+      };
+      const event = await audit.append(trx, {
+        stream: seal.hearing_id,
+        actor: { type: 'participant', id: p.id },
+        action: input.kind === 'signature' ? 'transcript.signed' : 'transcript.objected',
+        payload: {
+          sealId: seal.id,
+          version: seal.version,
+          sha256: seal.sha256,
+          fullName,
+          text,
+          contents: [claim('signature', row)],
+        },
       });
+      const { id } = await repo.insertSignature(trx, { ...row, audit_hash: event.hash });
       const view = {
         id,
         sealId: seal.id,
@@ -487,31 +562,58 @@ export class TranscriptService {
     };
   }
 
+  /** The first page of a sealed PDF as drawn at sealing, by the PDF's or the seal's SHA-256; null when none. */
+  async firstPage(hash: string): Promise<Buffer | null> {
+    const h = hash.toLowerCase();
+    const row = await this.d.db
+      .selectFrom('transcript_seals')
+      .select('first_page_png')
+      .where((eb) => eb.or([eb('pdf_sha256', '=', h), eb('sha256', '=', h)]))
+      .executeTakeFirst();
+    return row?.first_page_png ?? null;
+  }
+
   /** Matches the PDF's own SHA-256 (or, from the QR code, the seal's); says no more than the PDF holds. */
   async verify(hash: string) {
     const h = hash.toLowerCase();
     const seal = await this.d.db
       .selectFrom('transcript_seals as s')
       .innerJoin('users as u', 'u.id', 's.sealed_by')
-      .select(['s.id', 's.hearing_id', 's.version', 's.sha256', 's.pdf_sha256', 's.sealed_at', 'u.name as sealed_by'])
+      .select([
+        's.id',
+        's.hearing_id',
+        's.version',
+        's.sha256',
+        's.pdf_sha256',
+        's.sealed_at',
+        's.pages',
+        'u.name as sealed_by',
+        (eb) => eb('s.first_page_png', 'is not', null).as('has_first_page'),
+      ])
       .where((eb) => eb.or([eb('s.pdf_sha256', '=', h), eb('s.sha256', '=', h)]))
       .executeTakeFirst();
-    if (!seal) return { match: false as const };
+    if (!seal) return { match: false as const, vouchesFor: NO_MATCH };
     const [hearing, seals, signatures] = await Promise.all([
       hearingsRepo.findHearing(this.d.db, seal.hearing_id),
       repo.listSeals(this.d.db, seal.hearing_id),
       repo.signaturesOfSeal(this.d.db, seal.id),
     ]);
     const next = seals.find((s) => s.supersedes_id === seal.id);
+    const tz = hearing!.court_timezone;
     return {
       match: true as const,
+      vouchesFor: VOUCHES_FOR,
       court: hearing!.court_name,
+      timeZone: tz,
       case: { number: hearing!.case_number, caption: hearing!.case_caption },
       hearing: { title: hearing!.title, date: courtDate(hearing!.scheduled_start, hearing!.court_timezone) },
       version: seal.version,
       sha256: seal.sha256,
       pdfSha256: seal.pdf_sha256,
       sealedAt: seal.sealed_at.toISOString(),
+      sealedAtCourtTime: `${courtDate(seal.sealed_at, tz)} ${courtClock(seal.sealed_at, tz)} (${tz})`,
+      pages: seal.pages,
+      firstPage: seal.has_first_page ? `/api/verify/${seal.pdf_sha256}/first-page.png` : null,
       sealedBy: seal.sealed_by,
       supersededBy: next ? { version: next.version, sha256: next.sha256 } : null,
       signatures: signatures.map((g) => ({
@@ -521,10 +623,6 @@ export class TranscriptService {
         kind: g.kind,
       })),
     };
-  }
-
-  verifyPdf(bytes: Uint8Array) {
-    return this.verify(sha256(bytes));
   }
 }
 

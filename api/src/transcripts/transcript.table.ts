@@ -46,6 +46,8 @@ export interface TranscriptSealTable {
   pages: number;
   sealed_by: string;
   sealed_at: Date;
+  /** The PDF's first page as a PNG, drawn at sealing; null for seals made before Gavel drew it. */
+  first_page_png: ColumnType<Buffer | null, Buffer | null | undefined, never>;
 }
 
 export type SignatureKind = 'signature' | 'objection';

@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
-import { ORIGIN } from '../../test/app.ts';
+import { ORIGIN, testDataDir } from '../../test/app.ts';
 import { call } from '../../test/scheduling.ts';
 import {
   connectSocket,
@@ -17,7 +19,8 @@ import {
   type LiveCourt,
 } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
-import { pdfPages, pdfText, qpdfCheck } from './pdf-tools.ts';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { pdfPages, pdfSig, pdfText, qpdfCheck, renderPage } from '../../test/pdf-tools.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
@@ -43,7 +46,7 @@ const EN = 'Counsel for the plaintiff, you may begin your opening statement.';
 /** A hearing in session with an admitted plaintiff, their agent and a witness waiting. */
 async function hearing() {
   const id = await scheduleHearing(app, c);
-  const plaintiff = await invite(app, c, id, 'plaintiff');
+  const plaintiff = await invite(app, c, id, 'plaintiff', { displayName: '张三' });
   const agent = await invite(app, c, id, 'agent', { representsId: plaintiff.id });
   const defendant = await invite(app, c, id, 'defendant');
   const witness = await invite(app, c, id, 'witness');
@@ -65,6 +68,17 @@ async function pdfOf(sealId: string, cookie: string): Promise<Buffer> {
   const res = await expectOk(call(app, 'GET', `/api/transcripts/${sealId}/pdf`, { cookie }));
   expect(res.headers['content-type']).toBe('application/pdf');
   return res.rawPayload;
+}
+
+/** The share of a PNG's pixels that are dark (ink on the page). */
+async function pngInk(png: Buffer): Promise<number> {
+  const img = await loadImage(png);
+  const ctx = createCanvas(img.width, img.height).getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const { data } = ctx.getImageData(0, 0, img.width, img.height);
+  let dark = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i]! * 0.3 + data[i + 1]! * 0.59 + data[i + 2]! * 0.11 < 128) dark++;
+  return dark / (img.width * img.height);
 }
 
 const verifyPdf = (pdf: Uint8Array) =>
@@ -100,7 +114,7 @@ describe('the live record', () => {
     const procedural = list.entries.filter((e: { source: string }) => e.source === 'procedural');
     expect(procedural.map((e: { text: string }) => e.text.replace(/^\[\d\d:\d\d\] /, ''))).toEqual([
       'Lobby opened',
-      expect.stringMatching(/^Admitted: .*\(plaintiff\).*\(agent\).*\(defendant\)/),
+      expect.stringMatching(/^Admitted: .*\(plaintiff\).*\(representative\).*\(defendant\)/),
       'Hearing in session',
       expect.stringMatching(/^Witness witness \d+ called$/),
       expect.stringMatching(/^Witness witness \d+ released$/),
@@ -184,6 +198,104 @@ describe('the live record', () => {
     expect(audit.map((a) => (a.payload as { reason: string }).reason)).toEqual(['Typo', 'Exact words']);
     // Nothing is deleted: the database refuses it.
     await expect(t.db.deleteFrom('transcript_entries').where('id', '=', e.id).execute()).rejects.toThrow(/append-only/);
+  });
+
+  it('keeps Gavel’s own procedural notes read-only: correcting one is a 409 that changes nothing', async () => {
+    const h = await hearing();
+    const note = (await expectOk(transcript(h.id)))
+      .json()
+      .entries.find((e: { source: string }) => e.source === 'procedural');
+    expect(note.text).toMatch(/Lobby opened$/);
+    const res = await call(app, 'PATCH', `/api/hearings/${h.id}/transcript/entries/${note.id}`, {
+      cookie: c.cookies.clerk,
+      payload: { text: '[09:00] Hearing adjourned', reason: 'Tidying' },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'procedural_note', message: expect.stringMatching(/Gavel/) });
+    const after = (await expectOk(transcript(h.id))).json().entries.find((e: { id: string }) => e.id === note.id);
+    expect(after).toMatchObject({ text: note.text, corrected: false, history: [] });
+    const corrected = await t.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('stream', '=', h.id)
+      .where('action', '=', 'transcript.entry_corrected')
+      .execute();
+    expect(corrected).toHaveLength(0);
+  });
+
+  it('refuses an SQL rewrite of the record; one made with the guards off is named by verify-audit', async () => {
+    const h = await hearing();
+    const e = (await expectOk(addEntry(h.id, { speaker: 'Court', text: 'The witness is sworn.' }), 201)).json().entry;
+    await expectOk(
+      call(app, 'PATCH', `/api/hearings/${h.id}/transcript/entries/${e.id}`, {
+        cookie: c.cookies.clerk,
+        payload: { text: 'The witness is sworn in.', reason: 'Exact words' },
+      }),
+    );
+    await expectOk(
+      call(app, 'POST', `/api/hearings/${h.id}/chat`, {
+        cookie: c.cookies.judge,
+        payload: { text: 'Counsel, begin.', to: 'all' },
+      }),
+      201,
+    );
+    const verify = async () =>
+      (await expectOk(call(app, 'GET', `/api/hearings/${h.id}/audit/verify`, { cookie: c.cookies.clerk }))).json();
+    expect(await verify()).toMatchObject({ ok: true, record: null });
+
+    // An application role (no superuser) cannot change or delete what the record holds.
+    const role = `gavel_app_${Date.now()}`;
+    await sql.raw(`create role ${role} nosuperuser; grant all on all tables in schema public to ${role}`).execute(t.db);
+    const asApp = (statement: string) =>
+      t.db.transaction().execute(async (trx) => {
+        await sql.raw(`set local role ${role}`).execute(trx);
+        await sql.raw(statement).execute(trx);
+      });
+    await expect(
+      asApp(`update transcript_entries set text = 'Nothing was said.' where id = '${e.id}'`),
+    ).rejects.toThrow(/append-only/);
+    await expect(asApp(`update transcript_corrections set text = 'x' where entry_id = '${e.id}'`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(asApp(`update chat_messages set text = 'x' where hearing_id = '${h.id}'`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(asApp(`delete from chat_messages where hearing_id = '${h.id}'`)).rejects.toThrow(/append-only/);
+    await expect(
+      asApp(`update participants set display_name = 'Someone else' where id = '${h.plaintiff.id}'`),
+    ).rejects.toThrow(/append-only/);
+    // Presence is live state, not record: it still changes.
+    await asApp(`update participants set presence = 'left' where id = '${h.witness.id}'`);
+    expect(await verify()).toMatchObject({ ok: true });
+
+    // A superuser switching triggers off can change a row, but not the hash its audit event carries.
+    await t.db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await sql`update transcript_entries set text = 'The witness was not sworn.' where id = ${e.id}`.execute(trx);
+    });
+    const broken = await verify();
+    expect(broken).toMatchObject({ ok: false, firstBrokenSeq: null, record: { kind: 'entry', id: e.id } });
+    expect(broken.reason).toMatch(/altered/);
+    const cli = spawnSync(
+      process.execPath,
+      [new URL('../cli.ts', import.meta.url).pathname, 'verify-audit', '--stream', h.id],
+      {
+        env: { ...process.env, DATABASE_URL: t.url, DATA_DIR: testDataDir(), LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toContain(`BROKEN  ${h.id}: entry ${e.id} differs from the chain`);
+
+    // A plaintiff's printed name changed the same way is named too (the entry comes first in the chain).
+    await t.db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await sql`update transcript_entries set text = 'The witness is sworn.' where id = ${e.id}`.execute(trx);
+      await sql`update participants set display_name = 'Somebody Else' where id = ${h.plaintiff.id}`.execute(trx);
+    });
+    expect(await verify()).toMatchObject({ ok: false, record: { kind: 'participant', id: h.plaintiff.id } });
+    await sql.raw(`drop owned by ${role}; drop role ${role}`).execute(t.db);
   });
 
   it('stores <script> as text, and refuses a null byte with a clear 400 that changes nothing', async () => {
@@ -300,6 +412,13 @@ describe('sealing, versions, the PDF, review and verification', () => {
   it('renders a PDF that passes qpdf, holds the text, the stamp on every page, and whose hash is stored', async () => {
     pdf1 = await pdfOf(v1.id, h.agent.cookie);
     expect(qpdfCheck(pdf1).ok).toBe(true);
+    // Signed by the court's key over the whole document, as any PDF reader (here poppler) checks it.
+    const sig = pdfSig(pdf1);
+    expect(sig).toContain('Signature is Valid');
+    expect(sig).toContain('Total document signed');
+    const logged = await call(app, 'GET', `/api/log/inclusion?sha256=${v1.pdfSha256}`);
+    expect(logged.statusCode, logged.body).toBe(200);
+    expect(logged.json()).toMatchObject({ kind: 'transcript.pdf', leafIndex: expect.any(Number) });
     const text = pdfText(pdf1);
     expect(text).toContain(EN);
     expect(text).toContain(ZH);
@@ -320,23 +439,87 @@ describe('sealing, versions, the PDF, review and verification', () => {
       case: { number: 'Rec-2026-001' },
       sealedBy: expect.any(String),
       supersededBy: null,
+      // The court's own signature, checked on the uploaded bytes, and the record log's proof.
+      courtSignature: { valid: true, wholeDocument: true, byThisCourt: true, problem: null },
+      log: { verified: true, leafIndex: expect.any(Number) },
     });
     const changed = Buffer.from(pdf1);
     const at = changed.length >> 1;
     changed[at] = changed[at]! ^ 0x01;
     expect(changed.equals(pdf1)).toBe(false);
-    expect((await expectOk(verifyPdf(changed))).json()).toEqual({ match: false });
+    expect((await expectOk(verifyPdf(changed))).json()).toMatchObject({ match: false, log: null });
     expect((await expectOk(call(app, 'GET', `/api/verify/${v1.sha256}`))).json()).toMatchObject({
       match: true,
       version: 1,
     });
-    expect((await expectOk(call(app, 'GET', `/api/verify/${'0'.repeat(64)}`))).json()).toEqual({ match: false });
+    expect((await expectOk(call(app, 'GET', `/api/verify/${'0'.repeat(64)}`))).json()).toEqual({
+      match: false,
+      vouchesFor: expect.stringMatching(/^No sealed transcript of this court has this hash/),
+    });
     expect((await call(app, 'GET', '/api/verify/not-a-hash')).statusCode).toBe(400);
+  });
+
+  it('says what a hash vouches for, and what a printout must show: court, case, version, pages, court time, first page', async () => {
+    const byQr = (await expectOk(call(app, 'GET', `/api/verify/${v1.sha256}`))).json();
+    const court = await t.db
+      .selectFrom('courts')
+      .select(['name', 'timezone'])
+      .where('name', '=', byQr.court)
+      .executeTakeFirstOrThrow();
+    expect(byQr).toMatchObject({
+      match: true,
+      vouchesFor: expect.stringMatching(
+        /^This hash belongs to a sealed transcript of this court\. It says nothing about a paper or other copy unless/,
+      ),
+      court: court.name,
+      timeZone: court.timezone,
+      case: { number: 'Rec-2026-001', caption: expect.any(String) },
+      version: 1,
+      pages: v1.pages,
+      sha256: v1.sha256,
+      pdfSha256: v1.pdfSha256,
+      firstPage: `/api/verify/${v1.pdfSha256}/first-page.png`,
+      log: { verified: true },
+    });
+    // The court's wall clock and zone, from the shared court-time module (the PDF prints the same).
+    const { courtClock, courtDate } = await import('../domain/court-time.ts');
+    const at = new Date(byQr.sealedAt);
+    expect(byQr.sealedAtCourtTime).toBe(
+      `${courtDate(at, court.timezone)} ${courtClock(at, court.timezone)} (${court.timezone})`,
+    );
+    expect(pdfText(pdf1, pdfPages(pdf1))).toContain(byQr.sealedAtCourtTime);
+    // The same answer by the PDF's own hash.
+    expect((await expectOk(call(app, 'GET', `/api/verify/${v1.pdfSha256}`))).json()).toEqual(byQr);
+
+    // The first page, drawn at sealing from the signed bytes: a PNG of an A4 page that looks like
+    // poppler's rendering of page 1 of the PDF (the same dark pixels, give or take anti-aliasing).
+    for (const hash of [v1.sha256, v1.pdfSha256]) {
+      const img = await expectOk(call(app, 'GET', `/api/verify/${hash}/first-page.png`));
+      expect(img.headers['content-type']).toBe('image/png');
+      const png = img.rawPayload;
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([893, 1263]);
+    }
+    const ours = await pngInk((await call(app, 'GET', `/api/verify/${v1.sha256}/first-page.png`)).rawPayload);
+    const poppler = renderPage(pdf1, 1, 108).pixels.filter((v) => v < 128).length / (893 * 1263);
+    expect(ours).toBeGreaterThan(0.005);
+    expect(Math.abs(ours - poppler) / poppler).toBeLessThan(0.2);
+
+    const unknown = await call(app, 'GET', `/api/verify/${'0'.repeat(64)}/first-page.png`);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('not_found');
+    expect((await call(app, 'GET', '/api/verify/not-a-hash/first-page.png')).statusCode).toBe(400);
   });
 
   it('lets parties and agents sign or object, bound to the seal’s hash', async () => {
     const sign = (who: Invited, payload: unknown) =>
       call(app, 'POST', `/api/transcripts/${v1.id}/signatures`, { cookie: who.cookie, payload });
+    // Only the name the court invited signs (case, spacing and width aside); a wrong one changes nothing.
+    const before = await t.db.selectFrom('transcript_signatures').select('id').execute();
+    const wrong = await sign(h.plaintiff, { fullName: '李四', confirm: true });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().error).toMatchObject({ code: 'name_mismatch', message: expect.stringContaining('张三') });
+    expect(await t.db.selectFrom('transcript_signatures').select('id').execute()).toEqual(before);
     const signed = await expectOk(sign(h.plaintiff, { fullName: '张三', confirm: true }), 201);
     expect(signed.json().signature).toMatchObject({
       kind: 'signature',
@@ -400,6 +583,7 @@ describe('sealing, versions, the PDF, review and verification', () => {
     ).json().seal;
     expect(v2).toMatchObject({ version: 2, supersedes: v1.id });
     const pdf2 = await pdfOf(v2.id, c.cookies.clerk);
+    expect(pdfSig(pdf2)).toContain('Signature is Valid');
     expect(pdfText(pdf2)).toContain(fixed);
     expect(pdfText(pdf2)).toContain('supersedes version 1');
     expect(pdfText(pdf1)).not.toContain(fixed);
@@ -418,5 +602,78 @@ describe('sealing, versions, the PDF, review and verification', () => {
       payload: { text: 'Too late.' },
     });
     expect(late.json().error.code).toBe('superseded');
+  });
+});
+
+describe('what the sealed record says of the hearing beyond its entries', () => {
+  it('names interpreters with their language, the exhibit rulings and the consultations held (when, never content), in court time', async () => {
+    const h = await hearing();
+    await invite(app, c, h.id, 'interpreter', {
+      displayName: 'Wang Yi',
+      interpretsForId: h.defendant.id,
+      language: 'Mandarin',
+    });
+    await expectOk(addEntry(h.id, { speaker: 'Court', text: EN }), 201);
+    // Around the step under test: a ruling and a consultation as the exhibits and consultation services leave them.
+    const at = (iso: string) => new Date(iso);
+    await t.db
+      .insertInto('exhibits')
+      .values({
+        hearing_id: h.id,
+        side: 'plaintiff',
+        number: 1,
+        label: 'P-1',
+        title: 'Lease',
+        file_name: 'lease.pdf',
+        media_type: 'application/pdf',
+        size_bytes: 1,
+        sha256: 'a'.repeat(64),
+        storage_key: 'k',
+        stamped_key: 'k2',
+        stamped_sha256: 'b'.repeat(64),
+        stamped_size_bytes: 1,
+        pages: 1,
+        status: 'admitted',
+        submitted_by_participant_id: h.plaintiff.id,
+        submitted_by_name: '张三',
+        ruled_at: at('2026-12-01T02:12:00Z'),
+      })
+      .execute();
+    const consultation = await t.db
+      .insertInto('consultations')
+      .values({
+        hearing_id: h.id,
+        room: `consult-${crypto.randomUUID()}`,
+        opened_by: h.plaintiff.id,
+        opened_at: at('2026-12-01T02:20:00Z'),
+        closed_at: at('2026-12-01T02:31:00Z'),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('consultation_members')
+      .values(
+        [h.plaintiff.id, h.agent.id].map((participant_id) => ({ consultation_id: consultation.id, participant_id })),
+      )
+      .execute();
+    await setState(app, c, h.id, 'adjourn');
+    const seal = (
+      await expectOk(call(app, 'POST', `/api/hearings/${h.id}/transcript/seal`, { cookie: c.cookies.clerk }), 201)
+    ).json().seal as { id: string };
+    const caption = pdfText(await pdfOf(seal.id, c.cookies.clerk), 1).replace(/\s+/g, ' ');
+    const tz = (
+      await t.db.selectFrom('courts').select('timezone').where('id', '=', c.f.court.id).executeTakeFirstOrThrow()
+    ).timezone;
+    const clock = (iso: string) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+        new Date(iso),
+      );
+    expect(caption).toContain(`Times: court time,`);
+    expect(caption).toContain(tz);
+    expect(caption).toContain('Wang Yi — interpreter (Mandarin), for');
+    expect(caption).toContain(`Exhibit P-1 “Lease” — admitted at ${clock('2026-12-01T02:12:00Z')}`);
+    expect(caption).toMatch(
+      new RegExp(`张三, .+ — ${clock('2026-12-01T02:20:00Z')} to ${clock('2026-12-01T02:31:00Z')} \\(not recorded\\)`),
+    );
   });
 });
