@@ -7,7 +7,7 @@ import { ORIGIN, createStaff, signIn } from '../../test/app.ts';
 import { call } from '../../test/scheduling.ts';
 import { expectOk, liveCourt, startStandin, type LiveCourt } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
-import { exhibitsApp, hearingInSession, multipart, pdfBytes, upload, type Courtroom } from './exhibits.fixtures.ts';
+import { exhibitsApp, hearingInSession, multipart, pdfBytes, upload, type Courtroom } from '../../test/exhibits.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;

@@ -1,17 +1,29 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { FeatureDeps } from '../features.ts';
-import { localStorageIn } from '../storage/storage.ts';
+import { storageFor } from '../storage/from-config.ts';
+import { PostgresStorage } from '../storage/postgres-storage.ts';
 import { ExhibitService } from './exhibits.service.ts';
 import { exhibitsRoutes } from './exhibits.routes.ts';
+import { StampPool } from './stamp-thread.ts';
 
-/** Exhibits (issue 7): upload, labels, rulings, stamped copies, presenting in the hearing room. */
+/** Exhibits: upload, labels, rulings, stamped copies, presenting in the hearing room. */
 export const exhibitsFeature: FastifyPluginAsync<FeatureDeps> = async (app, deps) => {
+  const storage = storageFor(deps.config, deps.db);
+  // Uploads cut off by a crash leave chunks no object holds: cleared in the background at start.
+  if (storage instanceof PostgresStorage) {
+    storage.sweep().then(
+      (n) => n > 0 && app.log.info({ blobs: n }, 'storage: removed chunks of uploads that never finished'),
+      (err: unknown) => app.log.warn({ err }, 'storage: sweeping unfinished uploads failed'),
+    );
+  }
   const exhibits = new ExhibitService({
     db: deps.db,
     hub: deps.hub,
-    storage: localStorageIn(deps.config.dataDir),
+    storage,
     maxBytes: deps.config.exhibitMaxBytes,
+    stamps: new StampPool(deps.config.exhibitStamp),
     now: deps.now,
+    log: { identity: deps.courtIdentity, origin: deps.config.publicOrigin },
   });
   await app.register(exhibitsRoutes, { exhibits, maxBytes: deps.config.exhibitMaxBytes });
 };

@@ -6,16 +6,21 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export type ExhibitRow = Selectable<ExhibitTable>;
 
-/** Numbers are per hearing and side; taken under a lock so two uploads never get the same one. */
-export async function nextNumber(trx: Transaction<Database>, hearingId: string, side: ExhibitSide): Promise<number> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`exhibits:${hearingId}:${side}`}))`.execute(trx);
-  const row = await trx
+/** The number the side's next exhibit would take, read without a lock (stamping uses it, then checks). */
+export async function peekNextNumber(db: Db, hearingId: string, side: ExhibitSide): Promise<number> {
+  const row = await db
     .selectFrom('exhibits')
     .select((eb) => eb.fn.max('number').as('max'))
     .where('hearing_id', '=', hearingId)
     .where('side', '=', side)
     .executeTakeFirst();
   return (row?.max ?? 0) + 1;
+}
+
+/** Numbers are per hearing and side; taken under a lock so two uploads never get the same one. */
+export async function nextNumber(trx: Transaction<Database>, hearingId: string, side: ExhibitSide): Promise<number> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`exhibits:${hearingId}:${side}`}))`.execute(trx);
+  return peekNextNumber(trx, hearingId, side);
 }
 
 export function insertExhibit(db: Db, values: Insertable<ExhibitTable>): Promise<ExhibitRow> {

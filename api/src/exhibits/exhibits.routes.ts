@@ -6,7 +6,7 @@ import { DomainError, ErrorBody } from '../http/errors.ts';
 import { IdParams } from '../hearings/hearings.schema.ts';
 import { EmptyBody } from '../participants/participants.schema.ts';
 import type { ExhibitService } from './exhibits.service.ts';
-import { contentDisposition } from '../http/content-disposition.ts';
+import { PDF_CSP, contentDisposition } from '../http/content-disposition.ts';
 import {
   ExhibitAnswer,
   ExhibitList,
@@ -63,7 +63,14 @@ export const exhibitsRoutes: FastifyPluginAsync<{ exhibits: ExhibitService; maxB
           'Submit an exhibit (a party or agent: on their side; the hearing’s clerk: the court’s, or `side` plaintiff/defendant) as multipart/form-data: `title`, optional `side`, then `file` (PDF, PNG or JPEG)',
         consumes: ['multipart/form-data'],
         params: IdParams,
-        response: { 201: ExhibitAnswer, 413: ErrorBody, 415: ErrorBody, ...exhibitErrors },
+        response: {
+          201: ExhibitAnswer,
+          413: ErrorBody,
+          415: ErrorBody,
+          422: ErrorBody,
+          503: ErrorBody,
+          ...exhibitErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -94,7 +101,8 @@ export const exhibitsRoutes: FastifyPluginAsync<{ exhibits: ExhibitService; maxB
       config,
       schema: {
         tags,
-        summary: 'The stamped copy (default) or the original file of an exhibit the caller may see, shown inline',
+        summary:
+          'The stamped copy (default, shown inline, without active content) or the original file (as a download) of an exhibit the caller may see',
         params: ExhibitParams,
         querystring: FileQuery,
         response: {
@@ -106,16 +114,23 @@ export const exhibitsRoutes: FastifyPluginAsync<{ exhibits: ExhibitService; maxB
     async (request, reply) => {
       const v = await exhibits.viewer(request, request.params.id);
       const e = await exhibits.visible(v, request.params.eid);
-      const file = exhibits.openFile(e, request.query.copy ?? 'stamped');
+      const copy = request.query.copy ?? 'stamped';
+      const file = exhibits.openFile(e, copy);
       return (
         reply
           .header('content-type', file.mediaType)
           .header('content-length', file.size)
-          .header('content-disposition', contentDisposition('inline', file.fileName))
+          // The original is the party's file as it came, active content and all: only ever a download.
+          // The stamped copy, cleaned of it, is shown in the hearing room's own frame.
+          .header(
+            'content-disposition',
+            contentDisposition(copy === 'original' ? 'attachment' : 'inline', file.fileName),
+          )
           .header('cache-control', 'private, no-store')
-          // Shown in the hearing room's own frame, same origin only. No object-src/sandbox here: either
-          // stops the browser's own PDF viewer.
-          .header('content-security-policy', "frame-ancestors 'self'")
+          .header('x-content-type-options', 'nosniff')
+          // sandbox: a document opened here runs no script and has no origin (Chromium's own PDF viewer
+          // still shows it: docs/security.md); frame-ancestors: framed by Gavel's pages only.
+          .header('content-security-policy', PDF_CSP)
           .header('x-frame-options', 'SAMEORIGIN')
           .send(file.stream)
       );

@@ -72,6 +72,8 @@ export const ExhibitList = Type.Object({
     participantId: Type.Union([Uuid, Type.Null()]),
   }),
   maxBytes: Type.Integer(),
+  /** Most pages an exhibit PDF may have (EXHIBIT_MAX_PAGES). */
+  maxPages: Type.Integer(),
 });
 
 export const ExhibitAnswer = Type.Object({ exhibit: Exhibit });

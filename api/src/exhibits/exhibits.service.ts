@@ -3,7 +3,11 @@ import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { courtDate } from '../domain/court-time.ts';
+import * as recordLog from '../log/log.service.ts';
+import type { RecordLog } from '../log/log.service.ts';
 import * as audit from '../audit/audit.service.ts';
+import { claim } from '../audit/record-contents.ts';
 import { DomainError, forbidden, notFound } from '../http/errors.ts';
 import type { HearingRow } from '../hearings/hearings.repository.ts';
 import {
@@ -22,7 +26,7 @@ import * as repo from './exhibits.repository.ts';
 import type { ExhibitRow } from './exhibits.repository.ts';
 import type { ExhibitView } from './exhibits.schema.ts';
 import type { ExhibitSide, ExhibitStatus } from './exhibits.table.ts';
-import { stampInWorker } from './stamp-thread.ts';
+import type { StampPool } from './stamp-thread.ts';
 
 /** Whoever looks at a hearing's exhibits, as the hearing policy sees them. */
 export type ExhibitViewer = HearingCaller;
@@ -74,7 +78,11 @@ export interface ExhibitDeps {
   hub: RealtimeHub;
   storage: Storage;
   maxBytes: number;
+  /** Where exhibits are stamped: in worker threads, bounded in pages, time, memory and number at once. */
+  stamps: StampPool;
   now: () => Date;
+  /** The record log every original and stamped copy is appended to. */
+  log?: RecordLog;
 }
 
 export class ExhibitService {
@@ -117,6 +125,7 @@ export class ExhibitService {
         participantId: v.participant?.id ?? null,
       },
       maxBytes: this.deps.maxBytes,
+      maxPages: this.deps.stamps.limits.maxPages,
     };
   }
 
@@ -139,7 +148,8 @@ export class ExhibitService {
 
   /**
    * Marks a new exhibit: streams the file to storage (hashed on the way, its type read from its first
-   * bytes, its size capped), stamps a copy, and records it with its label in one transaction.
+   * bytes, its size capped), stamps a copy in a bounded worker, then records it with its label in one
+   * short transaction. Whatever is refused leaves nothing: no row, no file, no event, no number.
    */
   async submit(v: ExhibitViewer, upload: Upload): Promise<ExhibitView> {
     const { db, storage } = this.deps;
@@ -170,65 +180,91 @@ export class ExhibitService {
       },
     });
     const type = sniffer.type as ExhibitMediaType;
-    let stampedKey: string | undefined;
+    const stampedKey = `exhibits/${v.hearing.id}/${id}/stamped-marked.pdf`;
     try {
-      // The number is held (under the side's lock) while the copy carrying it is stamped.
-      const row = await db.transaction().execute(async (trx) => {
-        const number = await repo.nextNumber(trx, v.hearing.id, side);
+      for (let attempt = 1; ; attempt++) {
+        // Stamped before the transaction, with the number the side would take next: a large file holds
+        // no lock and no connection while it is drawn on. Should another exhibit take that number
+        // meanwhile, it is stamped again with the next one.
+        const number = await repo.peekNextNumber(db, v.hearing.id, side);
         const label = `${PREFIX[side]}-${number}`;
         const stamped = await this.stamp(originalKey, type, v.hearing, label, 'marked');
-        stampedKey = `exhibits/${v.hearing.id}/${id}/stamped-marked.pdf`;
         const stampedFile = await storage.put(stampedKey, Readable.from([stamped.pdf]));
-        const e = await repo.insertExhibit(trx, {
-          id,
-          hearing_id: v.hearing.id,
-          side,
-          number,
-          label,
-          title,
-          file_name: fileName,
-          media_type: type,
-          size_bytes: original.size,
-          sha256: original.sha256,
-          storage_key: originalKey,
-          stamped_key: stampedKey!,
-          stamped_sha256: stampedFile.sha256,
-          stamped_size_bytes: stampedFile.size,
-          pages: stamped.pages,
-          status: 'marked',
-          submitted_by_user_id: v.user?.id ?? null,
-          submitted_by_participant_id: v.participant?.id ?? null,
-          submitted_by_name: v.user ? v.user.name : v.participant!.display_name,
-          marked_at: this.deps.now(),
-        });
-        await audit.append(trx, {
-          stream: v.hearing.id,
-          actor: actorOf(v),
-          action: 'exhibit.marked',
-          payload: {
-            exhibitId: e.id,
+        const row = await db.transaction().execute(async (trx) => {
+          if ((await repo.nextNumber(trx, v.hearing.id, side)) !== number) return null;
+          const e = await repo.insertExhibit(trx, {
+            id,
+            hearing_id: v.hearing.id,
+            side,
+            number,
             label,
             title,
-            side,
-            mediaType: type,
-            sizeBytes: original.size,
+            file_name: fileName,
+            media_type: type,
+            size_bytes: original.size,
             sha256: original.sha256,
-            stampedSha256: stampedFile.sha256,
+            storage_key: originalKey,
+            stamped_key: stampedKey,
+            stamped_sha256: stampedFile.sha256,
+            stamped_size_bytes: stampedFile.size,
             pages: stamped.pages,
-          },
+            status: 'marked',
+            submitted_by_user_id: v.user?.id ?? null,
+            submitted_by_participant_id: v.participant?.id ?? null,
+            submitted_by_name: v.user ? v.user.name : v.participant!.display_name,
+            marked_at: this.deps.now(),
+          });
+          if (this.deps.log) {
+            const at = e.marked_at;
+            const ref = `exhibit:${e.id}`;
+            const hearingId = v.hearing.id;
+            await recordLog.append(trx, this.deps.log, {
+              kind: 'exhibit.original',
+              sha256: original.sha256,
+              ref,
+              hearingId,
+              at,
+            });
+            await recordLog.append(trx, this.deps.log, {
+              kind: 'exhibit.stamped',
+              sha256: stampedFile.sha256,
+              ref,
+              hearingId,
+              at,
+            });
+          }
+          await audit.append(trx, {
+            stream: v.hearing.id,
+            actor: actorOf(v),
+            action: 'exhibit.marked',
+            payload: {
+              exhibitId: e.id,
+              label,
+              title,
+              side,
+              mediaType: type,
+              sizeBytes: original.size,
+              sha256: original.sha256,
+              stampedSha256: stampedFile.sha256,
+              pages: stamped.pages,
+              contents: [claim('exhibit', e)],
+            },
+          });
+          await this.deps.hub.publish(trx, {
+            stream: v.hearing.id,
+            kind: 'exhibit.marked',
+            topic: topicOf(e),
+            payload: { exhibit: exhibitView(e) },
+          });
+          return e;
         });
-        await this.deps.hub.publish(trx, {
-          stream: v.hearing.id,
-          kind: 'exhibit.marked',
-          topic: topicOf(e),
-          payload: { exhibit: exhibitView(e) },
-        });
-        return e;
-      });
-      return exhibitView(row);
+        if (row) return exhibitView(row);
+        if (attempt === NUMBERING_ATTEMPTS) throw numberingBusy();
+      }
     } catch (err) {
       await storage.remove(originalKey);
-      if (stampedKey) await storage.remove(stampedKey);
+      // Removing a key never written is a no-op.
+      await storage.remove(stampedKey);
       throw err;
     }
   }
@@ -255,11 +291,24 @@ export class ExhibitService {
           ruled_by: v.user!.id,
           ruled_at: this.deps.now(),
         });
+        if (this.deps.log)
+          await recordLog.append(trx, this.deps.log, {
+            kind: 'exhibit.stamped',
+            sha256: file.sha256,
+            ref: `exhibit:${e.id}`,
+            hearingId: v.hearing.id,
+            at: updated.ruled_at ?? this.deps.now(),
+          });
         await audit.append(trx, {
           stream: v.hearing.id,
           actor: actorOf(v),
           action: `exhibit.${ruling}`,
-          payload: { exhibitId: e.id, label: e.label, stampedSha256: file.sha256 },
+          payload: {
+            exhibitId: e.id,
+            label: e.label,
+            stampedSha256: file.sha256,
+            contents: [claim('exhibit', updated)],
+          },
         });
         await this.deps.hub.publish(trx, {
           stream: v.hearing.id,
@@ -348,14 +397,10 @@ export class ExhibitService {
 
   private async stamp(key: string, type: ExhibitMediaType, h: HearingRow, label: string, status: ExhibitStatus) {
     const bytes = await readAll(this.deps.storage.open(key));
-    const date = new Intl.DateTimeFormat('en-CA', {
-      timeZone: h.court_timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }).format(this.deps.now());
-    // The worker answers a file pdf-lib cannot handle with a 400; anything else is ours (500).
-    return stampInWorker(bytes, type, {
+    const date = courtDate(this.deps.now(), h.court_timezone);
+    // The pool answers a file pdf-lib cannot handle with a 400 and one over a limit with a 413, 422 or
+    // 503; anything else is ours (500).
+    return this.deps.stamps.stamp(bytes, type, {
       court: h.court_name,
       caseNumber: h.case_number,
       label,
@@ -364,6 +409,17 @@ export class ExhibitService {
     });
   }
 }
+
+/** How often an upload is stamped again when others keep taking the number it was stamped with. */
+const NUMBERING_ATTEMPTS = 3;
+
+const numberingBusy = () =>
+  new DomainError(
+    503,
+    'stamping_busy',
+    'Other exhibits on this side were numbered at the same moment. Submit this one again; nothing was kept.',
+    { 'retry-after': '1' },
+  );
 
 const alreadyRuled = (e: Pick<ExhibitRow, 'label' | 'status'>) =>
   new DomainError(409, 'already_ruled', `${e.label} is already ${e.status}.`);

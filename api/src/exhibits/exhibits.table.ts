@@ -2,7 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { Timestamp } from '../db/schema.ts';
 import type { ExhibitMediaType } from './file-type.ts';
 
-// Tables of exhibits (issue 7).
+// Tables of exhibits.
 
 export type { ExhibitSide, ExhibitStatus } from '../domain/hearing/exhibits.ts';
 import type { ExhibitSide, ExhibitStatus } from '../domain/hearing/exhibits.ts';

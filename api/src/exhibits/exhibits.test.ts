@@ -12,8 +12,8 @@ import { ORIGIN } from '../../test/app.ts';
 import { call } from '../../test/scheduling.ts';
 import { expectOk, liveCourt, startStandin, type LiveCourt } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
-import { darkPixels, pdfPages, pdfText, qpdfCheck, renderPage, withPdfFile } from '../transcripts/pdf-tools.ts';
-import { elfBytes, exhibitsApp, hearingInSession, pdfBytes, pngBytes, upload } from './exhibits.fixtures.ts';
+import { darkPixels, pdfPages, pdfText, qpdfCheck, renderPage, withPdfFile } from '../../test/pdf-tools.ts';
+import { elfBytes, exhibitsApp, hearingInSession, pdfBytes, pngBytes, upload } from '../../test/exhibits.ts';
 import { parseConfig } from '../config.ts';
 import { typeOfBytes } from './file-type.ts';
 import { stampExhibit } from './stamp.ts';
@@ -94,6 +94,15 @@ describe('uploading exhibits', () => {
     expect(sha256(stamped)).toBe(e.stampedSha256);
     expect(qpdfCheck(stamped).ok).toBe(true);
     expect(pdfPages(stamped)).toBe(3);
+    // Both are in the record log, with a proof to a signed tree head.
+    for (const [hash, kind] of [
+      [sha256(bytes), 'exhibit.original'],
+      [e.stampedSha256, 'exhibit.stamped'],
+    ]) {
+      const logged = await call(app, 'GET', `/api/log/inclusion?sha256=${hash}`);
+      expect(logged.statusCode, logged.body).toBe(200);
+      expect(logged.json()).toMatchObject({ kind });
+    }
     const caseNo = 'Exh-2026-001';
     const first = pdfText(stamped, 1);
     expect(first).toContain('EXHIBIT P-1');
@@ -142,10 +151,10 @@ describe('uploading exhibits', () => {
       call(app, 'GET', `/api/hearings/${h.id}/exhibits/${e.id}/file?copy=original`, { cookie: c.cookies.judge }),
     );
     expect(original.headers['content-type']).toBe('image/png');
-    // Inline, framable by Gavel's own pages only, never sniffed into something else.
-    expect(original.headers['content-security-policy']).toBe("frame-ancestors 'self'");
+    // A download only, sandboxed should a browser open it anyway, never sniffed into something else.
+    expect(original.headers['content-security-policy']).toBe("sandbox; frame-ancestors 'self'");
     expect(original.headers['x-content-type-options']).toBe('nosniff');
-    expect(original.headers['content-disposition']).toMatch(/^inline; filename="D-1-photo\.png"$/);
+    expect(original.headers['content-disposition']).toMatch(/^attachment; filename="D-1-photo\.png"$/);
     expect(sha256(original.rawPayload)).toBe(sha256(png));
   });
 
@@ -162,7 +171,7 @@ describe('uploading exhibits', () => {
       call(app, 'GET', `/api/hearings/${h.id}/exhibits/${e.id}/file?copy=original`, { cookie: c.cookies.judge }),
     );
     expect(original.headers['content-disposition']).toBe(
-      `inline; filename="P-1-__.png"; filename*=UTF-8''P-1-%E5%90%88%E5%90%8C.png`,
+      `attachment; filename="P-1-__.png"; filename*=UTF-8''P-1-%E5%90%88%E5%90%8C.png`,
     );
     expect(sha256(original.rawPayload)).toBe(sha256(png));
   });
@@ -177,9 +186,9 @@ describe('uploading exhibits', () => {
     expect(await label(h.defAgent.cookie)).toBe('D-1');
     expect(await label(c.cookies.clerk)).toBe('C-1');
     expect(await label(c.cookies.clerk, { title: 'Handed in', side: 'defendant' })).toBe('D-2');
-    // Concurrent uploads of one side never share a number.
-    const labels = await Promise.all([1, 2, 3].map(() => label(h.plaintiff.cookie)));
-    expect(labels.sort()).toEqual(['P-3', 'P-4', 'P-5']);
+    // Concurrent uploads of one side (as many as stamp at once) never share a number.
+    const labels = await Promise.all([1, 2].map(() => label(h.plaintiff.cookie)));
+    expect(labels.sort()).toEqual(['P-3', 'P-4']);
   });
 
   it('refuses the judge, witnesses and observers as submitters, and anyone after the hearing ended', async () => {
@@ -285,6 +294,8 @@ describe('ruling, stamping again and presenting', () => {
     );
     expect(ruled.json().exhibit).toMatchObject({ status: 'admitted', sha256: e.sha256 });
     expect(ruled.json().exhibit.stampedSha256).not.toBe(e.stampedSha256);
+    const logged = await call(app, 'GET', `/api/log/inclusion?sha256=${ruled.json().exhibit.stampedSha256}`);
+    expect(logged.json()).toMatchObject({ kind: 'exhibit.stamped' });
     const stamped = await fileOf(h.id, e.id, c.cookies.judge);
     expect(pdfText(stamped, 1)).toContain('ADMITTED');
     expect(pdfText(stamped, 2)).toContain('P-1 · page 2 of 2');

@@ -1,6 +1,7 @@
 import { PDFDocument, degrees, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { DomainError } from '../http/errors.ts';
 import { fontFile, fontkitAdapter } from '../transcripts/pdf.ts';
+import { removeActiveContent } from './active-content.ts';
 import type { ExhibitMediaType } from './file-type.ts';
 
 /** What the exhibit sticker and the Bates footer say. */
@@ -30,10 +31,19 @@ const encryptedPdf = () =>
     'encrypted_pdf',
     'The PDF is encrypted or password-protected. Remove the protection and upload it again.',
   );
+const tooManyPages = (pages: number, max: number) =>
+  new DomainError(
+    413,
+    'too_many_pages',
+    `The PDF has ${pages} pages; an exhibit may have at most ${max}. Split it into parts and submit each.`,
+  );
 const unreadableImage = () => new DomainError(400, 'unreadable_image', 'The image cannot be read.');
 
-/** The exhibit as a PDF: a PDF as it is, an image on one page of its own. */
-async function asPdf(original: Uint8Array, type: ExhibitMediaType): Promise<PDFDocument> {
+/**
+ * The exhibit as a PDF: a PDF as it is, without its active content (the original file keeps it), or
+ * an image on one page of its own.
+ */
+async function asPdf(original: Uint8Array, type: ExhibitMediaType, maxPages: number): Promise<PDFDocument> {
   if (type === 'application/pdf') {
     let doc: PDFDocument;
     try {
@@ -44,7 +54,11 @@ async function asPdf(original: Uint8Array, type: ExhibitMediaType): Promise<PDFD
       throw unreadablePdf('its structure is broken');
     }
     if (doc.isEncrypted) throw encryptedPdf();
-    if (doc.getPageCount() === 0) throw unreadablePdf('it has no pages');
+    const pages = doc.getPageCount();
+    if (pages === 0) throw unreadablePdf('it has no pages');
+    // Refused before any page is drawn on: stamping costs time and memory by the page.
+    if (pages > maxPages) throw tooManyPages(pages, maxPages);
+    removeActiveContent(doc);
     return doc;
   }
   const doc = await PDFDocument.create();
@@ -129,15 +143,17 @@ function drawFooter(page: PDFPage, font: PDFFont, text: string): void {
 }
 
 /**
- * The stamped copy: the sticker on the first page and "CASE-NO · P-1 · page k of n" on every page.
- * The original bytes are not changed; this is a new document built from them.
+ * The stamped copy: the sticker on the first page and "CASE-NO · P-1 · page k of n" on every page,
+ * with nothing a viewer could run. The original bytes are not changed; this is a new document built
+ * from them.
  */
 export async function stampExhibit(
   original: Uint8Array,
   type: ExhibitMediaType,
   s: StampText,
+  opts: { maxPages: number } = { maxPages: Infinity },
 ): Promise<{ pdf: Uint8Array; pages: number }> {
-  const doc = await asPdf(original, type);
+  const doc = await asPdf(original, type, opts.maxPages);
   doc.registerFontkit(fontkitAdapter as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
   const font = await doc.embedFont(fontFile(), { subset: true });
   const pages = doc.getPages();

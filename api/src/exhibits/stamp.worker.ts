@@ -1,11 +1,11 @@
 // A worker thread's entry: Node strips the types itself, so this runs the same under the server and vitest.
 import { parentPort } from 'node:worker_threads';
 import { DomainError } from '../http/errors.ts';
-import type { ExhibitMediaType } from './file-type.ts';
-import { stampExhibit, type StampText } from './stamp.ts';
+import { stampExhibit } from './stamp.ts';
+import type { StampJob } from './stamp-thread.ts';
 
-parentPort?.on('message', (job: { original: Uint8Array; type: ExhibitMediaType; text: StampText }) => {
-  stampExhibit(job.original, job.type, job.text).then(
+parentPort?.once('message', (job: StampJob) => {
+  stampExhibit(job.original, job.type, job.text, { maxPages: job.maxPages }).then(
     (r) => parentPort?.postMessage({ ok: true, pdf: r.pdf, pages: r.pages }, [r.pdf.buffer as ArrayBuffer]),
     (err: unknown) =>
       parentPort?.postMessage(

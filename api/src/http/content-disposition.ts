@@ -12,3 +12,10 @@ export function contentDisposition(type: 'inline' | 'attachment', fileName: stri
   );
   return `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
+
+/**
+ * The Content-Security-Policy of every file Gavel serves that a browser could open as a document (PDFs,
+ * images): a sandbox without any allow-* token (no script, a unique opaque origin, no forms, popups or
+ * top navigation), framed only by Gavel's own pages.
+ */
+export const PDF_CSP = "sandbox; frame-ancestors 'self'";

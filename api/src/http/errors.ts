@@ -6,6 +6,10 @@ export const ErrorBody = Type.Object(
     error: Type.Object({
       code: Type.String(),
       message: Type.String(),
+      // A refused password (`weak_password`): why, as zxcvbn keys a client can put in its own language.
+      reason: Type.Optional(Type.String()),
+      warning: Type.Optional(Type.String()),
+      suggestions: Type.Optional(Type.Array(Type.String())),
     }),
   },
   { $id: 'ErrorBody' },
@@ -16,11 +20,20 @@ export class DomainError extends Error {
   readonly status: number;
   readonly code: string;
   readonly headers: Record<string, string>;
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  /** More fields of the error body, named in ErrorBody. */
+  readonly details: Record<string, unknown>;
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+    details: Record<string, unknown> = {},
+  ) {
     super(message);
     this.status = status;
     this.code = code;
     this.headers = headers;
+    this.details = details;
   }
 }
 

@@ -13,6 +13,10 @@ import type { LobbyService } from '../lobby/lobby.service.ts';
 import type { LiveKitKeys } from './grants.ts';
 import type { MediaService } from './media.service.ts';
 import { egressState } from '../recordings/egress.ts';
+import { releaseWebhookId, takeWebhookId } from './webhook.repository.ts';
+
+/** A webhook signed longer ago than this is refused: a captured one cannot be sent again later. */
+export const WEBHOOK_MAX_AGE_MS = 5 * 60_000;
 
 export const WEBHOOK_CONTENT_TYPE = 'application/webhook+json';
 
@@ -56,7 +60,13 @@ export const mediaRoutes: FastifyPluginAsync<{
         summary:
           'LiveKit webhooks (participant joined/left, egress started/updated/ended), verified against the signed body hash',
         consumes: [WEBHOOK_CONTENT_TYPE],
-        response: { 200: Type.Object({ received: Type.Boolean() }), 401: ErrorBody, 415: ErrorBody },
+        response: {
+          200: Type.Object({ received: Type.Boolean() }),
+          400: ErrorBody,
+          401: ErrorBody,
+          409: ErrorBody,
+          415: ErrorBody,
+        },
       },
     },
     async (request, reply) => {
@@ -72,19 +82,40 @@ export const mediaRoutes: FastifyPluginAsync<{
       } catch {
         throw new DomainError(401, 'bad_signature', 'The webhook signature does not match its body.');
       }
-      const room = event.room?.name;
-      const identity = event.participant?.identity;
-      if ((event.event === 'participant_joined' || event.event === 'participant_left') && room && identity) {
-        await lobby.mediaPresence(room, identity, event.event === 'participant_joined');
+      // The signature covers the body, so its id and time are LiveKit's own.
+      const createdAt = new Date(Number(event.createdAt) * 1000);
+      if (!event.id || !(Math.abs(Date.now() - createdAt.getTime()) <= WEBHOOK_MAX_AGE_MS)) {
+        throw new DomainError(
+          400,
+          'stale_webhook',
+          'The webhook is older than five minutes (or carries no id and time): it is not acted on.',
+        );
       }
-      // Recording status comes from Egress itself (issue 5).
-      if (
-        (event.event === 'egress_started' || event.event === 'egress_updated' || event.event === 'egress_ended') &&
-        event.egressInfo
-      ) {
-        await fastify.recordings.applyEgress(egressState(event.egressInfo));
+      if (!(await takeWebhookId(db, event.id, createdAt))) {
+        throw new DomainError(409, 'replayed_webhook', 'This webhook event was already received.');
+      }
+      try {
+        await act(event);
+      } catch (err) {
+        await releaseWebhookId(db, event.id);
+        throw err;
       }
       return { received: true };
     },
   );
+
+  async function act(event: Awaited<ReturnType<WebhookReceiver['receive']>>) {
+    const room = event.room?.name;
+    const identity = event.participant?.identity;
+    if ((event.event === 'participant_joined' || event.event === 'participant_left') && room && identity) {
+      await lobby.mediaPresence(room, identity, event.event === 'participant_joined');
+    }
+    // Recording status comes from Egress itself.
+    if (
+      (event.event === 'egress_started' || event.event === 'egress_updated' || event.event === 'egress_ended') &&
+      event.egressInfo
+    ) {
+      await fastify.recordings.applyEgress(egressState(event.egressInfo));
+    }
+  }
 };

@@ -32,10 +32,13 @@ export function serveWebApp(root: string | undefined) {
         prefix: '/',
         index: ['index.html'],
         setHeaders: (res, path) => {
-          // Hashed file names under _app/immutable never change; everything else is revalidated.
+          // Hashed file names under _app/immutable never change; everything else is revalidated. A join
+          // page's address holds its invitation, so neither it nor the page is kept.
+          const url = res.request.url;
+          const join = url === '/join' || url.startsWith('/join/') || url.startsWith('/join?');
           res.header(
             'cache-control',
-            path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+            path.includes('/_app/immutable/') ? 'public, max-age=31536000, immutable' : join ? 'no-store' : 'no-cache',
           );
         },
       });
@@ -55,8 +58,8 @@ export function serveWebApp(root: string | undefined) {
           .type('text/plain; charset=utf-8')
           .send('The Gavel web app is not built. Run `npm run build -w web` (make run does this).\n');
       }
-      // Client-side routes (/login, /hearings/…) all get the SPA shell.
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      // Client-side routes (/login, /hearings/…) all get the SPA shell (its cache-control set above).
+      return reply.sendFile('index.html');
     });
   }
 

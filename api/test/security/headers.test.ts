@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -65,7 +66,11 @@ beforeAll(async () => {
       webRoot: DEFAULT_WEB_ROOT,
     });
   http = await build({});
-  https = await build({ PUBLIC_URL: HTTPS_ORIGIN });
+  https = await build({
+    PUBLIC_URL: HTTPS_ORIGIN,
+    LIVEKIT_API_KEY: 'gavel-test',
+    LIVEKIT_API_SECRET: 'a-test-livekit-secret-of-32-chars-or-more',
+  });
   f = await createCourtFixture(t.db, 'Headers');
   httpAnswers = await sample(http);
   httpsAnswers = await sample(https);
@@ -171,9 +176,14 @@ describe('security headers', () => {
       payload: { email: clerk.email, password: clerk.password },
     });
     expect(login.statusCode).toBe(200);
-    const staff = String(login.headers['set-cookie']);
+    const [staff, device] = [login.headers['set-cookie'] ?? []].flat().map(String);
     expect(staff).toMatch(/^__Host-gavel_session=[A-Za-z0-9_-]{43};/);
-    const staffCookie = staff.split(';')[0]!;
+    // The device cookie (auth/device.ts): the same, but SameSite=Strict; only sign-in reads it.
+    expect(device).toMatch(/^__Host-gavel_device=/);
+    const deviceAttrs = device!.split(';').map((a) => a.trim().toLowerCase());
+    expect(deviceAttrs).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite=strict', 'path=/']));
+    expect(deviceAttrs.some((a) => a.startsWith('domain='))).toBe(false);
+    const staffCookie = staff!.split(';')[0]!;
 
     // A participant's session, through an invite link.
     const post = (url: string, payload: object, cookie?: string) =>
@@ -200,7 +210,7 @@ describe('security headers', () => {
     const participant = String(joined.headers['set-cookie']);
     expect(participant).toMatch(/^__Host-gavel_participant=[A-Za-z0-9_-]{43};/);
 
-    for (const raw of [staff, participant]) {
+    for (const raw of [staff!, participant]) {
       const attrs = raw.split(';').map((a) => a.trim().toLowerCase());
       expect(attrs, raw).toContain('secure');
       expect(attrs, raw).toContain('httponly');
@@ -242,11 +252,99 @@ describe('security headers', () => {
       headers: { origin: 'http://gavel.test' },
       payload: { email: clerk.email, password: clerk.password },
     });
-    const raw = String(login.headers['set-cookie']);
+    const raw = String([login.headers['set-cookie']].flat()[0]);
     expect(raw).toMatch(/^gavel_session=/);
     const attrs = raw.split(';').map((a) => a.trim().toLowerCase());
     expect(attrs).not.toContain('secure');
     expect(attrs).toContain('httponly');
     expect(attrs).toContain('samesite=lax');
+  });
+});
+
+describe('the edges of HTTP: what Fastify and Node refuse before any route', () => {
+  /** One raw HTTP/1.1 exchange over a socket (inject cannot send what Node itself refuses). */
+  async function raw(
+    app: FastifyInstance,
+    request: string,
+  ): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = new URL(address);
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+      let got = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (d) => (got += d));
+      socket.on('end', () => resolve(got));
+      socket.on('error', reject);
+    });
+    const [head, ...rest] = text.split('\r\n\r\n');
+    const [statusLine, ...lines] = head!.split('\r\n');
+    const headers = Object.fromEntries(
+      lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+    );
+    return { status: Number(statusLine!.split(' ')[1]), headers, body: rest.join('\r\n\r\n') };
+  }
+
+  const expectGavelRefusal = (
+    res: { status: number; headers: Record<string, unknown>; body: string },
+    status: number,
+    code: string,
+    secure: boolean,
+  ) => {
+    expect(res.status).toBe(status);
+    expect(JSON.parse(res.body)).toEqual({ error: { code, message: expect.any(String) } });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(String(res.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+    expect(res.headers['cache-control']).toBe('no-store');
+    if (secure) expect(String(res.headers['strict-transport-security'])).toContain('max-age=31536000');
+    else expect(res.headers['strict-transport-security']).toBeUndefined();
+  };
+
+  it('414 for a path parameter too long, 400 for a URL that does not decode: Gavel’s error shape and headers', async () => {
+    // Without the web app: with it, a path that does not fit an /api route falls through to the SPA's 404.
+    const bare = (env: Record<string, string>) =>
+      buildApp({ config: testConfig(env), db: t.db, passwords, logger: false, mailer: new CapturingMailer() });
+    for (const [app, secure] of [
+      [await bare({}), false],
+      [await bare({ PUBLIC_URL: HTTPS_ORIGIN, LIVEKIT_API_SECRET: 'a-long-livekit-secret-for-the-https-app' }), true],
+    ] as const) {
+      const long = await app.inject({ url: `/api/hearings/${'a'.repeat(500)}` });
+      expectGavelRefusal(
+        { status: long.statusCode, headers: long.headers, body: long.body },
+        414,
+        'uri_too_long',
+        secure,
+      );
+      const bad = await app.inject({ url: '/api/hearings/%E0%A4%A/audit' });
+      expectGavelRefusal({ status: bad.statusCode, headers: bad.headers, body: bad.body }, 400, 'bad_url', secure);
+      await app.close();
+    }
+  });
+
+  it('431 for headers larger than Node accepts, in the same shape, on a real socket', async () => {
+    const res = await raw(http, `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expectGavelRefusal(res, 431, 'headers_too_large', false);
+  });
+
+  it('Cache-Control: no-store on every signed-in answer and on join pages', async () => {
+    const clerk = await createStaff(t.db, 'clerk', { courtId: f.court.id });
+    const login = await http.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { origin: 'http://gavel.test' },
+      payload: { email: clerk.email, password: clerk.password },
+    });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    expect(login.headers['cache-control']).toBe('no-store');
+    for (const url of ['/api/auth/me', '/api/hearings', '/api/account/sessions']) {
+      const res = await http.inject({ url, headers: { cookie } });
+      expect(res.headers['cache-control'], `${url} ${res.statusCode}`).toMatch(/no-store/);
+    }
+    for (const answers of [httpAnswers, httpsAnswers]) {
+      expect(answers['page /join/<token>']!.headers['cache-control']).toBe('no-store');
+      expect(answers['GET /api/join/<token> (404)']!.headers['cache-control']).toBe('no-store');
+    }
   });
 });

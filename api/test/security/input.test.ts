@@ -25,7 +25,7 @@ import {
   type LiveCourt,
 } from '../live.ts';
 import type { LiveKitStandin } from '../livekit-standin.ts';
-import { hearingInSession, pdfBytes, upload, multipart } from '../../src/exhibits/exhibits.fixtures.ts';
+import { hearingInSession, pdfBytes, upload, multipart } from '../exhibits.ts';
 
 // Hostile input on every route that takes a body: arbitrary and near-valid JSON (fast-check), bodies
 // over the size limits, deeply nested JSON, unicode edge cases and prototype-pollution keys. Every
@@ -143,6 +143,22 @@ async function freshAccount() {
   return { user, cookie: await signInFrom(user.email, user.password) };
 }
 const freshStaff = () => createStaff(t.db, 'clerk', { courtId: adminCourt.id });
+/** A pending request, asked by another admin, to remove a second factor (of a fresh clerk of the admin's court). */
+async function pendingReset(userId?: string, courtId = adminCourt.id) {
+  const requester = await createStaff(t.db, 'admin', { courtId });
+  const row = await t.db
+    .insertInto('two_factor_resets')
+    .values({
+      court_id: courtId,
+      user_id: userId ?? (await freshStaff()).id,
+      requested_by: requester.id,
+      requested_at: new Date(),
+      mode: 'approval',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
 const admin = (url: string): Target => ({ url, cookie: adminCourt.cookie });
 const fixtureIds = () => [c.f.caseId, c.f.room.id, c.f.room2.id, c.f.judge.id, c.f.judge2.id, c.f.clerk.id];
 
@@ -183,13 +199,22 @@ async function withExhibit() {
   return { h, eid: res.json().exhibit.id as string };
 }
 
-async function withConsultation() {
+async function withRequest() {
   const h = await hearingInSession(app, c);
   const res = await expectOk(
-    call(app, 'POST', `/api/hearings/${h.id}/consultations`, {
+    call(app, 'POST', `/api/hearings/${h.id}/consultation-requests`, {
       cookie: h.agent.cookie,
       payload: { participantIds: [h.plaintiff.id, h.agent.id] },
     }),
+    201,
+  );
+  return { h, rid: res.json().request.id as string };
+}
+
+async function withConsultation() {
+  const { h, rid } = await withRequest();
+  const res = await expectOk(
+    call(app, 'POST', `/api/hearings/${h.id}/consultation-requests/${rid}/accept`, { cookie: h.plaintiff.cookie }),
     201,
   );
   return { h, cid: res.json().consultation.id as string };
@@ -243,6 +268,23 @@ const TARGETS: Record<string, Prepare> = {
     admin(`/api/admin/staff/${(await freshStaff()).id}/password-reset`),
   'POST /api/admin/staff/:userId/two-factor-reset': async () =>
     admin(`/api/admin/staff/${(await freshStaff()).id}/two-factor-reset`),
+  'POST /api/admin/two-factor-resets/:resetId/approve': async () =>
+    admin(`/api/admin/two-factor-resets/${await pendingReset()}/approve`),
+  'POST /api/admin/two-factor-resets/:resetId/cancel': async () =>
+    admin(`/api/admin/two-factor-resets/${await pendingReset()}/cancel`),
+  'POST /api/account/notices/:noticeId/dismiss': async () => {
+    const { user, cookie } = await freshAccount();
+    const n = await t.db
+      .insertInto('account_notices')
+      .values({ user_id: user.id, kind: 'password_reset', payload: '{}', created_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { url: `/api/account/notices/${n.id}/dismiss`, cookie };
+  },
+  'POST /api/account/two-factor-resets/:resetId/cancel': async () => {
+    const { user, cookie } = await freshAccount();
+    return { url: `/api/account/two-factor-resets/${await pendingReset(user.id, c.f.court.id)}/cancel`, cookie };
+  },
   'POST /api/account/password': async () => ({
     url: '/api/account/password',
     cookie: (await freshAccount()).cookie,
@@ -321,10 +363,22 @@ const TARGETS: Record<string, Prepare> = {
       },
     ]),
   ),
-  'POST /api/hearings/:id/consultations': async () => {
+  'POST /api/hearings/:id/consultation-requests': async () => {
     const h = await hearingInSession(app, c);
-    return { url: `/api/hearings/${h.id}/consultations`, cookie: h.agent.cookie, ids: ids(h) };
+    return { url: `/api/hearings/${h.id}/consultation-requests`, cookie: h.agent.cookie, ids: ids(h) };
   },
+  ...Object.fromEntries(
+    ['accept', 'decline', 'withdraw'].map((a) => [
+      `POST /api/hearings/:id/consultation-requests/:rid/${a}`,
+      async (): Promise<Target> => {
+        const { h, rid } = await withRequest();
+        return {
+          url: `/api/hearings/${h.id}/consultation-requests/${rid}/${a}`,
+          cookie: a === 'withdraw' ? h.agent.cookie : h.plaintiff.cookie,
+        };
+      },
+    ]),
+  ),
   'POST /api/hearings/:id/consultations/:cid/media-token': async () => {
     const { h, cid } = await withConsultation();
     return { url: `/api/hearings/${h.id}/consultations/${cid}/media-token`, cookie: h.plaintiff.cookie };

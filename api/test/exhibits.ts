@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { buildApp } from '../app.ts';
-import { CapturingMailer } from '../mail/mailer.ts';
-import type { TestDatabase } from '../../test/db.ts';
-import { ORIGIN, passwords, testConfig } from '../../test/app.ts';
-import { call } from '../../test/scheduling.ts';
-import { expectOk, invite, liveEnv, scheduleHearing, setState, type Invited, type LiveCourt } from '../../test/live.ts';
+import { buildApp } from '../src/app.ts';
+import { CapturingMailer } from '../src/mail/mailer.ts';
+import type { TestDatabase } from './db.ts';
+import { ORIGIN, passwords, testConfig } from './app.ts';
+import { call } from './scheduling.ts';
+import { expectOk, invite, liveEnv, scheduleHearing, setState, type Invited, type LiveCourt } from './live.ts';
 
-// Test helpers of the exhibits feature (not a test file itself).
+// Test helpers of the exhibits feature: real PDFs and images, a hearing with exhibits.
 
 /** A real PDF of `pages` pages, each saying which page it is. */
 export async function pdfBytes(pages = 2, text = 'Contract of sale'): Promise<Uint8Array> {
