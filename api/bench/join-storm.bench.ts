@@ -1,6 +1,9 @@
 /**
- * A join storm: 1,000 invited participants wait in the lobby with a socket open each, the judge
- * admits them all at once, and each fetches a media token. The API runs as its own process (the
+ * A join storm: 1,000 invited participants (every 10th an observer: the public gallery) wait in the
+ * lobby with a socket open each, the judge (a socket too) admits them all at once, and each fetches a
+ * media token. The admit-all's frames are counted per socket, and the time until the last socket has
+ * the last of them is set beside a raw `ws` broadcast of as many bytes to as many sockets (the same
+ * client work per message). The API runs as its own process (the
  * real server.ts); the clients and the LiveKit stand-in run here. Prints figures beside a bare
  * Fastify route in a process of its own, called by the same client in the same run, and the API's
  * RSS idle and at the storm's peak (`make bench`; BENCH_PARTICIPANTS; DATABASE_URL, else embedded).
@@ -157,25 +160,34 @@ await main(async () => {
 
   say(`Join storm: ${PARTICIPANTS} participants, ${CONCURRENCY} requests in flight; the API in its own process`);
 
-  // Every participant's socket, subscribed to the hearing.
+  // Every participant's socket, and the judge's, subscribed to the hearing; frames and bytes each receives.
   const admittedAt = new Map<string, number>();
   let lastMessageAt = 0;
-  for (let i = 0; i < people.length; i += 200) {
+  const watchers = [...people.map((p) => ({ id: p.id, cookie: p.cookie })), { id: null, cookie: judgeCookie }];
+  const frames = new Int32Array(watchers.length);
+  const bytes = new Float64Array(watchers.length);
+  for (let i = 0; i < watchers.length; i += 200) {
     const batch = await Promise.all(
-      people.slice(i, i + 200).map(
-        (p) =>
+      watchers.slice(i, i + 200).map(
+        (p, k) =>
           new Promise<WebSocket>((resolve, reject) => {
+            const at = i + k;
             const ws = new WebSocket(`${base.replace('http', 'ws')}/api/ws`, {
               headers: { origin: ORIGIN, cookie: p.cookie },
             });
-            ws.on('message', (raw) => {
+            ws.on('message', (raw: Buffer) => {
               lastMessageAt = performance.now();
+              frames[at]! += 1;
+              bytes[at]! += raw.length;
               const text = String(raw);
               if (text.startsWith('{"type":"snapshot"')) return resolve(ws);
-              // Cheap test before parsing: each client sees ~1,000 presence events after its own admission.
-              if (!text.includes('"participant.admitted"')) return;
-              const m = JSON.parse(text) as { payload: { participantId: string } };
-              if (m.payload.participantId === p.id) admittedAt.set(p.id, performance.now());
+              if (!p.id || admittedAt.has(p.id) || !text.includes(p.id)) return;
+              // One's own admission: its own event, or one's move in a batch of moves.
+              if (text.includes('"participant.presence_many"')) admittedAt.set(p.id, performance.now());
+              else if (text.includes('"participant.admitted"')) {
+                const m = JSON.parse(text) as { payload: { participantId: string } };
+                if (m.payload.participantId === p.id) admittedAt.set(p.id, performance.now());
+              }
             });
             ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', hearingId: hearing.id })));
             ws.once('error', reject);
@@ -189,6 +201,10 @@ await main(async () => {
     await ok(await post(`/api/hearings/${hearing.id}/lobby`, p.cookie), 'lobby');
   });
 
+  // What the admit-all sends, counted from here.
+  await sleep(500);
+  frames.fill(0);
+  bytes.fill(0);
   const admitStart = performance.now();
   const admitRes = await ok(await post(`/api/hearings/${hearing.id}/admit-all`, judgeCookie), 'admit-all');
   const admitDone = performance.now();
@@ -196,10 +212,57 @@ await main(async () => {
   const deadline = Date.now() + 60_000;
   while (admittedAt.size < PARTICIPANTS && Date.now() < deadline) await sleep(20);
   const delivery = latency([...admittedAt.values()].map((t) => t - admitStart));
-  // The presence events that follow fan out to every socket (~1,000 × 1,000 frames): let them drain
-  // so the token figures measure the route, not the fan-out.
+  // Whatever follows the admissions (presence for the lists, the record's note) reaches every socket:
+  // let it drain so the token figures measure the route, not the fan-out.
   while (performance.now() - lastMessageAt < 300) await sleep(50);
   const fanOut = lastMessageAt - admitStart;
+  const framesTotal = frames.reduce((a, b) => a + b, 0);
+  const framesMost = frames.reduce((a, b) => Math.max(a, b), 0);
+  const meanBytes = Math.round(bytes.reduce((a, b) => a + b, 0) / watchers.length);
+
+  // Baseline: a raw `ws` server broadcasting one message of the bytes each socket got, to as many sockets.
+  const raw = await startBaseline('ws');
+  const rawSockets: WebSocket[] = [];
+  onCleanup(() => {
+    for (const ws of rawSockets) ws.terminate();
+  });
+  let rawLast = 0;
+  let rawGot = 0;
+  for (let i = 0; i < watchers.length; i += 200) {
+    rawSockets.push(
+      ...(await Promise.all(
+        Array.from(
+          { length: Math.min(200, watchers.length - i) },
+          () =>
+            new Promise<WebSocket>((resolve, reject) => {
+              const ws = new WebSocket(`${raw.base.replace('http', 'ws')}/ws`);
+              // The same work per message as Gavel's clients above: decoded, then searched for an id.
+              ws.on('message', (raw: Buffer) => {
+                rawLast = performance.now();
+                if (!String(raw).includes(people[0]!.id)) rawGot++;
+              });
+              ws.once('open', () => resolve(ws));
+              ws.once('error', reject);
+            }),
+        ),
+      )),
+    );
+  }
+  const message = JSON.stringify({ type: 'event', payload: 'x'.repeat(Math.max(0, meanBytes - 30)) });
+  const rawTimes: number[] = [];
+  // One round to warm up (fresh connections), then three.
+  for (let r = -1; r < 3; r++) {
+    rawGot = 0;
+    const t0 = performance.now();
+    await (await fetch(`${raw.base}/broadcast`, { method: 'POST', body: message })).arrayBuffer();
+    const until = Date.now() + 60_000;
+    while (rawGot < rawSockets.length && Date.now() < until) await sleep(5);
+    if (r >= 0) rawTimes.push(rawLast - t0);
+    await sleep(200);
+  }
+  for (const ws of rawSockets) ws.terminate();
+  await raw.stop();
+  const rawBroadcast = latency(rawTimes).p50;
 
   const tokens = await storm(people, CONCURRENCY, async (p) => {
     const res = await ok(await post(`/api/hearings/${hearing.id}/media-token`, p.cookie), 'media-token');
@@ -219,7 +282,11 @@ await main(async () => {
   say(
     `admission delivered to ${delivery.n}/${PARTICIPANTS} sockets: ${lat(delivery)}, last ${ms(delivery.max)} (from the admit-all request)`,
   );
-  say(`every presence event of the admit-all delivered to every socket after ${ms(fanOut)}`);
+  say(
+    `admit-all to ${int(watchers.length)} sockets: ${int(framesTotal)} frames (at most ${framesMost} a socket, ` +
+      `${int(meanBytes)} bytes a socket on average), the last after ${ms(fanOut)}; raw ws broadcast of ` +
+      `${int(message.length)} bytes to as many: last after ${rawTimes.map(ms).join(', ')}`,
+  );
 
   await report({
     rows: [
@@ -236,10 +303,14 @@ await main(async () => {
         ratio: `${times(lobby.perSecond / baseline.perSecond)} /s`,
       },
       {
-        measure: `\`participant.admitted\` delivered to ${int(PARTICIPANTS)} sockets (from the admit-all request)`,
-        gavel: `${lat(delivery)}; all ≈${int(admitted * admitted)} presence frames after ${ms(fanOut)}`,
-        baseline: '—',
-        ratio: '—',
+        measure:
+          `Admit-all of ${int(admitted)} with a public gallery (every 10th an observer), ${int(watchers.length)} ` +
+          'sockets: frames a socket, and the last socket updated (from the admit-all request)',
+        gavel:
+          `at most ${framesMost} frames a socket (${int(framesTotal)} in all, ${int(meanBytes)} bytes a socket); ` +
+          `own admission ${lat(delivery)}; last socket updated after ${ms(fanOut)}`,
+        baseline: `raw \`ws\` broadcast of ${int(message.length)} bytes to ${int(watchers.length)} sockets: last after ${ms(rawBroadcast)}`,
+        ratio: `${times(fanOut / rawBroadcast)} (last socket)`,
       },
       {
         measure: 'RSS of the API process, idle (started, 600 requests of warm-up)',

@@ -37,6 +37,7 @@ function transcript(pages: number): TranscriptDocument {
     caseCaption: 'Zhang v. Li',
     hearingTitle: 'Trial',
     hearingDate: '2026-11-29',
+    timeZone: 'GMT+8 (Asia/Shanghai)',
     judge: 'Judge Wang',
     clerk: 'Clerk Wu',
     appearances: [{ name: '张三', role: 'plaintiff', represents: null }],

@@ -6,12 +6,16 @@ import type { Passwords } from '../auth/password.ts';
 import { signedIn as me } from '../admin/court.service.ts';
 import { AccountService } from './account.service.ts';
 import { PasswordLinkService } from './password-link.service.ts';
+import { NoticeService } from './notices.service.ts';
 import {
   AccountResponse,
   ChangePasswordBody,
   CodeBody,
   EmptyBody,
   LinkInfo,
+  NoticeList,
+  NoticeParams,
+  ResetParams,
   PasswordBody,
   RecoveryCodes,
   SessionList,
@@ -43,7 +47,8 @@ const publicUser = (u: NonNullable<Parameters<typeof me>[0]>) => ({
 export const accountRoutes: FastifyPluginAsync<FeatureDeps & { passwords: Passwords }> = async (fastify, deps) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const account = new AccountService({ db: deps.db, auth: deps.auth, passwords: deps.passwords, now: deps.now });
-  const links = new PasswordLinkService(deps.db, deps.passwords, deps.now);
+  const links = new PasswordLinkService(deps.db, deps.passwords, deps.now, deps.auth);
+  const notices = new NoticeService(deps.db, deps.now);
 
   app.get(
     '/api/account',
@@ -69,7 +74,7 @@ export const accountRoutes: FastifyPluginAsync<FeatureDeps & { passwords: Passwo
         tags: ['account'],
         summary: 'Change your password (the current one is required); your other sessions end',
         description:
-          'The new password must have 12 to 256 characters and not be one of the most common passwords (`weak_password`). A wrong current password (`wrong_password`) counts as a failed sign-in.',
+          'The new password must have 12 to 256 characters and a zxcvbn score of at least 3, with the court’s name and your own name and email counted as known words; else 400 `weak_password` with `reason`, zxcvbn’s `warning` and `suggestions`. A wrong current password (`wrong_password`) counts as a failed sign-in.',
         body: ChangePasswordBody,
         response: { 204: Type.Null(), ...errors },
       },
@@ -197,13 +202,64 @@ export const accountRoutes: FastifyPluginAsync<FeatureDeps & { passwords: Passwo
         tags: ['account'],
         summary: 'Set your password with a one-time link from an invitation or a reset',
         description:
-          'Works once. The account’s sessions end; sign in with the new password afterwards. Refusals as for /inspect, and 400 `weak_password`.',
+          'Works once. The account’s sessions end; sign in with the new password afterwards. Refusals as for /inspect, and 400 `weak_password` (the rule of /api/account/password; nothing changes and the link still works).',
         body: SetPasswordBody,
         response: { 204: Type.Null(), 410: ErrorBody, ...errors },
       },
     },
     async (request, reply) => {
-      await links.setPassword(request.body.token, request.body.password, request.ip);
+      await links.setPassword(request.body.token, request.body.password, request.ip, request.body.code);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/account/notices',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['account'],
+        summary: 'What an administrator did to your account, and pending requests to remove your second factor',
+        description:
+          'Shown after sign-in: a password reset (who, when, whether the admin saw the link) and a removed second factor (who asked, who approved), until dismissed; and every pending request to remove your second factor, which you may cancel.',
+        response: { 200: NoticeList, ...errors },
+      },
+    },
+    async (request) => notices.list(me(request.user)),
+  );
+
+  app.post(
+    '/api/account/notices/:noticeId/dismiss',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['account'],
+        summary: 'Dismiss one of your notices',
+        params: NoticeParams,
+        body: EmptyBody,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await notices.dismiss(me(request.user), request.params.noticeId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/account/two-factor-resets/:resetId/cancel',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['account'],
+        summary: 'Cancel a pending request to remove your own second factor',
+        params: ResetParams,
+        body: EmptyBody,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await notices.cancelReset(me(request.user), request.params.resetId);
       return reply.code(204).send(null);
     },
   );

@@ -49,12 +49,47 @@ export const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String
 
 const Token = Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
 export const TokenBody = Type.Object({ token: Token }, { additionalProperties: false });
-export const SetPasswordBody = Type.Object({ token: Token, password: NewPassword }, { additionalProperties: false });
+export const SetPasswordBody = Type.Object(
+  {
+    token: Token,
+    password: NewPassword,
+    /** The account's TOTP or recovery code, when /inspect says `codeRequired`. */
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
 export const LinkInfo = Type.Object({
   email: Type.String(),
   name: Type.String(),
+  /** The account's court, which the new password must not be made of. */
+  courtName: Type.Union([Type.String(), Type.Null()]),
   purpose: Type.Union([Type.Literal('invite'), Type.Literal('reset')]),
   expiresAt: Type.String({ format: 'date-time' }),
+  /** A reset of an account with two-factor sign-in: setting the password also needs its code. */
+  codeRequired: Type.Boolean(),
 });
+
+export const Notice = Type.Object({
+  id: Uuid,
+  kind: Type.Union([Type.Literal('password_reset'), Type.Literal('two_factor_removed')]),
+  /** When the admin acted. */
+  at: Type.String({ format: 'date-time' }),
+  /** The admin who reset the password or asked for the removal. */
+  by: Type.String(),
+  /** two_factor_removed: the admin who approved it, or null when it took effect after the delay. */
+  approvedBy: Type.Union([Type.String(), Type.Null()]),
+  /** password_reset: whether the admin was shown the link (no mail configured). */
+  linkShownToAdmin: Type.Boolean(),
+});
+export const PendingReset = Type.Object({
+  id: Uuid,
+  requestedBy: Type.String(),
+  requestedAt: Type.String({ format: 'date-time' }),
+  mode: Type.Union([Type.Literal('approval'), Type.Literal('delay')]),
+  takesEffectAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export const NoticeList = Type.Object({ notices: Type.Array(Notice), pendingResets: Type.Array(PendingReset) });
+export const NoticeParams = Type.Object({ noticeId: Uuid });
+export const ResetParams = Type.Object({ resetId: Uuid });
 
 export const EmptyBody = Type.Object({}, { additionalProperties: false });

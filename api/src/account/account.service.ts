@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import * as audit from '../audit/audit.service.ts';
 import * as authRepo from '../auth/auth.repository.ts';
 import { TWO_FACTOR_ROLES, type AuthService, type SessionUser } from '../auth/auth.service.ts';
-import { passwordProblem, type Passwords } from '../auth/password.ts';
+import { assertPasswordAllowed, type Passwords } from '../auth/password.ts';
 import {
   hashRecoveryCode,
   matchTotp,
@@ -46,10 +46,15 @@ export class AccountService {
 
   /** Needs the current password; every other session of the account ends. */
   async changePassword(user: SessionUser, input: { currentPassword: string; newPassword: string; ip: string }) {
-    const problem = passwordProblem(input.newPassword);
-    if (problem) throw new DomainError(400, 'weak_password', `The new password ${problem}.`);
+    assertPasswordAllowed(input.newPassword, { courtName: user.court?.name, name: user.name, email: user.email });
     if (input.newPassword === input.currentPassword) {
-      throw new DomainError(400, 'weak_password', 'The new password must differ from the current one.');
+      throw new DomainError(
+        400,
+        'weak_password',
+        'The new password must differ from the current one.',
+        {},
+        { reason: 'same_as_current', suggestions: [] },
+      );
     }
     await this.auth.confirmPassword(user, input.currentPassword, input.ip);
     const hash = await this.passwords.hash(input.newPassword);

@@ -33,6 +33,7 @@ export function findLink(db: Db, tokenHash: string, lock = false) {
   let q = db
     .selectFrom('password_links as l')
     .innerJoin('users as u', 'u.id', 'l.user_id')
+    .leftJoin('courts as c', 'c.id', 'u.court_id')
     .select([
       'l.id',
       'l.user_id',
@@ -43,6 +44,7 @@ export function findLink(db: Db, tokenHash: string, lock = false) {
       'u.name',
       'u.court_id',
       'u.disabled',
+      'c.name as court_name',
     ])
     .where('l.token_hash', '=', tokenHash);
   if (lock) q = q.forUpdate('l');

@@ -5,7 +5,8 @@ import type { PasswordLinkPurpose } from '../admin/admin.table.ts';
 import * as audit from '../audit/audit.service.ts';
 import { DomainError } from '../http/errors.ts';
 import * as authRepo from '../auth/auth.repository.ts';
-import { passwordProblem, type Passwords } from '../auth/password.ts';
+import { assertPasswordAllowed, type Passwords } from '../auth/password.ts';
+import type { AuthService } from '../auth/auth.service.ts';
 import { courtStream } from '../admin/court.service.ts';
 import * as repo from './password-link.repository.ts';
 
@@ -59,24 +60,41 @@ export class PasswordLinkService {
   private readonly db: Kysely<Database>;
   private readonly passwords: Passwords;
   private readonly now: () => Date;
-  constructor(db: Kysely<Database>, passwords: Passwords, now: () => Date) {
+  private readonly auth: AuthService;
+  constructor(db: Kysely<Database>, passwords: Passwords, now: () => Date, auth: AuthService) {
     this.db = db;
     this.passwords = passwords;
     this.now = now;
+    this.auth = auth;
+  }
+
+  /**
+   * A reset link of an account with two-factor sign-in also needs the owner's code: without it, an
+   * admin who saw the link could set a password and then have the second factor removed.
+   */
+  private async codeRequired(link: LinkRow) {
+    return link.purpose === 'reset' && (await this.auth.hasSecondFactor(link.user_id));
   }
 
   /** Whose link it is, so the page can greet them; refuses expired, used and unknown links. */
   async inspect(token: string) {
     const link = usable(await repo.findLink(this.db, linkTokenHash(token)), this.now());
-    return { email: link.email, name: link.name, purpose: link.purpose, expiresAt: link.expires_at.toISOString() };
+    return {
+      email: link.email,
+      name: link.name,
+      courtName: link.court_name,
+      purpose: link.purpose,
+      expiresAt: link.expires_at.toISOString(),
+      codeRequired: await this.codeRequired(link),
+    };
   }
 
   /** Sets the password once; every session of the account ends and the link stops working. */
-  async setPassword(token: string, password: string, ip: string): Promise<void> {
+  async setPassword(token: string, password: string, ip: string, code?: string): Promise<void> {
     const tokenHash = linkTokenHash(token);
-    usable(await repo.findLink(this.db, tokenHash), this.now());
-    const problem = passwordProblem(password);
-    if (problem) throw new DomainError(400, 'weak_password', `The password ${problem}.`);
+    const found = usable(await repo.findLink(this.db, tokenHash), this.now());
+    assertPasswordAllowed(password, { courtName: found.court_name, name: found.name, email: found.email });
+    if (await this.codeRequired(found)) await this.auth.verifyOwnSecondFactor(found.user_id, code, ip);
     const hash = await this.passwords.hash(password);
     await this.db.transaction().execute(async (trx) => {
       // Checked again under the row lock: two requests with one link cannot both succeed.

@@ -41,6 +41,22 @@ const freshCourtroom = async () =>
       .executeTakeFirstOrThrow()
   ).id;
 
+/** A pending request to remove the second factor of `userId` (a fresh clerk by default), asked by the judge. */
+const freshReset = async (userId?: string) =>
+  (
+    await t.db
+      .insertInto('two_factor_resets')
+      .values({
+        court_id: here.court.id,
+        user_id: userId ?? (await freshClerk()),
+        requested_by: here.judge.id,
+        requested_at: new Date(),
+        mode: 'approval',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+
 interface Row {
   method: 'GET' | 'POST';
   route: string;
@@ -151,7 +167,49 @@ const TABLE: Row[] = [
     request: async () => ({ url: `/api/admin/staff/${await freshClerk()}/two-factor-reset` }),
     expect: admin(404),
   },
+  {
+    method: 'GET',
+    route: '/api/admin/two-factor-resets',
+    request: fixed('/api/admin/two-factor-resets'),
+    expect: admin(200),
+  },
+  {
+    method: 'POST',
+    route: '/api/admin/two-factor-resets/:resetId/approve',
+    request: async () => ({ url: `/api/admin/two-factor-resets/${await freshReset()}/approve` }),
+    expect: admin(404),
+  },
+  {
+    method: 'POST',
+    route: '/api/admin/two-factor-resets/:resetId/cancel',
+    request: async () => ({ url: `/api/admin/two-factor-resets/${await freshReset()}/cancel` }),
+    expect: admin(404),
+  },
   // One's own account: every staff member, whatever the court, and nobody anonymous.
+  { method: 'GET', route: '/api/account/notices', request: fixed('/api/account/notices'), expect: anyStaff(200) },
+  {
+    method: 'POST',
+    route: '/api/account/notices/:noticeId/dismiss',
+    // The judge's own notice; nobody else may dismiss it.
+    request: async () => {
+      const { id } = await t.db
+        .insertInto('account_notices')
+        .values({ user_id: here.judge.id, kind: 'password_reset', payload: '{}', created_at: new Date() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { url: `/api/account/notices/${id}/dismiss` };
+    },
+    expect: { adminHere: 404, clerkHere: 404, judgeHere: 204, adminThere: 404, anonymous: 401 },
+  },
+  {
+    method: 'POST',
+    route: '/api/account/two-factor-resets/:resetId/cancel',
+    // Only the account's owner cancels from their account page.
+    request: async (caller) => ({
+      url: `/api/account/two-factor-resets/${await freshReset(caller === 'clerkHere' ? here.clerk.id : undefined)}/cancel`,
+    }),
+    expect: { adminHere: 404, clerkHere: 204, judgeHere: 404, adminThere: 404, anonymous: 401 },
+  },
   { method: 'GET', route: '/api/account', request: fixed('/api/account'), expect: anyStaff(200) },
   {
     method: 'POST',

@@ -5,7 +5,7 @@ import { courtRoutes } from './court.routes.ts';
 import { staffRoutes } from './staff.routes.ts';
 
 /**
- * Court administration, staff accounts and own account (issue 9): registers its routes.
+ * Court administration, staff accounts and own account: registers its routes.
  * /api/admin/* is for the admins of a court and only ever touches that court.
  */
 export const adminFeature: FastifyPluginAsync<FeatureDeps> = async (app, deps) => {

@@ -43,6 +43,8 @@ const snapshot = async () => ({
   twoFactor: await t.db.selectFrom('two_factor').selectAll().orderBy('user_id').execute(),
   recovery: await t.db.selectFrom('recovery_codes').selectAll().orderBy('id').execute(),
   audit: (await t.db.selectFrom('audit_events').select('id').execute()).length,
+  resets: await t.db.selectFrom('two_factor_resets').selectAll().orderBy('id').execute(),
+  notices: await t.db.selectFrom('account_notices').selectAll().orderBy('id').execute(),
 });
 
 // Wrong types, wrong fields, extra fields, junk: anything the route's schema does not accept.
@@ -99,6 +101,10 @@ const WRITES: Array<{ url: () => string; schema: TSchema; cookie: () => string |
   { url: () => `/api/admin/staff/${court.clerk.id}/enable`, schema: EmptyBody, cookie: () => adminCookie },
   { url: () => `/api/admin/staff/${court.clerk.id}/password-reset`, schema: EmptyBody, cookie: () => adminCookie },
   { url: () => `/api/admin/staff/${court.clerk.id}/two-factor-reset`, schema: EmptyBody, cookie: () => adminCookie },
+  { url: () => `/api/admin/two-factor-resets/${uuid}/approve`, schema: EmptyBody, cookie: () => adminCookie },
+  { url: () => `/api/admin/two-factor-resets/${uuid}/cancel`, schema: EmptyBody, cookie: () => adminCookie },
+  { url: () => `/api/account/notices/${uuid}/dismiss`, schema: EmptyBody, cookie: () => adminCookie },
+  { url: () => `/api/account/two-factor-resets/${uuid}/cancel`, schema: EmptyBody, cookie: () => adminCookie },
   { url: () => '/api/account/password', schema: ChangePasswordBody, cookie: () => adminCookie },
   { url: () => `/api/account/sessions/${uuid}/end`, schema: EmptyBody, cookie: () => adminCookie },
   { url: () => '/api/account/two-factor/setup', schema: EmptyBody, cookie: () => adminCookie },

@@ -1,4 +1,4 @@
-// Tables of court administration, staff accounts and two-factor sign-in (issue 9).
+// Tables of court administration, staff accounts and two-factor sign-in.
 import type { ColumnType, Generated } from 'kysely';
 import type { Timestamp } from '../db/schema.ts';
 
@@ -42,7 +42,40 @@ export interface SignInStepTable {
   expires_at: Date;
 }
 
+export type TwoFactorResetMode = 'approval' | 'delay';
+
+/** An admin's request to remove a staff member's second factor; open until done or cancelled. */
+export interface TwoFactorResetTable {
+  id: Generated<string>;
+  court_id: string;
+  user_id: string;
+  requested_by: string;
+  requested_at: Date;
+  mode: TwoFactorResetMode;
+  /** For 'delay': when it takes effect unless cancelled. */
+  takes_effect_at: Date | null;
+  approved_by: string | null;
+  approved_at: Date | null;
+  cancelled_by: string | null;
+  cancelled_at: Date | null;
+  done_at: Date | null;
+}
+
+export type AccountNoticeKind = 'password_reset' | 'two_factor_removed';
+
+/** What an admin did to an account, told to its owner at their next sign-in until dismissed. */
+export interface AccountNoticeTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: AccountNoticeKind;
+  payload: ColumnType<Record<string, unknown>, string, never>;
+  created_at: Date;
+  dismissed_at: Date | null;
+}
+
 export interface AdminTables {
+  two_factor_resets: TwoFactorResetTable;
+  account_notices: AccountNoticeTable;
   password_links: PasswordLinkTable;
   two_factor: TwoFactorTable;
   recovery_codes: RecoveryCodeTable;

@@ -55,6 +55,19 @@ export function countActiveAdmins(db: Db, courtId: string) {
     .executeTakeFirstOrThrow();
 }
 
+/** Admins who could approve a request: able to sign in, and neither the one asking nor the account concerned. */
+export function countApprovers(db: Db, courtId: string, except: string[]) {
+  return db
+    .selectFrom('users')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('court_id', '=', courtId)
+    .where('role', '=', 'admin')
+    .where('disabled', '=', false)
+    .where('password_hash', '<>', '')
+    .where('id', 'not in', except)
+    .executeTakeFirstOrThrow();
+}
+
 export function updateStaff(
   db: Db,
   userId: string,

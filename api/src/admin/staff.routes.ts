@@ -13,6 +13,10 @@ import {
   StaffQuery,
   StaffResponse,
   StaffWithLink,
+  StaffWithReset,
+  ResetParams,
+  TwoFactorResetList,
+  TwoFactorResetResponse,
 } from './staff.schema.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -26,6 +30,7 @@ export const staffRoutes: FastifyPluginAsync<FeatureDeps> = async (fastify, deps
     mailer: deps.mailer,
     publicOrigin: deps.config.publicOrigin,
     now: deps.now,
+    resetDelayHours: deps.config.twoFactorResetDelayHours,
   });
 
   app.get(
@@ -113,7 +118,7 @@ export const staffRoutes: FastifyPluginAsync<FeatureDeps> = async (fastify, deps
         tags: ['admin'],
         summary: 'Force a password reset: the password stops working, sessions end, a new set-password link is issued',
         description:
-          'For an invitation not yet accepted this issues a fresh invitation link. The link (24 hours; 7 days for an invitation) is emailed when SMTP is configured and shown here once either way.',
+          'For an invitation not yet accepted this issues a fresh invitation link, shown here once and emailed when SMTP is configured. A reset link (24 hours) goes only to the account’s own address when SMTP is configured (`url` is null); without SMTP it is shown here once. Either way the owner is told at their next sign-in. Refused (409 `two_factor_reset_pending`) while a removal of the account’s second factor is pending.',
         params: StaffParams,
         body: EmptyBody,
         response: { 200: StaffWithLink, ...errors },
@@ -128,12 +133,58 @@ export const staffRoutes: FastifyPluginAsync<FeatureDeps> = async (fastify, deps
       config: { access: ADMIN },
       schema: {
         tags: ['admin'],
-        summary: 'Remove a staff member’s two-factor sign-in (lost authenticator and recovery codes); sessions end',
+        summary: 'Ask to remove a staff member’s two-factor sign-in (lost authenticator and recovery codes)',
+        description:
+          'A second factor still being set up is removed at once (`reset: null`). An enrolled one is only requested: it waits for another admin of the court to approve it (`mode: approval`), or, when no other admin could, takes effect after TWO_FACTOR_RESET_DELAY_HOURS (72) unless the owner or an admin cancels it (`mode: delay`; refused with 409 `awaiting_password` while the account has no password). The owner is emailed (when SMTP is configured) and told at sign-in. When it takes effect the account’s sessions end.',
         params: StaffParams,
         body: EmptyBody,
-        response: { 200: StaffResponse, ...errors },
+        response: { 200: StaffWithReset, ...errors },
       },
     },
-    async (request) => ({ staff: await staff.resetTwoFactor(me(request.user), request.params.userId) }),
+    async (request) => staff.resetTwoFactor(me(request.user), request.params.userId),
+  );
+
+  app.get(
+    '/api/admin/two-factor-resets',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['admin'],
+        summary: 'Pending requests to remove a second factor in your court',
+        response: { 200: TwoFactorResetList, ...errors },
+      },
+    },
+    async (request) => ({ resets: await staff.listResets(me(request.user)) }),
+  );
+
+  app.post(
+    '/api/admin/two-factor-resets/:resetId/approve',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['admin'],
+        summary: 'Approve another admin’s request: the second factor goes and the account’s sessions end',
+        description: 'Refused (409 `own_request`) to the admin who asked, and to the account’s owner.',
+        params: ResetParams,
+        body: EmptyBody,
+        response: { 200: TwoFactorResetResponse, ...errors },
+      },
+    },
+    async (request) => ({ reset: await staff.approveReset(me(request.user), request.params.resetId) }),
+  );
+
+  app.post(
+    '/api/admin/two-factor-resets/:resetId/cancel',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['admin'],
+        summary: 'Cancel a pending request to remove a second factor',
+        params: ResetParams,
+        body: EmptyBody,
+        response: { 200: TwoFactorResetResponse, ...errors },
+      },
+    },
+    async (request) => ({ reset: await staff.cancelReset(me(request.user), request.params.resetId) }),
   );
 };

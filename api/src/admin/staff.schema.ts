@@ -45,9 +45,12 @@ export const InviteBody = Type.Object(
 
 export const RoleBody = Type.Object({ role: Role }, { additionalProperties: false });
 
-/** A set-password link, shown once: to copy, or as sent by email when `emailed`. */
+/**
+ * A set-password link. An invitation's is shown once, to copy (and emailed when `emailed`); a reset
+ * link is shown (`url`) only when no mail is configured, and otherwise goes only to the account's address.
+ */
 export const PasswordLink = Type.Object({
-  url: Type.String(),
+  url: Type.Union([Type.String(), Type.Null()]),
   expiresAt: Type.String({ format: 'date-time' }),
   emailed: Type.Boolean(),
 });
@@ -55,3 +58,23 @@ export const PasswordLink = Type.Object({
 export const StaffWithLink = Type.Object({ staff: StaffMember, link: PasswordLink });
 
 export const EmptyBody = Type.Object({}, { additionalProperties: false });
+
+const Person = Type.Object({ id: Uuid, name: Type.String() });
+
+/** A request to remove a staff member's second factor. */
+export const TwoFactorReset = Type.Object({
+  id: Uuid,
+  user: Type.Object({ id: Uuid, name: Type.String(), email: Type.String(), role: Role }),
+  requestedBy: Person,
+  requestedAt: Type.String({ format: 'date-time' }),
+  /** approval: waits for another admin; delay: takes effect at takesEffectAt unless cancelled. */
+  mode: Type.Union([Type.Literal('approval'), Type.Literal('delay')]),
+  takesEffectAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('done'), Type.Literal('cancelled')]),
+  approvedBy: Type.Union([Person, Type.Null()]),
+  cancelledBy: Type.Union([Person, Type.Null()]),
+});
+export const TwoFactorResetResponse = Type.Object({ reset: TwoFactorReset });
+export const TwoFactorResetList = Type.Object({ resets: Type.Array(TwoFactorReset) });
+export const StaffWithReset = Type.Object({ staff: StaffMember, reset: Type.Union([TwoFactorReset, Type.Null()]) });
+export const ResetParams = Type.Object({ resetId: Uuid });

@@ -184,7 +184,11 @@ describe('disabling, roles and resets', () => {
     expect(res.json().staff.status).toBe('awaiting_password');
     expect((await call(app, 'GET', '/api/auth/me', cookie)).statusCode).toBe(401);
     expect((await login(clerk.email, clerk.password)).statusCode).toBe(401);
-    const token = tokenOf(res.json().link.url);
+    // With mail the link goes to the clerk only.
+    expect(res.json().link).toMatchObject({ url: null, emailed: true });
+    const mail = mailer.sent.at(-1)!;
+    expect(mail.to).toBe(clerk.email);
+    const token = tokenOf(/http:\/\/gavel\.test\/login#set-password=[A-Za-z0-9_-]{43}/.exec(mail.text)![0]);
     expect((await inspect(token)).json().purpose).toBe('reset');
     expect((await setPassword(token, 'brand new court password')).statusCode).toBe(204);
     expect((await login(clerk.email, 'brand new court password')).statusCode).toBe(200);

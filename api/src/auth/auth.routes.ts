@@ -5,6 +5,7 @@ import { ErrorBody, unauthorized } from '../http/errors.ts';
 import { LoginBody, LoginResponse, SecondFactorBody, UserResponse } from './auth.schema.ts';
 import type { AuthService, SessionUser } from './auth.service.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session.ts';
+import { readDevice, setDeviceCookie } from './device.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody, 503: ErrorBody };
 
@@ -37,8 +38,11 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; secureCookies: 
         userAgent: request.headers['user-agent'] ?? null,
         // An earlier session of this account in this browser ends here (session fixation).
         replacesToken: sessionToken(request, secureCookies),
+        device: readDevice(request, secureCookies),
       });
       setSessionCookie(reply, token, expiresAt, secureCookies);
+      // Known from now on, once fully signed in (with a second factor, when its code is accepted).
+      if (!user.pendingStep) setDeviceCookie(reply, user.email, secureCookies, readDevice(request, secureCookies));
       return user.pendingStep ? { step: user.pendingStep } : { user: publicUser(user) };
     },
   );
@@ -65,6 +69,7 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; secureCookies: 
       const done = await auth.completeSecondFactor(request.user, { code: request.body.code, ip: request.ip });
       // A new session id now that sign-in is complete; the password-only one no longer works.
       setSessionCookie(reply, done.token, done.expiresAt, secureCookies);
+      setDeviceCookie(reply, done.user.email, secureCookies, readDevice(request, secureCookies));
       return { user: publicUser(done.user) };
     },
   );

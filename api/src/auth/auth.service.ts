@@ -4,7 +4,10 @@ import type { Database, StaffRole } from '../db/schema.ts';
 import * as audit from '../audit/audit.service.ts';
 import { tooManyRequests, DomainError } from '../http/errors.ts';
 import * as repo from './auth.repository.ts';
-import type { Passwords } from './password.ts';
+import type { HashLane, Passwords } from './password.ts';
+import type { Device } from './device.ts';
+import type { SessionCache, SessionRow } from './session-cache.ts';
+import { applyDueResets } from './two-factor-reset.ts';
 import { SecretBox, hashRecoveryCode, matchTotp, normalizeRecoveryCode } from './two-factor.ts';
 
 /**
@@ -67,6 +70,7 @@ export class AuthService {
   private readonly policy: AuthPolicy;
   private readonly now: () => Date;
   readonly secrets: SecretBox;
+  private readonly cache: SessionCache | undefined;
 
   constructor(opts: {
     db: Kysely<Database>;
@@ -74,8 +78,11 @@ export class AuthService {
     sessionSecret: string;
     policy?: Partial<AuthPolicy>;
     now?: () => Date;
+    /** Sessions held in memory while the database's session notifications are heard. */
+    cache?: SessionCache;
   }) {
     this.db = opts.db;
+    this.cache = opts.cache;
     this.passwords = opts.passwords;
     this.secret = opts.sessionSecret;
     this.policy = { ...DEFAULT_AUTH_POLICY, ...opts.policy };
@@ -110,18 +117,27 @@ export class AuthService {
     ip: string;
     userAgent: string | null;
     replacesToken?: string | undefined;
+    /** The browser's device cookie (auth/device.ts), if it has a valid one. */
+    device?: Device | undefined;
   }) {
     const email = input.email.trim().toLowerCase();
-    const keys = [`ip:${input.ip}`, `account:${email}`];
+    // A browser known for this account answers for its own failures, not the account's (device cookies).
+    const device = input.device?.email === email ? input.device : undefined;
+    const accountKey = device ? `device:${device.id}` : `account:${email}`;
+    const keys = [`ip:${input.ip}`, accountKey];
     const now = this.now();
-    await this.refuseIfLimited(keys, now, email, input.ip);
+    const counts = await this.refuseIfLimited(keys, now, email, input.ip);
 
     const user = await repo.findUserByEmail(this.db, email);
+    // Hashing is shared: a known browser, or an account nobody has been failing at, waits in a queue of
+    // its own, apart from unknown accounts and accounts under attack (auth/password.ts).
+    const lane: HashLane =
+      user && (device || !counts.some((c) => c.key === accountKey && c.count > 0)) ? 'known' : 'other';
     // An invited account, or one whose reset was forced, has no password until its link is used.
     const valid =
       user && user.password_hash
-        ? await this.passwords.verify(user.password_hash, input.password)
-        : await this.passwords.verifyDummy(input.password);
+        ? await this.passwords.verify(user.password_hash, input.password, lane)
+        : await this.passwords.verifyDummy(input.password, lane);
 
     if (!user || !valid || user.disabled) {
       const reason = !user
@@ -144,6 +160,8 @@ export class AuthService {
       throw new DomainError(401, 'invalid_credentials', 'Email or password is incorrect.');
     }
 
+    // A delayed removal of the second factor whose time has come applies before the code is asked for.
+    await applyDueResets(this.db, now, { userId: user.id });
     const context = await repo.findSignInContext(this.db, user.id);
     const { idleMs, absoluteMs } = this.lifetimes(context);
     const owesCode = Boolean(context?.two_factor_enabled_at);
@@ -168,15 +186,17 @@ export class AuthService {
       const replaced = input.replacesToken
         ? await repo.deleteSessionByTokenHash(trx, this.tokenHash(input.replacesToken), user.id)
         : undefined;
-      await repo.clearLoginFailures(trx, `account:${email}`);
+      // Signing in from a known browser does not lift the account's lockout for everyone else.
+      await repo.clearLoginFailures(trx, accountKey);
       await audit.append(trx, {
         stream: audit.SYSTEM_STREAM,
         actor: { type: 'user', id: user.id },
         action: owesCode ? 'auth.password_accepted' : 'auth.login',
         payload: { sessionId: s.id, ip: input.ip, ...(replaced ? { replacedSessionId: replaced } : {}) },
       });
-      return s;
+      return { ...s, replaced };
     });
+    if (session.replaced) this.cache?.dropSession(session.replaced);
     const sessionUser = await this.authenticate(token);
     if (!sessionUser) throw new Error(`session ${session.id} vanished right after login`);
     return { token, expiresAt, user: sessionUser };
@@ -238,10 +258,52 @@ export class AuthService {
       });
       return { expiresAt: expires_at };
     });
+    if (accepted) this.cache?.dropSession(user.sessionId);
     // Outside the transaction: a wrong code must still be counted.
     if (!accepted) throw new DomainError(401, 'invalid_code', 'The code is not correct.');
     // An enabled second factor means nothing is left to enrol in.
     return { user: { ...user, pendingStep: null }, token, expiresAt: accepted.expiresAt };
+  }
+
+  /**
+   * The owner's own code, outside sign-in (a set-password link of an account with two-factor sign-in):
+   * counted against the same per-account limit as the sign-in step. Whether the account owes one is
+   * answered by `hasSecondFactor`.
+   */
+  async verifyOwnSecondFactor(userId: string, code: string | undefined, ip: string): Promise<void> {
+    if (!code) {
+      throw new DomainError(400, 'code_required', 'Enter a code from your authenticator app, or a recovery code.');
+    }
+    const now = this.now();
+    const key = `second_factor:${userId}`;
+    const [count] = await repo.countLoginFailures(
+      this.db,
+      [key],
+      new Date(now.getTime() - this.policy.failureWindowMs),
+    );
+    if (count && count.count >= this.policy.maxSecondFactorFailures) {
+      const reopens = new Date(count.oldest).getTime() + this.policy.failureWindowMs;
+      const retryAfter = Math.max(1, Math.ceil((reopens - now.getTime()) / 1000));
+      throw tooManyRequests(retryAfter, `Too many wrong codes. Try again in ${retryAfter} seconds.`);
+    }
+    const ok = await this.db.transaction().execute(async (trx) => {
+      const method = await this.checkSecondFactor(trx, userId, code, now);
+      if (!method) {
+        await repo.recordLoginFailure(trx, [key], now);
+        await audit.append(trx, {
+          stream: audit.SYSTEM_STREAM,
+          actor: { type: 'user', id: userId },
+          action: 'auth.second_factor_failed',
+          payload: { reason: 'wrong_code', ip, during: 'set_password' },
+        });
+      }
+      return method !== undefined;
+    });
+    if (!ok) throw new DomainError(400, 'invalid_code', 'The code is not correct.');
+  }
+
+  async hasSecondFactor(userId: string): Promise<boolean> {
+    return Boolean((await repo.findTwoFactor(this.db, userId))?.enabled_at);
   }
 
   /** Which kind of code was accepted, or undefined. A TOTP secret that cannot be opened accepts nothing. */
@@ -300,11 +362,38 @@ export class AuthService {
           stream: audit.SYSTEM_STREAM,
           actor: { type: 'anonymous', id: null },
           action: 'auth.login_failed',
-          payload: { email, reason: 'rate_limited', ip, limit: row.key.startsWith('ip:') ? 'ip' : 'account' },
+          payload: { email, reason: 'rate_limited', ip, limit: row.key.split(':')[0] },
         });
         throw tooManyRequests(retryAfter, `Too many failed sign-ins. Try again in ${retryAfter} seconds.`);
       }
     }
+    return counts;
+  }
+
+  /** Whether a session row no longer stands at `now` (the court's current settings apply at once). */
+  private expired(row: SessionRow, now: Date): boolean {
+    const { idleMs, absoluteMs } = this.lifetimes(row.court_id ? row : undefined);
+    return (
+      row.expires_at <= now ||
+      row.idle_expires_at <= now ||
+      row.created_at.getTime() + absoluteMs <= now.getTime() ||
+      row.last_seen_at.getTime() + idleMs <= now.getTime() ||
+      (row.pending_expires_at !== null && row.pending_expires_at <= now)
+    );
+  }
+
+  /**
+   * The session, account and court behind a token hash: from the cache when it holds them, else one
+   * query. A cached row that looks expired is read again: another instance may have touched it since.
+   */
+  private async sessionRow(tokenHash: string, now: Date): Promise<{ row: SessionRow; cached: boolean } | undefined> {
+    const cached = this.cache?.get(tokenHash, Date.now());
+    if (cached && !this.expired(cached, now)) return { row: cached, cached: true };
+    const mark = this.cache?.mark() ?? 0;
+    const row = await repo.findSession(this.db, tokenHash);
+    if (!row) return undefined;
+    if (!row.disabled && !this.expired(row, now)) this.cache?.set(tokenHash, row, mark, Date.now());
+    return { row, cached: false };
   }
 
   /**
@@ -312,24 +401,22 @@ export class AuthService {
    * A session that still owes a sign-in step comes back with `pendingStep` set.
    */
   async authenticate(token: string): Promise<SessionUser | undefined> {
-    const row = await repo.findSession(this.db, this.tokenHash(token));
-    if (!row) return undefined;
+    const hash = this.tokenHash(token);
     const now = this.now();
-    const { idleMs, absoluteMs } = this.lifetimes(row.court_id ? row : undefined);
-    // The court's current settings apply at once, also to sessions begun under longer ones.
-    const expired =
-      row.expires_at <= now ||
-      row.idle_expires_at <= now ||
-      row.created_at.getTime() + absoluteMs <= now.getTime() ||
-      row.last_seen_at.getTime() + idleMs <= now.getTime() ||
-      (row.pending_expires_at !== null && row.pending_expires_at <= now);
-    if (expired || row.disabled) {
+    const found = await this.sessionRow(hash, now);
+    if (!found) return undefined;
+    let { row } = found;
+    if (!found.cached && (row.disabled || this.expired(row, now))) {
       await repo.deleteSession(this.db, row.session_id);
+      this.cache?.delete(hash);
       return undefined;
     }
     if (!row.pending_step && now.getTime() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+      const { idleMs } = this.lifetimes(row.court_id ? row : undefined);
       const idle = new Date(Math.min(now.getTime() + idleMs, row.expires_at.getTime()));
       await repo.touchSession(this.db, row.session_id, now, idle);
+      row = { ...row, last_seen_at: now, idle_expires_at: idle };
+      this.cache?.update(hash, row);
     }
     return {
       id: row.id,
@@ -359,7 +446,28 @@ export class AuthService {
    * absolute lifetime. Touches and deletes nothing, so an open socket neither extends nor ends it.
    */
   async stillSignedIn(token: string, userId: string): Promise<boolean> {
-    const row = await repo.findSession(this.db, this.tokenHash(token));
+    // Always from the database: this runs when an access change is announced, which may reach this
+    // instance before the session notification that empties the cache.
+    return this.sessionStands(await repo.findSession(this.db, this.tokenHash(token)), userId);
+  }
+
+  /** `stillSignedIn` for a row the caller read itself (the socket heartbeat reads every socket's at once). */
+  sessionStands(
+    row:
+      | Pick<
+          SessionRow,
+          | 'id'
+          | 'disabled'
+          | 'pending_step'
+          | 'expires_at'
+          | 'created_at'
+          | 'court_id'
+          | 'session_idle_minutes'
+          | 'session_absolute_minutes'
+        >
+      | undefined,
+    userId: string,
+  ): boolean {
     if (!row || row.id !== userId || row.disabled || row.pending_step) return false;
     const now = this.now();
     const { absoluteMs } = this.lifetimes(row.court_id ? row : undefined);
@@ -376,11 +484,14 @@ export class AuthService {
         payload: { sessionId: user.sessionId, ip },
       });
     });
+    // Here too, not only on the notification: this browser's next request may come before it does.
+    this.cache?.dropSession(user.sessionId);
   }
 
   /** Housekeeping: drop expired sessions and failure records that no longer count. */
   async prune(): Promise<void> {
     const now = this.now();
+    await applyDueResets(this.db, now);
     await repo.deleteExpiredSessions(this.db, now);
     await repo.pruneLoginFailures(this.db, new Date(now.getTime() - this.policy.failureWindowMs));
   }

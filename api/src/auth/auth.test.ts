@@ -174,7 +174,12 @@ describe('staff sign-in', () => {
   });
 
   it('marks the cookie Secure and __Host- when PUBLIC_URL is https', async () => {
-    const httpsApp = await testApp(t.db, { config: testConfig({ PUBLIC_URL: 'https://court.example.org' }) });
+    const httpsApp = await testApp(t.db, {
+      config: testConfig({
+        PUBLIC_URL: 'https://court.example.org',
+        LIVEKIT_API_SECRET: 'a-long-livekit-secret-for-https-tests',
+      }),
+    });
     try {
       const judge = await createStaff(t.db, 'judge');
       const res = await httpsApp.inject({

@@ -1,14 +1,26 @@
-import { readFileSync } from 'node:fs';
 import argon2 from 'argon2';
 import { DomainError } from '../http/errors.ts';
+import { describeRefusal, judgePassword, type PasswordContext, type PasswordVerdict } from '../domain/password.ts';
 
 // OWASP's argon2id floor (m=19 MiB, t=2, p=1): node-argon2's defaults (64 MiB, p=4) cost ~250 ms here.
 export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-/** Caps concurrent hashes so a login burst cannot take every core or unbounded memory. */
+/**
+ * Who a hash is for: `known` is a browser with a valid device cookie, an account with no recent failures,
+ * or setting a password; `other` is everything else (unknown accounts, accounts under attack).
+ */
+export type HashLane = 'known' | 'other';
+
+/**
+ * Caps concurrent hashes so a login burst cannot take every core or unbounded memory. Each lane has a
+ * queue of its own, so a flood of guesses (unknown accounts, accounts already failing) fills only its own
+ * and is answered 503 busy, while real people keep signing in: a free slot goes to the known lane three
+ * times in four when both wait.
+ */
 export class HashLimiter {
   private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Record<HashLane, Array<() => void>> = { known: [], other: [] };
+  private knownInARow = 0;
   private readonly max: number;
   private readonly maxQueue: number;
   constructor(max: number, maxQueue: number) {
@@ -16,20 +28,31 @@ export class HashLimiter {
     this.maxQueue = maxQueue;
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  async run<T>(work: () => Promise<T>, lane: HashLane = 'known'): Promise<T> {
     if (this.running >= this.max) {
-      if (this.waiting.length >= this.maxQueue) {
+      const queue = this.waiting[lane];
+      if (queue.length >= this.maxQueue) {
         throw new DomainError(503, 'busy', 'Sign-in is busy; try again in a moment.', { 'retry-after': '2' });
       }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      // The slot is handed over by whoever finishes: `running` stays counted for us.
+      await new Promise<void>((resolve) => queue.push(resolve));
+    } else {
+      this.running++;
     }
-    this.running++;
     try {
       return await work();
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      this.next();
     }
+  }
+
+  private next(): void {
+    const { known, other } = this.waiting;
+    const takeKnown = known.length > 0 && (other.length === 0 || this.knownInARow < 3);
+    const wake = takeKnown ? known.shift() : other.shift();
+    this.knownInARow = takeKnown ? this.knownInARow + 1 : 0;
+    if (wake) wake();
+    else this.running--;
   }
 }
 
@@ -44,41 +67,35 @@ export class Passwords {
     return this.limiter.run(() => argon2.hash(password, ARGON2_OPTIONS));
   }
 
-  verify(hash: string, password: string): Promise<boolean> {
-    return this.limiter.run(() => argon2.verify(hash, password).catch(() => false));
+  verify(hash: string, password: string, lane: HashLane = 'known'): Promise<boolean> {
+    return this.limiter.run(() => argon2.verify(hash, password).catch(() => false), lane);
   }
 
   /** Spends the same work as a real verify, so an unknown email is not told apart by timing. */
-  async verifyDummy(password: string): Promise<false> {
+  async verifyDummy(password: string, lane: HashLane = 'other'): Promise<false> {
     this.dummy ??= argon2.hash('gavel-dummy-password', ARGON2_OPTIONS);
-    await this.verify(await this.dummy, password);
+    await this.verify(await this.dummy, password, lane);
     return false;
   }
 }
 
-export const PASSWORD_MIN_LENGTH = 12;
-
-// A few hundred of the passwords attackers try first, bundled so the check needs no network.
-const COMMON_PASSWORDS: ReadonlySet<string> = new Set(
-  readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#')),
-);
-
-export function isCommonPassword(password: string): boolean {
-  const lower = password.trim().toLowerCase();
-  if (COMMON_PASSWORDS.has(lower)) return true;
-  // "password1234!" is "password" with digits and symbols stuck on; so is "!!qwerty2026".
-  const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
-  if (core.length >= 4 && core !== lower && COMMON_PASSWORDS.has(core)) return true;
-  // One character, or one short run, repeated: "aaaaaaaaaaaa", "abcabcabcabc".
-  return /^(.{1,4})\1+$/u.test(lower);
+/** The refusal every door answers for a password that breaks the rule, with zxcvbn's reason and suggestions. */
+export function weakPassword(verdict: PasswordVerdict): DomainError {
+  return new DomainError(
+    400,
+    'weak_password',
+    describeRefusal(verdict),
+    {},
+    {
+      reason: verdict.problem ?? 'guessable',
+      ...(verdict.warning ? { warning: verdict.warning } : {}),
+      suggestions: verdict.suggestions,
+    },
+  );
 }
 
-export function passwordProblem(password: string): string | undefined {
-  if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`;
-  if (password.length > 256) return 'must be at most 256 characters';
-  if (isCommonPassword(password)) return 'is one of the most common passwords; choose another';
-  return undefined;
+/** Throws `weak_password` unless the password passes the one rule for this person and court. */
+export function assertPasswordAllowed(password: string, context: PasswordContext): void {
+  const verdict = judgePassword(password, context);
+  if (!verdict.ok) throw weakPassword(verdict);
 }

@@ -222,12 +222,15 @@ describe('two-factor sign-in', () => {
     expect((await call(app, 'POST', '/api/auth/logout', admin.cookie)).statusCode).toBe(204);
   });
 
-  it('an admin can reset a lost second factor; the account then signs in with its password', async () => {
+  it('the court’s one admin can reset a lost second factor: after the delay the account signs in with its password', async () => {
     const { judge } = await enrolledJudge();
     const adminCookie = await signIn(app, court.admin.email, court.admin.password);
     const res = await call(app, 'POST', `/api/admin/staff/${judge.id}/two-factor-reset`, adminCookie);
     expect(res.statusCode).toBe(200);
-    expect(res.json().staff.twoFactorEnabled).toBe(false);
+    expect(res.json().reset).toMatchObject({ mode: 'delay', status: 'pending' });
+    expect(res.json().staff.twoFactorEnabled).toBe(true);
+    expect((await passwordStep(app, judge.email, judge.password)).body.step).toBe('second_factor');
+    later(72 * 60 * 60 * 1000);
     expect((await passwordStep(app, judge.email, judge.password)).body.user).toBeDefined();
   });
 

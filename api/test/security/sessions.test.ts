@@ -406,6 +406,31 @@ describe('open websockets when their session ends', () => {
     await expect.poll(() => onLaptop.code, { timeout: 15_000 }).toBe(4401);
   });
 
+  it('a socket closes (4401) when a removal of the account’s second factor takes effect', async () => {
+    const clerk = await createStaff(t.db, 'clerk', { courtId: f.court.id });
+    const { secret } = await enrolTotp(app, await signIn(clerk), clock);
+    advance(1);
+    const step = await login(clerk.email, clerk.password);
+    const done = await call(app, 'POST', '/api/auth/login/second-factor', {
+      cookie: sessionCookie(step),
+      payload: { code: totpCode(secret, clock) },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    const cookie = sessionCookie(done);
+    const socket = await watch(cookie, await scheduled(cookie));
+    const second = await createStaff(t.db, 'admin', { courtId: f.court.id });
+    const asked = await call(app, 'POST', `/api/admin/staff/${clerk.id}/two-factor-reset`, { cookie: adminCookie });
+    expect(asked.json().reset.mode).toBe('approval');
+    // Asked, not yet approved: the socket stays open.
+    await new Promise((resolve) => setTimeout(resolve, 4500));
+    expect(socket.code).toBeUndefined();
+    const approved = await call(app, 'POST', `/api/admin/two-factor-resets/${asked.json().reset.id}/approve`, {
+      cookie: await signIn(second),
+    });
+    expect(approved.statusCode, approved.body).toBe(200);
+    await expect.poll(() => socket.code, { timeout: 15_000 }).toBe(4401);
+  });
+
   it('a participant’s socket closes when their link is revoked', async () => {
     const clerk = await signIn(f.clerk);
     const hearingId = await scheduled(clerk);
