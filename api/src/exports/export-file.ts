@@ -9,8 +9,9 @@ import * as hearingsRepo from '../hearings/hearings.repository.ts';
 import { HearingEgress } from '../recordings/egress.ts';
 import { RecordingService } from '../recordings/recordings.service.ts';
 import { RealtimeHub } from '../realtime/realtime.hub.ts';
-import { localStorageIn } from '../storage/storage.ts';
+import { storageFor } from '../storage/from-config.ts';
 import { RecordService, type BundleFile } from './record.service.ts';
+import { loadCourtIdentity, signingConfig } from '../signing/court-identity.ts';
 
 /**
  * The CLI's export-hearing: the same bundle as GET /api/hearings/:id/export, written to a file.
@@ -25,7 +26,8 @@ export async function exportHearingToFile(
 ): Promise<{ files: BundleFile[]; bytes: number } | null> {
   const h = /^[0-9a-f-]{36}$/i.test(hearingId) ? await hearingsRepo.findHearing(db, hearingId) : undefined;
   if (!h) return null;
-  // Only localPath is used: no LiveKit call and no socket is made from here.
+  const log = { identity: loadCourtIdentity(signingConfig(config)), origin: config.publicOrigin };
+  // Only localPath and logFile are used: no LiveKit call and no socket is made from here.
   const recordings = new RecordingService({
     db,
     hub: new RealtimeHub(db, ''),
@@ -33,12 +35,15 @@ export async function exportHearingToFile(
     recording: config.recording,
     log: pino({ level: 'silent' }),
     now: () => new Date(),
+    recordLog: log,
   });
   const record = new RecordService({
     db,
     now: () => new Date(),
     recordingPath: (l) => recordings.localPath(l),
-    storage: localStorageIn(config.dataDir),
+    logRecording: (id) => recordings.logFile(id),
+    storage: storageFor(config, db),
+    log,
   });
   const bundle = await record.exportHearing(h, audit.SYSTEM_ACTOR, { recordings: opts.recordings, via: 'cli' });
   const partial = `${file}.partial`;

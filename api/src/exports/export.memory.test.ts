@@ -6,14 +6,11 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
-  readFileSync,
   readdirSync,
   readlinkSync,
   rmSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -22,6 +19,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { createCourtFixture, type CourtFixture } from '../../test/scheduling.ts';
 import { LIVEKIT_KEY, LIVEKIT_SECRET, startStandin } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
+import { freePort, memoryOf, resetPeakMemory } from '../../test/process.ts';
 
 // A 200 MB export from the real server in a child process of its own, so its memory is measured
 // alone: the kernel's peak RSS (VmHWM), reset just before the export. Four 50 MB recordings, then
@@ -47,23 +45,7 @@ let server: ChildProcess;
 let exited: Promise<number | null>;
 let cookie: string;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** A figure of /proc/<pid>/status in bytes (VmRSS, VmHWM). */
-function status(field: 'VmRSS' | 'VmHWM'): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
-  if (!m) throw new Error(`no ${field}`);
-  return Number(m[1]) * 1024;
-}
+const status = (field: 'VmRSS' | 'VmHWM') => memoryOf(server.pid, field);
 
 /** Files under the recordings directory the server has open now. */
 function openRecordings(): number {
@@ -181,7 +163,7 @@ describe('a 200 MB export', () => {
   it('streams with bounded memory, its first bytes before the last file is read', async () => {
     // Warm the route up once (code paths, pools), so the figure is the export's and not start-up's.
     await (await fetch(`${base}/api/hearings/${hearingId}/audit`, { headers: { cookie } })).arrayBuffer();
-    writeFileSync(`/proc/${server.pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
+    resetPeakMemory(server.pid);
     const rssBefore = status('VmRSS');
 
     const started = performance.now();

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -11,6 +11,8 @@ import { buildApp } from '../app.ts';
 import { CapturingMailer } from '../mail/mailer.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { ORIGIN, createStaff, passwords, testConfig } from '../../test/app.ts';
+import { loadBundle, verifyBundle } from '../verify/bundle.ts';
+import { selfSignedCertificate } from '../signing/court-identity.ts';
 import { call, signInAs } from '../../test/scheduling.ts';
 import {
   expectOk,
@@ -24,7 +26,7 @@ import {
 } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 import { eventHash, GENESIS_HASH } from '../audit/audit.hash.ts';
-import { pdfBytes, pngBytes, upload } from '../exhibits/exhibits.fixtures.ts';
+import { pdfBytes, pngBytes, upload } from '../../test/exhibits.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
@@ -75,7 +77,7 @@ beforeAll(async () => {
 
   // A whole hearing: parties admitted, chat, a record sealed and signed, one recording on disk.
   const id = await scheduleHearing(app, c);
-  const plaintiff = await invite(app, c, id, 'plaintiff');
+  const plaintiff = await invite(app, c, id, 'plaintiff', { displayName: '张三' });
   const agent = await invite(app, c, id, 'agent', { representsId: plaintiff.id, displayName: '=HYPERLINK("x")' });
   await setState(app, c, id, 'open');
   for (const p of [plaintiff, agent])
@@ -179,12 +181,15 @@ const exportOf = (cookie: string | undefined, query = '') =>
 
 describe('the record bundle', () => {
   let dir: string;
+  let zipFile: string;
   beforeAll(async () => {
     const res = await exportOf(c.cookies.clerk, '?recordings=1');
+    zipFile = join(work, 'genuine.zip');
+    writeFileSync(zipFile, res.rawPayload);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
     expect(res.headers['content-disposition']).toMatch(
-      /^attachment; filename="record-Exp-2026-001-\d{4}-\d\d-\d\d\.zip"$/,
+      /^attachment; filename="Gavel-record-Exp-2026-001-\d{4}-\d\d-\d\d\.zip"$/,
     );
     // The progress estimate: the files whose sizes are known beforehand, never more than the bundle.
     const estimated = Number(res.headers['x-gavel-estimated-bytes']);
@@ -197,7 +202,8 @@ describe('the record bundle', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.hearing).toMatchObject({ hearingId: h.id, caseNumber: 'Exp-2026-001', state: 'adjourned' });
     const listed = manifest.files.map((f: { path: string }) => f.path);
-    expect([...listed, 'SHA256SUMS', 'manifest.json'].sort()).toEqual(filesUnder(dir));
+    const outside = ['SHA256SUMS', 'manifest.json', 'manifest.json.sig', 'log/sth.json', 'log/inclusion.json'];
+    expect([...listed, ...outside].sort()).toEqual(filesUnder(dir));
     for (const f of manifest.files as Array<{ path: string; sha256: string; size: number }>) {
       const bytes = readFileSync(join(dir, f.path));
       expect({ path: f.path, sha256: sha256(bytes), size: bytes.length }).toEqual(f);
@@ -217,8 +223,214 @@ describe('the record bundle', () => {
         'chat.jsonl',
         'exhibits.json',
         'exhibits/C-1-stamped.pdf',
+        'court.pem',
       ]),
     );
+  });
+
+  it('is signed by the court: openssl verifies manifest.json and the tree head against court.pem, as README.txt says', () => {
+    const readme = readFileSync(join(dir, 'README.txt'), 'utf8');
+    expect(readme).toContain('openssl dgst -sha256 -verify court.pub -signature manifest.json.sig manifest.json');
+    const pem = readFileSync(join(dir, 'court.pem'), 'utf8');
+    expect(pem).toBe(app.courtIdentity.certificatePem);
+    const openssl = (args: string[]) => spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    expect(openssl(['x509', '-in', 'court.pem', '-pubkey', '-noout', '-out', 'court.pub']).status).toBe(0);
+    const ok = openssl(['dgst', '-sha256', '-verify', 'court.pub', '-signature', 'manifest.json.sig', 'manifest.json']);
+    expect(ok.stdout.trim()).toBe('Verified OK');
+    // A manifest rewritten to match a changed file no longer verifies.
+    const manifest = readFileSync(join(dir, 'manifest.json'), 'utf8');
+    writeFileSync(join(dir, 'forged-manifest.json'), manifest.replace('"Exp-2026-001"', '"Exp-2026-002"'));
+    const forged = openssl([
+      'dgst',
+      '-sha256',
+      '-verify',
+      'court.pub',
+      '-signature',
+      'manifest.json.sig',
+      'forged-manifest.json',
+    ]);
+    expect(forged.stdout.trim()).toBe('Verification failure');
+    const sth = JSON.parse(readFileSync(join(dir, 'log/sth.json'), 'utf8'));
+    writeFileSync(join(dir, 'sth.txt'), sth.signed);
+    writeFileSync(join(dir, 'sth.sig'), Buffer.from(sth.signature, 'base64'));
+    expect(openssl(['dgst', '-sha256', '-verify', 'court.pub', '-signature', 'sth.sig', 'sth.txt']).stdout.trim()).toBe(
+      'Verified OK',
+    );
+    for (const f of ['court.pub', 'forged-manifest.json', 'sth.txt', 'sth.sig']) rmSync(join(dir, f));
+    // Every sealed item of the bundle, the manifest and the audit head have a proof to that head.
+    const proofs = JSON.parse(readFileSync(join(dir, 'log/inclusion.json'), 'utf8')) as {
+      path: string;
+      treeSize: number;
+    }[];
+    // The recording's file is logged when it is first exported (Egress wrote it; nobody had downloaded it).
+    const [rec] = JSON.parse(readFileSync(join(dir, 'recordings.json'), 'utf8')) as { id: string; sha256: string }[];
+    expect(rec!.sha256).toBe(sha256(readFileSync(join(dir, `recordings/${rec!.id}.mp4`))));
+    expect(proofs.map((p) => p.path)).toEqual(
+      expect.arrayContaining([
+        'transcript/v1.pdf',
+        'exhibits/C-1-stamped.pdf',
+        `recordings/${rec!.id}.mp4`,
+        'manifest.json',
+        'audit.jsonl#head',
+      ]),
+    );
+    expect(proofs.every((p) => p.treeSize === sth.treeSize)).toBe(true);
+  });
+
+  describe('verify-bundle, offline', () => {
+    const courtPem = () => {
+      const f = join(work, 'court-published.pem');
+      writeFileSync(f, app.courtIdentity.certificatePem);
+      return f;
+    };
+    // No DATABASE_URL, no DATA_DIR, no SESSION_SECRET: the verifier needs none of them.
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [new URL('../cli.ts', import.meta.url).pathname, 'verify-bundle', ...args], {
+        env: { PATH: process.env.PATH ?? '' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    /** A copy of the bundle to forge, as a dictionary of files. */
+    const copy = () => loadBundle(dir);
+    const failures = (files: Map<string, Buffer>, opts: { courtCert?: string } = {}) =>
+      verifyBundle(files, opts)
+        .filter((c) => !c.ok)
+        .map((c) => `${c.name}: ${c.detail ?? ''}`);
+    const rehash = (files: Map<string, Buffer>) => {
+      const m = JSON.parse(files.get('manifest.json')!.toString('utf8'));
+      for (const f of m.files) {
+        const b = files.get(f.path);
+        if (b) Object.assign(f, { sha256: sha256(b), size: b.length });
+      }
+      m.files = m.files.filter((f: { path: string }) => files.has(f.path));
+      files.set('manifest.json', Buffer.from(JSON.stringify(m, null, 2) + '\n'));
+      const sums = [...files.keys()]
+        .filter((p) => p !== 'SHA256SUMS')
+        .sort()
+        .map((p) => `${sha256(files.get(p)!)}  ${p}\n`);
+      files.set('SHA256SUMS', Buffer.from(sums.join('')));
+      return m;
+    };
+
+    it('passes a genuine bundle, zipped or unzipped, with the database out of reach', () => {
+      for (const target of [zipFile, dir]) {
+        const res = run([target, '--court-cert', courtPem()]);
+        expect(res.status, res.stdout + res.stderr).toBe(0);
+        expect(res.stdout).toContain('ok    manifest.json is signed by the court');
+        expect(res.stdout).toContain('ok    transcript/v1.pdf carries the court');
+        expect(res.stdout).toContain('ok    log/inclusion.json proves every sealed file is in that tree');
+        expect(res.stdout).toContain('ok    audit.jsonl is an unbroken hash chain');
+        expect(res.stdout).not.toContain('FAIL');
+      }
+    });
+
+    it('fails a changed file whose SHA256SUMS and manifest.json were recomputed to match, naming the signature', () => {
+      const files = copy();
+      files.set(
+        'participants.csv',
+        Buffer.concat([files.get('participants.csv')!, Buffer.from('x,plaintiff,Intruder\n')]),
+      );
+      rehash(files);
+      // The log says so too: the manifest it holds is not this one.
+      expect(failures(files)).toEqual([
+        expect.stringMatching(/^manifest.json is signed by the court's key: the signature does not verify/),
+        expect.stringMatching(/^log\/inclusion.json proves .*: manifest.json is not the file that was logged/),
+      ]);
+      // And through the CLI, with a non-zero exit.
+      const forged = mkdtempSync(join(work, 'forged-'));
+      for (const [p, b] of files) {
+        mkdirSync(dirname(join(forged, p)), { recursive: true });
+        writeFileSync(join(forged, p), b);
+      }
+      const res = run([forged]);
+      expect(res.status).toBe(1);
+      expect(res.stdout).toMatch(/^FAIL {2}manifest.json is signed by the court's key/m);
+    });
+
+    it('fails a bundle re-signed with another key and certificate', () => {
+      const files = copy();
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const pem = selfSignedCertificate(privateKey, { courtName: 'Impostor', publicOrigin: 'https://evil.example' });
+      files.set('court.pem', Buffer.from(pem));
+      const m = rehash(files);
+      m.courtCertificateSha256 = sha256(new X509Certificate(pem).raw);
+      files.set('manifest.json', Buffer.from(JSON.stringify(m, null, 2) + '\n'));
+      const sth = JSON.parse(files.get('log/sth.json')!.toString('utf8'));
+      sth.signature = cryptoSign('sha256', Buffer.from(sth.signed), privateKey).toString('base64');
+      files.set('log/sth.json', Buffer.from(JSON.stringify(sth)));
+      rehash(files);
+      files.set('manifest.json.sig', cryptoSign('sha256', files.get('manifest.json')!, privateKey));
+      rehash(files);
+      // The impostor's manifest and tree head verify against the impostor's certificate; the court's PDF
+      // signature and the court's log do not follow.
+      const failed = failures(files);
+      expect(failed).toEqual([
+        expect.stringMatching(/^transcript\/v1.pdf carries the court's PDF signature.*: signed by another certificate/),
+        expect.stringMatching(/^log\/inclusion.json proves .*: manifest.json is not the file that was logged/),
+      ]);
+      expect(failures(files, { courtCert: courtPem() })).toContainEqual(
+        expect.stringMatching(/signed by the court's certificate given with --court-cert: court.pem is/),
+      );
+    });
+
+    it('fails a stale tree head and a removed file', async () => {
+      const stale = copy();
+      const old = await app.inject({ method: 'GET', url: '/api/log/sth/1' });
+      expect(old.statusCode).toBe(200);
+      stale.set('log/sth.json', Buffer.from(old.body));
+      rehash(stale);
+      expect(failures(stale)).toEqual([
+        expect.stringMatching(/^log\/inclusion.json proves.*proof is for a tree of \d+, the head is 1/),
+      ]);
+
+      const removed = copy();
+      removed.delete('exhibits/C-1-stamped.pdf');
+      expect(failures(removed)).toContainEqual(expect.stringMatching(/exhibits\/C-1-stamped.pdf is missing/));
+    });
+
+    it('runs as its own package: packed, installed into an empty folder offline, and run with npx', () => {
+      const root = new URL('../../..', import.meta.url).pathname;
+      // Node 22 or later first on the PATH, as for anyone who runs the package.
+      const env = { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: work };
+      const sh = (cmd: string, args: string[], cwd: string) => {
+        const res = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
+        return { ...res, out: `${res.stdout}${res.stderr}` };
+      };
+      const pack = sh('npm', ['pack', '-w', '@gavel/verify-bundle', '--pack-destination', work, '--json'], root);
+      expect(pack.status, pack.out).toBe(0);
+      const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as {
+        filename: string;
+        files: { path: string }[];
+      }[];
+      // JavaScript only, nothing of Gavel's server.
+      expect(packed!.files.map((f) => f.path).every((p) => /^(dist\/.*\.js|package\.json|README\.md)$/.test(p))).toBe(
+        true,
+      );
+      const party = mkdtempSync(join(work, 'party-'));
+      writeFileSync(join(party, 'package.json'), '{"private":true}\n');
+      const install = sh(
+        'npm',
+        ['install', '--offline', '--no-audit', '--no-fund', join(work, packed!.filename.replace(/^.*\//, ''))],
+        party,
+      );
+      expect(install.status, install.out).toBe(0);
+      expect(readdirSync(join(party, 'node_modules')).sort()).toEqual(['.bin', '.package-lock.json', '@gavel']);
+
+      const genuine = sh('npx', ['--no', 'gavel-verify-bundle', zipFile, '--court-cert', courtPem()], party);
+      expect(genuine.status, genuine.out).toBe(0);
+      expect(genuine.stdout).toContain('ok    manifest.json is signed by the court');
+      expect(genuine.stdout).toContain('the bundle is intact and signed by the court');
+
+      const forged = mkdtempSync(join(work, 'forged-npx-'));
+      for (const [p, b] of copy()) {
+        mkdirSync(dirname(join(forged, p)), { recursive: true });
+        writeFileSync(join(forged, p), p === 'participants.csv' ? Buffer.concat([b, Buffer.from('x\n')]) : b);
+      }
+      const bad = sh('npx', ['--no', 'gavel-verify-bundle', forged], party);
+      expect(bad.status, bad.out).toBe(1);
+      expect(bad.stdout).toMatch(/^FAIL {2}.*participants\.csv/m);
+      expect(bad.stdout).toContain('the bundle FAILED verification');
+    }, 240_000);
   });
 
   it('checks with sha256sum -c alone, as README.txt says', () => {
@@ -339,6 +551,34 @@ describe('the record bundle', () => {
       actor_type: 'user',
       payload: { includeRecordings: false },
     });
+  });
+
+  it('answers HEAD without building a bundle or writing an audit event', async () => {
+    const count = async () =>
+      Number(
+        (
+          await t.db
+            .selectFrom('audit_events')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('stream', '=', h.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    const res = await app.inject({
+      method: 'HEAD',
+      url: `/api/hearings/${h.id}/export`,
+      headers: { cookie: c.cookies.clerk },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    expect(res.headers['x-gavel-estimated-bytes']).toBeUndefined();
+    expect(res.rawPayload.length).toBe(0);
+    expect(await count()).toBe(before);
+    // Whoever may not export is told so on HEAD too.
+    const party = await app.inject({ method: 'HEAD', url: `/api/hearings/${h.id}/export` });
+    expect(party.statusCode).toBe(401);
+    expect(await count()).toBe(before);
   });
 });
 
@@ -586,6 +826,8 @@ describe('npm run cli -- export-hearing', () => {
         RECORDING_FILE_DIR: '/out',
         RECORDING_LOCAL_DIR: localDir,
         DATA_DIR: join(work, 'data'),
+        // The court's signing key in DATA_DIR is sealed under the app's secret.
+        SESSION_SECRET: testConfig().sessionSecret,
       },
       encoding: 'utf8',
       timeout: 60_000,

@@ -32,6 +32,10 @@ export const exportRoutes: FastifyPluginAsync<{ record: RecordService }> = async
       const user = request.user;
       if (!user) throw unauthorized();
       const h = await record.exporter(user, request.params.id);
+      // HEAD says whether the bundle may be had; it builds nothing and is not an export (no audit event).
+      if (request.method === 'HEAD') {
+        return reply.header('content-type', 'application/zip').header('cache-control', 'private, no-store').send();
+      }
       const bundle = await record.exportHearing(
         h,
         { type: 'user', id: user.id },

@@ -22,8 +22,51 @@ directory and, inside it, run:
 
     sha256sum -c SHA256SUMS
 
-Each line must say OK. SHA256SUMS also covers manifest.json; keep the bundle's own SHA-256
-(sha256sum record.zip) somewhere apart from it to prove SHA256SUMS was not rewritten.
+Each line must say OK. Anyone who changes a file can recompute SHA256SUMS and manifest.json too;
+what they cannot recompute is the court's signature. So also check:
+
+1. The court's certificate. court.pem is the certificate of the key that signed this bundle.
+   Compare its fingerprint with the one the court publishes (its website, or
+   <Gavel's address>/.well-known/gavel/court.pem):
+
+       openssl x509 -in court.pem -noout -subject -fingerprint -sha256
+
+   A self-signed certificate proves only that the same key signed; one from the court's PKI
+   also proves whose key it is.
+
+2. The manifest's signature (RSA, SHA-256):
+
+       openssl x509 -in court.pem -pubkey -noout > court.pub
+       openssl dgst -sha256 -verify court.pub -signature manifest.json.sig manifest.json
+
+   It must say "Verified OK". manifest.json lists every file above with its SHA-256, so with
+   step 1 every file is bound to the court's key.
+
+3. Each sealed transcript carries the court's PDF signature (PAdES):
+
+       pdfsig transcript/v1.pdf
+
+   It must say "Signature is Valid" and "Total document signed".
+
+4. The record log. log/sth.json is the court's signed tree head at export: "signed" is the exact
+   text signed, "signature" its base64 RSA-SHA256 signature:
+
+       node -e 'const s=require("./log/sth.json");process.stdout.write(s.signed)' > sth.txt
+       node -e 'const s=require("./log/sth.json");process.stdout.write(Buffer.from(s.signature,"base64"))' > sth.sig
+       openssl dgst -sha256 -verify court.pub -signature sth.sig sth.txt
+
+   log/inclusion.json proves each sealed file (the transcripts, exhibits, this manifest and the
+   audit head) is a leaf of that tree: leaf hash = SHA-256(0x00 || entry), the audit path as in
+   RFC 9162 section 2.1.3. Anyone who kept an earlier tree head can ask the court's
+   /api/log/consistency for proof that the log only grew since.
+
+All of this at once, with nothing but Node 22.18 or later (no database, no network), from a
+copy of Gavel's source:
+
+    npm run cli -- verify-bundle record.zip --court-cert court-published.pem
+    (or: node api/src/verify/verify-bundle.ts record.zip)
+
+It prints one line per check and exits with 1 naming each check that failed.
 
 What is inside
 --------------
@@ -41,6 +84,10 @@ exhibits.json                the exhibits: label, title, ruling, who submitted t
 exhibits/                    each exhibit as uploaded (LABEL-original) and its stamped copy
 chat.jsonl                   the hearing's chat, one message per line
 manifest.json                the hearing header and the SHA-256 and size of every file
+manifest.json.sig            the court's signature of manifest.json (RSA PKCS#1 v1.5, SHA-256)
+court.pem                    the court's signing certificate
+log/sth.json                 the record log's signed tree head at export
+log/inclusion.json           a proof that each sealed file is in that tree
 
 The audit chain
 ---------------

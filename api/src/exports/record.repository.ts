@@ -115,7 +115,18 @@ export function chatPage(db: Db, hearingId: string, afterId: string | null, limi
 export function recordingsOf(db: Db, hearingId: string) {
   return db
     .selectFrom('recordings')
-    .select(['id', 'status', 'output', 'started_at', 'ended_at', 'file_location', 'size_bytes', 'duration_ms', 'error'])
+    .select([
+      'id',
+      'status',
+      'output',
+      'started_at',
+      'ended_at',
+      'file_location',
+      'size_bytes',
+      'duration_ms',
+      'error',
+      'file_sha256',
+    ])
     .where('hearing_id', '=', hearingId)
     .orderBy('started_at')
     .execute();

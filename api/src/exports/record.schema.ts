@@ -59,6 +59,34 @@ export const AuditVerification = Type.Object({
   events: Type.Integer({ description: 'Events checked (up to and including the first broken one)' }),
   firstBrokenSeq: Type.Union([Type.Integer(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
+  record: Type.Union(
+    [
+      Type.Object({
+        kind: Type.String({ description: 'entry, correction, chat, exhibit, participant, signature or seal' }),
+        id: Type.String(),
+        seq: Type.Union([Type.Integer(), Type.Null()], {
+          description: 'The audit event whose content hash the row no longer matches (null: no event vouches for it)',
+        }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The first row of the record that differs from what the audit chain recorded' },
+  ),
+  head: Type.Union(
+    [
+      Type.Object({
+        seq: Type.Integer(),
+        hash: Type.String(),
+        signedAt: Type.String(),
+        keyId: Type.String({ description: 'SHA-256 of the Ed25519 public key (SPKI DER) that signed it' }),
+        signature: Type.String({
+          description: 'Ed25519 over "gavel-audit-head/1\\n<stream>\\n<seq>\\n<hash>\\n<signedAt>", base64',
+        }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The stream’s signed head as stored (copy it elsewhere to compare later)' },
+  ),
   checkedAt: Type.String(),
 });
 

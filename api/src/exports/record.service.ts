@@ -16,15 +16,38 @@ import { authorize, staffCaller } from '../hearings/hearing-caller.ts';
 import * as repo from './record.repository.ts';
 import * as transcriptRepo from '../transcripts/transcript.repository.ts';
 import { csvLine } from './csv.ts';
+import { courtDate } from '../domain/court-time.ts';
 import { readmeText } from './readme.ts';
+import * as recordLog from '../log/log.service.ts';
+import type { RecordLog } from '../log/log.service.ts';
+import { signDetached } from '../signing/court-identity.ts';
+
+/**
+ * The bundle's file name a person can read: `Gavel-record-2026-CV-0012-2026-12-05.zip`, the case
+ * number as written (Chinese too: the header carries it as UTF-8 `filename*`) and the hearing's court
+ * date. Only what no file system accepts (separators, control characters, reserved marks) becomes "-".
+ */
+export function bundleFileName(caseNumber: string, date: string): string {
+  const safeCase = caseNumber
+    .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what no file name may hold
+    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|\s]+/gu, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 80);
+  return `Gavel-record-${safeCase || 'case'}-${date}.zip`;
+}
 
 export interface RecordDeps {
   db: Kysely<Database>;
   now: () => Date;
   /** Where Gavel can read a recording's file (RECORDING_LOCAL_DIR), or null when it cannot. */
   recordingPath: (location: string) => string | null;
+  /** Puts a finished recording's file in the record log (once) and answers its SHA-256. */
+  logRecording?: (recordingId: string) => Promise<string | null>;
   /** Where the exhibits and their stamped copies are kept. */
   storage: Storage;
+  /** The court's key and record log: the manifest is signed and logged, with proofs for what is sealed. */
+  log?: RecordLog;
 }
 
 export interface AuditQuery {
@@ -119,7 +142,11 @@ export class RecordService {
       ok: r.ok,
       events: r.events,
       firstBrokenSeq: r.firstBreak?.seq ?? null,
-      reason: r.firstBreak?.reason ?? null,
+      reason: r.firstBreak?.reason ?? r.recordDifference?.reason ?? null,
+      record: r.recordDifference
+        ? { kind: r.recordDifference.kind, id: r.recordDifference.id, seq: r.recordDifference.seq }
+        : null,
+      head: r.head ?? null,
       checkedAt: this.d.now().toISOString(),
     };
   }
@@ -144,7 +171,8 @@ export class RecordService {
     });
     const verification = await audit.verifyStream(db, h.id);
     // Every event up to now, broken or not: the verification result says where the chain fails.
-    const lastSeq = (await auditRepo.lastEvent(db, h.id))?.seq ?? 0;
+    const lastEvent = await auditRepo.lastEvent(db, h.id);
+    const lastSeq = lastEvent?.seq ?? 0;
     const [participants, recordings, seals, signatures, exhibits] = await Promise.all([
       repo.participantsOf(db, h.id),
       repo.recordingsOf(db, h.id),
@@ -216,6 +244,8 @@ export class RecordService {
     };
 
     text('README.txt', () => readmeText(header));
+    const identity = this.d.log?.identity;
+    if (identity) text('court.pem', () => identity.certificatePem);
 
     for (const s of seals) {
       const base = `transcript/v${s.version}`;
@@ -276,7 +306,9 @@ export class RecordService {
       ok: verification.ok,
       events: verification.events,
       firstBrokenSeq: verification.firstBreak?.seq ?? null,
-      reason: verification.firstBreak?.reason ?? null,
+      reason: verification.firstBreak?.reason ?? verification.recordDifference?.reason ?? null,
+      record: verification.recordDifference ?? null,
+      head: verification.head ?? null,
       checkedAt: exportedAt.toISOString(),
     };
     text('audit-verification.json', () => JSON.stringify(verificationJson, null, 2) + '\n');
@@ -316,14 +348,15 @@ export class RecordService {
     );
 
     // A recording's file goes in only when asked for and Gavel can read it where Egress wrote it.
-    const recordingFiles = new Map<string, { path: string; size: number }>();
+    const recordingFiles = new Map<string, { path: string; size: number; sha256: string | null }>();
     if (opts.recordings) {
       for (const r of recordings) {
         if (r.status !== 'complete' || r.output !== 'file' || !r.file_location) continue;
         const local = this.d.recordingPath(r.file_location);
         const stat = local ? await fs.stat(local).catch(() => null) : null;
         if (!local || !stat || stat.isDirectory()) continue;
-        recordingFiles.set(r.id, { path: local, size: stat.size });
+        const sha256 = (await this.d.logRecording?.(r.id)) ?? r.file_sha256;
+        recordingFiles.set(r.id, { path: local, size: stat.size, sha256 });
       }
     }
     text(
@@ -341,6 +374,7 @@ export class RecordService {
             durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
             error: r.error,
             file: recordingFiles.has(r.id) ? `recordings/${r.id}.mp4` : null,
+            sha256: recordingFiles.get(r.id)?.sha256 ?? r.file_sha256 ?? null,
           })),
           null,
           2,
@@ -397,22 +431,91 @@ export class RecordService {
       return [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     };
     const manifestFiles = listed(pending.length);
-    text(
+    let manifestReady!: (bytes: Buffer) => void;
+    const manifestBytes = new Promise<Buffer>((r) => (manifestReady = r));
+    add(
       'manifest.json',
-      async () =>
-        JSON.stringify(
-          {
-            format: 'gavel-hearing-record/1',
-            hearing: header,
-            exportedAt: exportedAt.toISOString(),
-            exportedBy: actor,
-            auditVerification: verificationJson,
-            files: await manifestFiles(),
-          },
-          null,
-          2,
-        ) + '\n',
+      async () => {
+        const bytes = Buffer.from(
+          JSON.stringify(
+            {
+              format: 'gavel-hearing-record/1',
+              hearing: header,
+              exportedAt: exportedAt.toISOString(),
+              exportedBy: actor,
+              auditVerification: verificationJson,
+              ...(this.d.log ? { courtCertificateSha256: this.d.log.identity.fingerprint } : {}),
+              files: await manifestFiles(),
+            },
+            null,
+            2,
+          ) + '\n',
+          'utf8',
+        );
+        manifestReady(bytes);
+        return Readable.from([bytes]);
+      },
+      true,
     );
+    const log = this.d.log;
+    if (log) {
+      // The court signs the manifest (which lists court.pem and every file above), then logs it with the
+      // audit head; the bundle carries the tree head after that and a proof for every sealed item in it.
+      add('manifest.json.sig', async () => Readable.from([signDetached(log.identity, await manifestBytes)]), false);
+      const logged = manifestBytes.then(async (bytes) => {
+        const at = this.d.now();
+        // The head of the audit trail as the bundle carries it (audit.jsonl ends there).
+        const auditHead = lastEvent?.hash ?? null;
+        await db.transaction().execute(async (trx) => {
+          const sha256 = createHash('sha256').update(bytes).digest('hex');
+          await recordLog.append(trx, log, {
+            kind: 'export.manifest',
+            sha256,
+            ref: `export:${h.id}`,
+            hearingId: h.id,
+            at,
+          });
+          if (auditHead)
+            await recordLog.append(trx, log, {
+              kind: 'audit.head',
+              sha256: auditHead,
+              ref: `audit:${h.id}`,
+              hearingId: h.id,
+              at,
+            });
+        });
+        const sth = (await recordLog.latestHead(db))!;
+        const items: { path: string; sha256: string }[] = [
+          ...seals.map((s) => ({ path: `transcript/v${s.version}.pdf`, sha256: s.pdf_sha256 })),
+          ...exhibits.flatMap((x) => [
+            { path: `exhibits/${x.label}-original.${EXTENSION[x.media_type]}`, sha256: x.sha256 },
+            { path: `exhibits/${x.label}-stamped.pdf`, sha256: x.stamped_sha256 },
+          ]),
+          ...[...recordingFiles].flatMap(([id, f]) =>
+            f.sha256 ? [{ path: `recordings/${id}.mp4`, sha256: f.sha256 }] : [],
+          ),
+          { path: 'manifest.json', sha256: createHash('sha256').update(bytes).digest('hex') },
+          ...(auditHead ? [{ path: 'audit.jsonl#head', sha256: auditHead }] : []),
+        ];
+        const proofs = [];
+        for (const item of items) {
+          const leaf = (await recordLog.leavesOf(db, item.sha256)).find((l) => l.index < sth.treeSize);
+          if (!leaf) continue;
+          proofs.push({
+            path: item.path,
+            sha256: item.sha256,
+            kind: leaf.kind,
+            leafIndex: leaf.index,
+            treeSize: sth.treeSize,
+            entry: leaf.entry,
+            proof: await recordLog.inclusion(db, leaf.index, sth.treeSize),
+          });
+        }
+        return { sth, proofs };
+      });
+      text('log/sth.json', async () => JSON.stringify((await logged).sth, null, 2) + '\n');
+      text('log/inclusion.json', async () => JSON.stringify((await logged).proofs, null, 2) + '\n');
+    }
     const summedFiles = listed(pending.length);
     text('SHA256SUMS', async () => (await summedFiles()).map((f) => `${f.sha256}  ${f.path}\n`).join(''));
     zip.end();
@@ -428,9 +531,8 @@ export class RecordService {
     });
     done.catch(() => undefined);
 
-    const date = h.scheduled_start.toISOString().slice(0, 10);
-    const safeCase = h.case_number.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
-    return { filename: `record-${safeCase}-${date}.zip`, estimatedBytes, stream: output, done };
+    const filename = bundleFileName(h.case_number, courtDate(h.scheduled_start, h.court_timezone));
+    return { filename, estimatedBytes, stream: output, done };
   }
 
   private async *auditLines(stream: string, untilSeq: number): AsyncGenerator<Buffer> {

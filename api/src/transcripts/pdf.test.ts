@@ -9,7 +9,7 @@ import {
   type TranscriptDocument,
 } from './pdf.ts';
 import { renderInWorker } from './render.ts';
-import { darkPixels, pdfInfo, pdfPages, pdfText, qpdfCheck, renderPage } from './pdf-tools.ts';
+import { darkPixels, pdfInfo, pdfPages, pdfText, qpdfCheck, renderPage } from '../../test/pdf-tools.ts';
 
 const HASH = 'c0ffee'.repeat(10) + 'abcd';
 const ZH = '本院认为被告应当承担违约责任并赔偿原告经济损失人民币五万元整';
@@ -22,6 +22,7 @@ function doc(entries: TranscriptDocument['entries']): TranscriptDocument {
     caseCaption: 'Zhang v. Li 张三诉李四',
     hearingTitle: 'First hearing',
     hearingDate: '2026-11-29',
+    timeZone: 'GMT+8 (Asia/Shanghai)',
     judge: 'Judge Wang 王法官',
     clerk: 'Clerk Wu',
     appearances: [
@@ -70,7 +71,9 @@ describe('the sealed PDF', () => {
     expect(text).toContain('(2026)沪0101民初123号');
     expect(text).toContain('<script>alert(1)</script>');
     expect(text).toContain('[09:32] Hearing in recess');
-    expect(text).toContain('Counsel Chen — agent, for 张三');
+    // Gavel's notes are set apart by layout, not wrapped in brackets of their own ("[[09:32] …]").
+    expect(text).not.toContain('[[');
+    expect(text).toContain('Counsel Chen — representative, for 张三');
     expect(text).toContain(HASH.slice(0, 32));
     const info = pdfInfo(r.pdf);
     expect(info).toMatch(/^Title:\s+Transcript of proceedings — \(2026\)沪0101民初123号/m);
@@ -107,7 +110,7 @@ describe('the sealed PDF', () => {
         const text = pdfText(r.pdf, p);
         expect(text).toContain(`GAVEL SEAL v2 · ${HASH.slice(0, 12)}`);
         expect(text).toContain(`Page ${p} of ${pages}`);
-        expect(text).toContain('(2026)沪0101民初123号 · 2026-11-29');
+        expect(text).toContain('(2026)沪0101民初123号 · 2026-11-29 · times in GMT+8 (Asia/Shanghai)');
       }
     }
   });
@@ -123,7 +126,7 @@ describe('the sealed PDF', () => {
       '版本：2（取代第 1 版）',
       '到庭人员',
       '张三 — 原告',
-      'Counsel Chen — 诉讼代理人（代理 张三）',
+      'Counsel Chen — 代理人（代理 张三）',
       '书记员证明',
       '封存人：Clerk Wu',
       '封存时间：2026-11-29 17:00 (Asia/Shanghai)',
@@ -131,7 +134,8 @@ describe('the sealed PDF', () => {
     ]) {
       expect(text).toContain(fixed);
     }
-    expect(text.replace(/\s+/g, '')).toContain('本人证明，第2页至第2页如实、完整地记录了');
+    // One page of record reads as one page, not "pages 2 to 2".
+    expect(text.replace(/\s+/g, '')).toContain('本人证明，第2页如实、完整地记录了');
     for (let p = 1; p <= zh.pages; p++) {
       const page = pdfText(zh.pdf, p);
       expect(page).toContain(`第 ${p} 页，共 ${zh.pages} 页`);
@@ -152,7 +156,72 @@ describe('the sealed PDF', () => {
     // And an English court's has none of the Chinese fixed wording.
     const en = pdfText((await renderTranscript(doc(entries))).pdf);
     expect(en).toContain('Certification');
+    expect(en.replace(/\s+/g, ' ')).toContain('I certify that page 2 is a true and complete record');
+    const longer = pdfText((await renderTranscript(doc(oneLiners(40)))).pdf).replace(/\s+/g, ' ');
+    expect(longer).toMatch(/I certify that pages 2 to \d+ are a true and complete record/);
     for (const chinese of ['庭审笔录', '书记员证明', '到庭人员', '封存人']) expect(en).not.toContain(chinese);
+  });
+
+  it('says which zone its times are in, on the caption page and in the header of every page', async () => {
+    const r = await renderTranscript(doc(oneLiners(30)));
+    expect(pdfText(r.pdf, 1)).toContain('Times: court time, GMT+8 (Asia/Shanghai)');
+    const zh = await renderTranscript({ ...doc(oneLiners(30)), locale: 'zh-CN' });
+    expect(pdfText(zh.pdf, 1)).toContain('时间：法院时间，GMT+8 (Asia/Shanghai)');
+    for (let p = 1; p <= zh.pages; p++) expect(pdfText(zh.pdf, p)).toContain('· 时间：GMT+8 (Asia/Shanghai)');
+  });
+
+  it('notes interpreters with their language, exhibit rulings and consultations (when, never what was said)', async () => {
+    const full: TranscriptDocument = {
+      ...doc(oneLiners(3)),
+      appearances: [
+        ...doc([]).appearances,
+        { name: 'Wang Yi', role: 'interpreter', represents: 'Li Si', language: 'Mandarin 普通话' },
+      ],
+      exhibitRulings: [
+        { label: 'P-1', title: 'Lease', ruling: 'admitted', time: '10:12' },
+        { label: 'D-1', title: 'Photo', ruling: 'rejected', time: '10:40' },
+      ],
+      consultations: [
+        { names: ['张三', 'Counsel Chen'], from: '10:20', to: '10:31' },
+        { names: ['Li Si'], from: '11:02', to: null },
+      ],
+    };
+    const en = pdfText((await renderTranscript(full)).pdf, 1).replace(/\s+/g, ' ');
+    for (const s of [
+      'Wang Yi — interpreter (Mandarin 普通话), for Li Si',
+      'Exhibit rulings',
+      'Exhibit P-1 “Lease” — admitted at 10:12',
+      'Exhibit D-1 “Photo” — not admitted at 10:40',
+      'Private consultations',
+      '张三, Counsel Chen — 10:20 to 10:31 (not recorded)',
+      'Li Si — from 11:02 (not recorded)',
+    ])
+      expect(en).toContain(s);
+    const zh = pdfText((await renderTranscript({ ...full, locale: 'zh-CN' })).pdf, 1).replace(/\s+/g, ' ');
+    for (const s of [
+      'Wang Yi — 翻译人员（Mandarin 普通话）（为 Li Si 翻译）',
+      '证据采纳情况',
+      '证据 P-1“Lease”— 10:12 采纳',
+      '证据 D-1“Photo”— 10:40 不予采纳',
+      '私下协商',
+      '张三、Counsel Chen — 10:20 至 10:31（未录音录像）',
+    ])
+      expect(zh).toContain(s);
+  });
+
+  it('continues a long caption on a second page; the certificate names the record’s pages as they are', async () => {
+    const crowd = Array.from({ length: 60 }, (_, i) => ({
+      name: `Witness ${i + 1}`,
+      role: 'witness',
+      represents: null,
+    }));
+    const r = await renderTranscript({ ...doc(oneLiners(3)), appearances: crowd });
+    expect(r.pages).toBe(4);
+    expect(pdfText(r.pdf, 2)).toContain('Witness 60');
+    expect(pdfText(r.pdf, 2)).toContain('Page 2 of 4');
+    const cert = pdfText(r.pdf, 4).replace(/\s+/g, ' ');
+    expect(cert).toContain('I certify that page 3 is a true and complete record');
+    expect(cert).not.toMatch(/pages (\d+) to \1\b/);
   });
 
   it('wraps long entries: English between words, Chinese between characters', () => {

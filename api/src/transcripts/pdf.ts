@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { create as createFontkitFont, type FontkitFont } from 'fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFRawStream, type PDFFont, type PDFRef } from 'pdf-lib';
+import pako from 'pako';
 import QRCode from 'qrcode';
 import { UNPRINTABLE_ALL } from './text.ts';
 
@@ -15,9 +16,16 @@ export interface TranscriptDocument {
   hearingTitle: string;
   /** The hearing's date in the court's time zone, as printed. */
   hearingDate: string;
+  /** The zone every time in the document is in, as printed: "Asia/Shanghai (GMT+8)". */
+  timeZone: string;
   judge: string;
   clerk: string | null;
-  appearances: Array<{ name: string; role: string; represents: string | null }>;
+  /** Who appeared; `represents` is the party a representative acts for or the person an interpreter interprets for. */
+  appearances: Array<{ name: string; role: string; represents: string | null; language?: string | null }>;
+  /** The judge's rulings on exhibits, in order; `time` in the court's zone. */
+  exhibitRulings?: Array<{ label: string; title: string; ruling: 'admitted' | 'rejected'; time: string }>;
+  /** Private consultations held: who and when (court time), never what was said. */
+  consultations?: Array<{ names: string[]; from: string; to: string | null }>;
   entries: Array<{ seq: number; speaker: string; time: string; text: string; procedural: boolean }>;
   seal: {
     sha256: string;
@@ -32,6 +40,9 @@ export interface TranscriptDocument {
 }
 
 type Role = 'plaintiff' | 'defendant' | 'agent' | 'witness' | 'interpreter' | 'observer';
+type Appearance = TranscriptDocument['appearances'][number];
+type Ruling = NonNullable<TranscriptDocument['exhibitRulings']>[number];
+type Consultation = NonNullable<TranscriptDocument['consultations']>[number];
 
 /** The fixed wording of a transcript, in the court's language. */
 const wording = {
@@ -39,29 +50,38 @@ const wording = {
     title: 'Transcript of proceedings',
     documentTitle: (caseNumber: string) => `Transcript of proceedings — ${caseNumber}`,
     page: (n: number, total: number) => `Page ${n} of ${total}`,
+    header: (d: TranscriptDocument) => `${d.caseNumber} · ${d.hearingDate} · times in ${d.timeZone}`,
     stamp: (version: number, hash: string) => `GAVEL SEAL v${version} · ${hash}`,
     caseNumber: 'Case number',
     caption: 'Caption',
     hearing: 'Hearing',
     date: 'Date',
+    times: 'Times',
+    timesValue: (zone: string) => `court time, ${zone}`,
     judge: 'Judge',
     clerk: 'Clerk',
     version: 'Version',
     supersedes: (v: number) => ` (supersedes version ${v})`,
     appearances: 'Appearances',
-    appearance: (name: string, role: string, represents: string | null) =>
-      `${name} — ${role}${represents ? `, for ${represents}` : ''}`,
+    appearance: (a: Appearance, role: string) =>
+      `${a.name} — ${role}${a.language ? ` (${a.language})` : ''}${a.represents ? `, for ${a.represents}` : ''}`,
+    rulings: 'Exhibit rulings',
+    ruling: (r: Ruling) =>
+      `Exhibit ${r.label} “${r.title}” — ${r.ruling === 'admitted' ? 'admitted' : 'not admitted'} at ${r.time}`,
+    consultations: 'Private consultations',
+    consultation: (c: Consultation) =>
+      `${c.names.join(', ')} — ${c.to ? `${c.from} to ${c.to}` : `from ${c.from}`} (not recorded)`,
     roles: {
       plaintiff: 'plaintiff',
       defendant: 'defendant',
-      agent: 'agent',
+      agent: 'representative',
       witness: 'witness',
       interpreter: 'interpreter',
       observer: 'observer',
     } satisfies Record<Role, string>,
     certification: 'Certification',
-    certify: (last: number, d: TranscriptDocument) =>
-      `I certify that pages 2 to ${last} are a true and complete record of the proceedings in case ${d.caseNumber}, ${d.hearingTitle}, on ${d.hearingDate}, as kept by the clerk.`,
+    certify: (first: number, last: number, d: TranscriptDocument) =>
+      `I certify that ${last === first ? `page ${first} is` : `pages ${first} to ${last} are`} a true and complete record of the proceedings in case ${d.caseNumber}, ${d.hearingTitle}, on ${d.hearingDate}, as kept by the clerk.`,
     sealedBy: 'Sealed by',
     sealedAt: 'Sealed at',
     sealHash: 'Seal SHA-256',
@@ -74,29 +94,39 @@ const wording = {
     title: '庭审笔录',
     documentTitle: (caseNumber: string) => `庭审笔录 — ${caseNumber}`,
     page: (n: number, total: number) => `第 ${n} 页，共 ${total} 页`,
+    header: (d: TranscriptDocument) => `${d.caseNumber} · ${d.hearingDate} · 时间：${d.timeZone}`,
     stamp: (version: number, hash: string) => `GAVEL 电子封存 第 ${version} 版 · ${hash}`,
     caseNumber: '案号',
     caption: '案件名称',
     hearing: '庭审',
     date: '日期',
+    times: '时间',
+    timesValue: (zone: string) => `法院时间，${zone}`,
     judge: '审判员',
     clerk: '书记员',
     version: '版本',
     supersedes: (v: number) => `（取代第 ${v} 版）`,
     appearances: '到庭人员',
-    appearance: (name: string, role: string, represents: string | null) =>
-      `${name} — ${role}${represents ? `（代理 ${represents}）` : ''}`,
+    appearance: (a: Appearance, role: string) =>
+      `${a.name} — ${role}${a.language ? `（${a.language}）` : ''}${
+        a.represents ? (a.role === 'interpreter' ? `（为 ${a.represents} 翻译）` : `（代理 ${a.represents}）`) : ''
+      }`,
+    rulings: '证据采纳情况',
+    ruling: (r: Ruling) => `证据 ${r.label}“${r.title}”— ${r.time} ${r.ruling === 'admitted' ? '采纳' : '不予采纳'}`,
+    consultations: '私下协商',
+    consultation: (c: Consultation) =>
+      `${c.names.join('、')} — ${c.to ? `${c.from} 至 ${c.to}` : `自 ${c.from} 起`}（未录音录像）`,
     roles: {
       plaintiff: '原告',
       defendant: '被告',
-      agent: '诉讼代理人',
+      agent: '代理人',
       witness: '证人',
       interpreter: '翻译人员',
       observer: '旁听人员',
     } satisfies Record<Role, string>,
     certification: '书记员证明',
-    certify: (last: number, d: TranscriptDocument) =>
-      `本人证明，第 2 页至第 ${last} 页如实、完整地记录了 ${d.caseNumber} 号案件 ${d.hearingTitle}（${d.hearingDate}）的庭审经过，由书记员记录。`,
+    certify: (first: number, last: number, d: TranscriptDocument) =>
+      `本人证明，${last === first ? `第 ${first} 页` : `第 ${first} 页至第 ${last} 页`}如实、完整地记录了 ${d.caseNumber} 号案件 ${d.hearingTitle}（${d.hearingDate}）的庭审经过，由书记员记录。`,
     sealedBy: '封存人',
     sealedAt: '封存时间',
     sealHash: '封存哈希（SHA-256）',
@@ -129,12 +159,11 @@ export const TEXT_LEFT = MARGIN_LEFT + 56;
 const BODY_TOP = 740;
 const LINE_HEIGHT = 25.2;
 const SIZE = 11;
+/** A caption line lower than this continues on the next page, clear of the stamp. */
+const CAPTION_BOTTOM = 72;
 
 /** Where body line n (1..25) sits, in points from the top of the page: its baseline. */
 export const bodyLineBaseline = (n: number) => A4[1] - (BODY_TOP - (n - 1) * LINE_HEIGHT);
-const GREY = rgb(0.35, 0.35, 0.35);
-const INK = rgb(0, 0, 0);
-const SEAL_RED = rgb(0.6, 0.05, 0.05);
 
 const require = createRequire(import.meta.url);
 let fontBytes: Uint8Array | undefined;
@@ -192,45 +221,146 @@ export const fontkitAdapter = {
   },
 };
 
-/** Measures text with a per-character cache: layout of each line by fontkit is the slow part. */
+/**
+ * Widths with caches: per character (fontkit's layout of a string is the slow part) and per short
+ * string, since words, labels and times repeat through a transcript.
+ */
 class Measure {
-  private readonly widths = new Map<string, number>();
+  private readonly chars = new Map<string, number>();
+  private readonly strings = new Map<string, number>();
   private readonly font: PDFFont;
   constructor(font: PDFFont) {
     this.font = font;
   }
-  width(text: string, size: number): number {
+  /** Width at size 1. */
+  private unit(text: string): number {
+    const short = text.length <= 32;
+    if (short) {
+      const known = this.strings.get(text);
+      if (known !== undefined) return known;
+    }
     let w = 0;
     for (const ch of text) {
-      let cw = this.widths.get(ch);
+      let cw = this.chars.get(ch);
       if (cw === undefined) {
         cw = this.font.widthOfTextAtSize(ch, 1);
-        this.widths.set(ch, cw);
+        this.chars.set(ch, cw);
       }
       w += cw;
     }
-    return w * size;
+    if (short) this.strings.set(text, w);
+    return w;
+  }
+  width(text: string, size: number): number {
+    return this.unit(text) * size;
   }
 }
 
+/** Variation selectors pick a glyph with the character before them: such strings are encoded whole. */
+const VARIATION_SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/u;
+
 /**
- * Line numbers, times, speaker labels and the header repeat on every page; fontkit's layout of
- * each is the costly part of drawText, so short strings are encoded once. Safe: the first encoding
- * already put their glyphs in the subset.
+ * The subset's glyph codes of a string, as hex for a content stream. Each character is encoded by
+ * pdf-lib once (which also puts its glyph in the subset, in first-use order, so the output stays
+ * deterministic); a string is then the concatenation of its characters' codes, and short strings
+ * (times, labels, the header) are kept whole.
  */
-function memoizeShortTexts(font: PDFFont): PDFFont {
-  const encode = font.encodeText.bind(font);
-  const cache = new Map<string, ReturnType<PDFFont['encodeText']>>();
-  font.encodeText = (text: string) => {
-    if (text.length > 40) return encode(text);
-    let hex = cache.get(text);
-    if (!hex) {
-      hex = encode(text);
-      cache.set(text, hex);
+class Glyphs {
+  private readonly chars = new Map<string, string>();
+  private readonly strings = new Map<string, string>();
+  private readonly font: PDFFont;
+  constructor(font: PDFFont) {
+    this.font = font;
+  }
+  hex(text: string): string {
+    const short = text.length <= 40;
+    if (short) {
+      const known = this.strings.get(text);
+      if (known !== undefined) return known;
     }
+    let hex: string;
+    if (VARIATION_SELECTOR.test(text)) hex = this.font.encodeText(text).asString();
+    else {
+      hex = '';
+      for (const ch of text) {
+        let code = this.chars.get(ch);
+        if (code === undefined) {
+          code = this.font.encodeText(ch).asString();
+          this.chars.set(ch, code);
+        }
+        hex += code;
+      }
+    }
+    if (short) this.strings.set(text, hex);
     return hex;
-  };
-  return font;
+  }
+}
+
+/** A number as a content stream writes it: at most three decimals, never an exponent. */
+function num(v: number): string {
+  const r = Math.round(v * 1000) / 1000;
+  return r === 0 ? '0' : String(r);
+}
+
+type Colour = [number, number, number];
+const GREY: Colour = [0.35, 0.35, 0.35];
+const INK: Colour = [0, 0, 0];
+const SEAL_RED: Colour = [0.6, 0.05, 0.05];
+const FONT_KEY = 'F1';
+
+/**
+ * One page's drawing operators, written straight as content-stream text. pdf-lib's drawText builds
+ * an operator object per token and validates every option on every call; a transcript draws the
+ * same few kinds of thing tens of thousands of times, so the operators are written here instead.
+ */
+class Content {
+  private out = '';
+  private readonly glyphs: Glyphs;
+  constructor(glyphs: Glyphs) {
+    this.glyphs = glyphs;
+  }
+  /** One or more lines of text, the first with its baseline at (x, y), each `lineHeight` below the one before. */
+  text(lines: string | string[], x: number, y: number, size: number, colour: Colour, lineHeight = 0): this {
+    const all = typeof lines === 'string' ? [lines] : lines;
+    let ops = `BT /${FONT_KEY} ${num(size)} Tf ${colour.map(num).join(' ')} rg`;
+    if (all.length > 1) ops += ` ${num(lineHeight)} TL`;
+    ops += ` 1 0 0 1 ${num(x)} ${num(y)} Tm`;
+    all.forEach((l, i) => {
+      if (i > 0) ops += ' T*';
+      if (l) ops += ` <${this.glyphs.hex(l)}> Tj`;
+    });
+    this.out += `${ops} ET\n`;
+    return this;
+  }
+  line(x1: number, y1: number, x2: number, y2: number, thickness: number, colour: Colour): this {
+    this.out += `q ${num(thickness)} w ${colour.map(num).join(' ')} RG ${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l S Q\n`;
+    return this;
+  }
+  box(x: number, y: number, width: number, height: number, thickness: number, colour: Colour): this {
+    this.out += `q ${num(thickness)} w ${colour.map(num).join(' ')} RG ${num(x)} ${num(y)} ${num(width)} ${num(height)} re S Q\n`;
+    return this;
+  }
+  /** Filled squares of one colour, one fill for all of them. */
+  squares(cells: Array<[number, number]>, side: number, colour: Colour): this {
+    if (!cells.length) return this;
+    let ops = `q ${colour.map(num).join(' ')} rg`;
+    for (const [x, y] of cells) ops += ` ${num(x)} ${num(y)} ${num(side)} ${num(side)} re`;
+    this.out += `${ops} f Q\n`;
+    return this;
+  }
+  /**
+   * The operators so far as a compressed stream of the document; the text is let go. pako, the
+   * deflate pdf-lib itself uses (pure JavaScript: the same bytes on every machine), with an 8 KB
+   * window: a page's operators are a few KB, and setting up the default 32 KB window and its tables
+   * for each page cost more than compressing it.
+   */
+  stream(pdf: PDFDocument): PDFRef {
+    const deflated = pako.deflate(Buffer.from(this.out, 'latin1'), { windowBits: 13, memLevel: 6 });
+    const stream = PDFRawStream.of(pdf.context.obj({ Filter: 'FlateDecode', Length: deflated.length }), deflated);
+    const ref = pdf.context.register(stream);
+    this.out = '';
+    return ref;
+  }
 }
 
 const CJK = '\\u2E80-\\u9FFF\\uF900-\\uFAFF\\uFF00-\\uFFEF\\u3000-\\u303F';
@@ -304,7 +434,8 @@ function layoutBody(doc: TranscriptDocument, m: Measure): BodyLine[] {
   const full = A4[0] - MARGIN_RIGHT - TEXT_LEFT;
   for (const e of doc.entries) {
     if (e.procedural) {
-      const lines = wrap(printable(`[${e.text}]`), full - 48, (s) => m.width(s, SIZE - 1));
+      // Set apart by its indent, grey type and the bar beside it; no brackets around words that may carry their own.
+      const lines = wrap(printable(e.text), full - 48, (s) => m.width(s, SIZE - 1));
       lines.forEach((text, i) =>
         out.push({ time: i === 0 ? e.time : '', speaker: '', indent: 48, text, procedural: true }),
       );
@@ -329,52 +460,49 @@ function layoutBody(doc: TranscriptDocument, m: Measure): BodyLine[] {
 export async function renderTranscript(doc: TranscriptDocument): Promise<RenderedTranscript> {
   const pdf = await PDFDocument.create();
   pdf.registerFontkit(fontkitAdapter as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
-  const font = memoizeShortTexts(await pdf.embedFont(fontFile(), { subset: true }));
+  const font = await pdf.embedFont(fontFile(), { subset: true });
   const m = new Measure(font);
+  const glyphs = new Glyphs(font);
   const lines = layoutBody(doc, m);
   const bodyPages = Math.max(1, Math.ceil(lines.length / LINES_PER_PAGE));
-  const total = bodyPages + 2;
   const shortHash = doc.seal.sha256.slice(0, 12);
   const words = transcriptWording(doc.locale);
   const title = words.documentTitle(doc.caseNumber);
   const field = (label: string, value: string) => `${label}${words.colon}${value}`;
+  const [w, h] = A4;
 
-  const text = (page: PDFPage, s: string, x: number, y: number, size = SIZE, color = INK) =>
-    page.drawText(s, { x, y, size, font, color });
+  // Every page shares one resource dictionary (the font) and the frame's stream: the running header,
+  // its rule and the stamp are the same on every page, so they are written and compressed once.
+  const resources = pdf.context.register(pdf.context.obj({ Font: { [FONT_KEY]: font.ref } }));
+  const frame = new Content(glyphs);
+  frame.text(words.header(doc), MARGIN_LEFT, h - 40, 9, GREY);
+  frame.line(MARGIN_LEFT, h - 48, w - MARGIN_RIGHT, h - 48, 0.5, GREY);
+  // The stamp: version and short hash of the seal, on every page.
+  const stamp = words.stamp(doc.seal.version, shortHash);
+  const sw = m.width(stamp, 8) + 12;
+  frame.box(w - MARGIN_RIGHT - sw, 24, sw, 18, 1, SEAL_RED);
+  frame.text(stamp, w - MARGIN_RIGHT - sw + 6, 30, 8, SEAL_RED);
+  const frameRef = frame.stream(pdf);
 
-  const frame = (page: PDFPage, n: number) => {
-    const [w, h] = A4;
-    const header = `${doc.caseNumber} · ${doc.hearingDate}`;
-    text(page, header, MARGIN_LEFT, h - 40, 9, GREY);
+  /** A page of its own content after the shared streams, with "Page n of total" at its head. */
+  const addPage = (n: number, total: number, content: Content, shared: PDFRef[]) => {
     const pageLabel = words.page(n, total);
-    text(page, pageLabel, w - MARGIN_RIGHT - m.width(pageLabel, 9), h - 40, 9, GREY);
-    page.drawLine({
-      start: { x: MARGIN_LEFT, y: h - 48 },
-      end: { x: w - MARGIN_RIGHT, y: h - 48 },
-      thickness: 0.5,
-      color: GREY,
-    });
-    // The stamp: version and short hash of the seal, on every page.
-    const stamp = words.stamp(doc.seal.version, shortHash);
-    const sw = m.width(stamp, 8) + 12;
-    page.drawRectangle({
-      x: w - MARGIN_RIGHT - sw,
-      y: 24,
-      width: sw,
-      height: 18,
-      borderColor: SEAL_RED,
-      borderWidth: 1,
-    });
-    text(page, stamp, w - MARGIN_RIGHT - sw + 6, 30, 8, SEAL_RED);
+    content.text(pageLabel, w - MARGIN_RIGHT - m.width(pageLabel, 9), h - 40, 9, GREY);
+    const page = pdf.addPage(A4);
+    page.node.set(PDFName.of('Resources'), resources);
+    page.node.set(PDFName.of('Contents'), pdf.context.obj([...shared, content.stream(pdf)]));
   };
 
-  // Caption page.
-  const caption = pdf.addPage(A4);
-  frame(caption, 1);
+  // Caption page(s): a long list of appearances continues on the next page.
+  const captions = [new Content(glyphs)];
   let y = 760;
   const line = (s: string, size = SIZE, color = INK, x = MARGIN_LEFT) => {
     for (const l of wrap(printable(s), A4[0] - MARGIN_RIGHT - x, (t) => m.width(t, size))) {
-      text(caption, l, x, y, size, color);
+      if (y < CAPTION_BOTTOM) {
+        captions.push(new Content(glyphs));
+        y = 760;
+      }
+      captions.at(-1)!.text(l, x, y, size, color);
       y -= size * 1.6;
     }
   };
@@ -386,6 +514,7 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
   line(field(words.caption, doc.caseCaption));
   line(field(words.hearing, doc.hearingTitle));
   line(field(words.date, doc.hearingDate));
+  line(field(words.times, words.timesValue(doc.timeZone)));
   line(field(words.judge, doc.judge));
   line(field(words.clerk, doc.clerk ?? '—'));
   line(
@@ -398,61 +527,75 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
   line(words.appearances, 13);
   for (const a of doc.appearances) {
     const role = (words.roles as Record<string, string>)[a.role] ?? a.role;
-    line(words.appearance(a.name, role, a.represents), SIZE, INK, MARGIN_LEFT + 12);
+    line(words.appearance(a, role), SIZE, INK, MARGIN_LEFT + 12);
   }
+  if (doc.exhibitRulings?.length) {
+    y -= 10;
+    line(words.rulings, 13);
+    for (const r of doc.exhibitRulings) line(words.ruling(r), SIZE, INK, MARGIN_LEFT + 12);
+  }
+  if (doc.consultations?.length) {
+    y -= 10;
+    line(words.consultations, 13);
+    for (const c of doc.consultations) line(words.consultation(c), SIZE, INK, MARGIN_LEFT + 12);
+  }
+  const firstBodyPage = captions.length + 1;
+  const total = captions.length + bodyPages + 1;
+  captions.forEach((caption, i) => addPage(i + 1, total, caption, [frameRef]));
 
-  // Body: 25 numbered lines a page. Numbers are right-aligned: 1–9 one digit further in (the font's digits share a width).
-  const units = Array.from({ length: 9 }, (_, i) => String(i + 1)).join('\n');
-  const tens = Array.from({ length: LINES_PER_PAGE - 9 }, (_, i) => String(i + 10)).join('\n');
+  // Body: 25 numbered lines a page. The margin rule and the line numbers are the same on every body
+  // page: one more shared stream. Numbers are right-aligned: 1–9 one digit further in (the font's digits share a width).
   const digit = m.width('0', 9);
+  const margin = new Content(glyphs)
+    .line(TEXT_LEFT - 8, BODY_TOP + 14, TEXT_LEFT - 8, 64, 0.5, GREY)
+    .text(
+      Array.from({ length: 9 }, (_, i) => String(i + 1)),
+      MARGIN_LEFT - 8 - digit,
+      BODY_TOP,
+      9,
+      GREY,
+      LINE_HEIGHT,
+    )
+    .text(
+      Array.from({ length: LINES_PER_PAGE - 9 }, (_, i) => String(i + 10)),
+      MARGIN_LEFT - 8 - 2 * digit,
+      BODY_TOP - 9 * LINE_HEIGHT,
+      9,
+      GREY,
+      LINE_HEIGHT,
+    );
+  const marginRef = margin.stream(pdf);
   for (let p = 0; p < bodyPages; p++) {
-    const page = pdf.addPage(A4);
-    frame(page, p + 2);
-    page.drawLine({
-      start: { x: TEXT_LEFT - 8, y: BODY_TOP + 14 },
-      end: { x: TEXT_LEFT - 8, y: 64 },
-      thickness: 0.5,
-      color: GREY,
-    });
-    // pdf-lib's cost is per drawText call, so the number and time columns are one call each.
-    const numbersAt = { size: 9, font, color: GREY, lineHeight: LINE_HEIGHT };
-    page.drawText(units, { ...numbersAt, x: MARGIN_LEFT - 8 - digit, y: BODY_TOP });
-    page.drawText(tens, { ...numbersAt, x: MARGIN_LEFT - 8 - 2 * digit, y: BODY_TOP - 9 * LINE_HEIGHT });
+    const body = new Content(glyphs);
     const onPage = lines.slice(p * LINES_PER_PAGE, (p + 1) * LINES_PER_PAGE);
-    const times = onPage.map((l) => l.time).join('\n');
-    if (times.trim())
-      page.drawText(times, { x: MARGIN_LEFT, y: BODY_TOP, size: 8, font, color: GREY, lineHeight: LINE_HEIGHT });
+    const times = onPage.map((l) => l.time);
+    if (times.some((t) => t.trim())) body.text(times, MARGIN_LEFT, BODY_TOP, 8, GREY, LINE_HEIGHT);
     onPage.forEach((l, i) => {
       const ly = BODY_TOP - i * LINE_HEIGHT;
       if (l.procedural) {
-        page.drawLine({
-          start: { x: TEXT_LEFT + 36, y: ly - 4 },
-          end: { x: TEXT_LEFT + 36, y: ly + 12 },
-          thickness: 1.5,
-          color: GREY,
-        });
-        if (l.text) text(page, l.text, TEXT_LEFT + l.indent, ly, SIZE - 1, GREY);
+        body.line(TEXT_LEFT + 36, ly - 4, TEXT_LEFT + 36, ly + 12, 1.5, GREY);
+        if (l.text) body.text(l.text, TEXT_LEFT + l.indent, ly, SIZE - 1, GREY);
         return;
       }
-      // The label and the first line of its text in one call: the label's width is the text's indent.
-      if (l.speaker) text(page, `${l.speaker}${l.text}`, TEXT_LEFT, ly, SIZE);
-      else if (l.text) text(page, l.text, TEXT_LEFT + l.indent, ly, SIZE);
+      // The label and the first line of its text in one run: the label's width is the text's indent.
+      if (l.speaker) body.text(`${l.speaker}${l.text}`, TEXT_LEFT, ly, SIZE, INK);
+      else if (l.text) body.text(l.text, TEXT_LEFT + l.indent, ly, SIZE, INK);
     });
+    addPage(firstBodyPage + p, total, body, [frameRef, marginRef]);
   }
 
   // Certification page.
-  const cert = pdf.addPage(A4);
-  frame(cert, total);
+  const cert = new Content(glyphs);
   y = 760;
   const certLine = (s: string, size = SIZE, color = INK) => {
     for (const l of wrap(printable(s), A4[0] - MARGIN_RIGHT - MARGIN_LEFT, (t) => m.width(t, size))) {
-      text(cert, l, MARGIN_LEFT, y, size, color);
+      cert.text(l, MARGIN_LEFT, y, size, color);
       y -= size * 1.6;
     }
   };
   certLine(words.certification, 16);
   y -= 6;
-  certLine(words.certify(total - 1, doc));
+  certLine(words.certify(firstBodyPage, total - 1, doc));
   y -= 6;
   certLine(field(words.clerk, doc.clerk ?? '—'));
   certLine(field(words.sealedBy, doc.seal.sealedBy));
@@ -466,19 +609,14 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
   const qr = QRCode.create(doc.seal.verifyUrl, { errorCorrectionLevel: 'M' });
   const cell = 3;
   const qrTop = y - 8;
+  const dark: Array<[number, number]> = [];
   for (let r = 0; r < qr.modules.size; r++) {
     for (let c = 0; c < qr.modules.size; c++) {
-      if (qr.modules.get(r, c)) {
-        cert.drawRectangle({
-          x: MARGIN_LEFT + c * cell,
-          y: qrTop - (r + 1) * cell,
-          width: cell,
-          height: cell,
-          color: INK,
-        });
-      }
+      if (qr.modules.get(r, c)) dark.push([MARGIN_LEFT + c * cell, qrTop - (r + 1) * cell]);
     }
   }
+  cert.squares(dark, cell, INK);
+  addPage(total, total, cert, [frameRef]);
 
   const sealedAt = new Date(doc.seal.sealedAtIso);
   pdf.setTitle(title);
@@ -489,6 +627,7 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
   pdf.setProducer('Gavel (pdf-lib)');
   pdf.setCreationDate(sealedAt);
   pdf.setModificationDate(sealedAt);
-  const bytes = await pdf.save({ useObjectStreams: false });
+  // Rendering runs in a worker thread of its own: no need to yield every 50 objects while writing.
+  const bytes = await pdf.save({ useObjectStreams: false, objectsPerTick: Number.POSITIVE_INFINITY });
   return { pdf: bytes, pages: total, bodyLines: lines.length };
 }

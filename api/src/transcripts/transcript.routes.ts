@@ -1,4 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DomainError, ErrorBody } from '../http/errors.ts';
@@ -6,6 +8,8 @@ import { IdParams } from '../hearings/hearings.schema.ts';
 import { EmptyBody } from '../participants/participants.schema.ts';
 import type { TranscriptService } from './transcript.service.ts';
 import { parseWebVtt } from './webvtt.ts';
+import { PDF_CSP } from '../http/content-disposition.ts';
+import { receiveUpload, tooLarge, type VerifySlots, type VerifyUpload } from './verify-upload.ts';
 import {
   CorrectionBody,
   EntryAnswer,
@@ -30,20 +34,25 @@ const PDF_LIMIT = 50 * 1024 * 1024;
 const VTT_LIMIT = 5 * 1024 * 1024;
 const verifyLimit = { max: 30, timeWindow: '1 minute' };
 
+/** What the court's signature and record log say of a PDF (its file, when uploaded) or of its SHA-256. */
+type EvidenceOf = (pdfFile: string | null, pdfSha256: string) => Promise<Record<string, unknown>>;
+
+interface TranscriptRouteOptions {
+  transcripts: TranscriptService;
+  evidence?: EvidenceOf;
+  /** Where uploads to verify are written while they are checked, and how many may run at once. */
+  verifyUploads: { dir: string; slots: VerifySlots };
+}
+
 /** The record: entries, corrections, import, seal, the sealed PDF, the parties' review, verification. */
-export const transcriptRoutes: FastifyPluginAsync<{ transcripts: TranscriptService }> = async (
+export const transcriptRoutes: FastifyPluginAsync<TranscriptRouteOptions> = async (
   fastify,
-  { transcripts },
+  { transcripts, evidence, verifyUploads },
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['transcripts'];
   app.addContentTypeParser('text/vtt', { parseAs: 'string', bodyLimit: VTT_LIMIT }, (_req, body, done) =>
     done(null, body),
-  );
-  app.addContentTypeParser(
-    ['application/pdf', 'application/octet-stream'],
-    { parseAs: 'buffer', bodyLimit: PDF_LIMIT },
-    (_req, body, done) => done(null, body),
   );
 
   app.get(
@@ -172,14 +181,18 @@ export const transcriptRoutes: FastifyPluginAsync<{ transcripts: TranscriptServi
     async (request, reply) => {
       const { seal } = await transcripts.sealFor(request, request.params.sealId);
       const file = await transcripts.pdf(seal.id);
-      return reply
-        .header('content-type', 'application/pdf')
-        .header(
-          'content-disposition',
-          `attachment; filename="transcript-v${file.version}-${seal.sha256.slice(0, 12)}.pdf"`,
-        )
-        .header('cache-control', 'private, no-store')
-        .send(file.pdf);
+      return (
+        reply
+          .header('content-type', 'application/pdf')
+          .header(
+            'content-disposition',
+            `attachment; filename="transcript-v${file.version}-${seal.sha256.slice(0, 12)}.pdf"`,
+          )
+          .header('cache-control', 'private, no-store')
+          // A download; should a browser still open it, it runs nothing from Gavel's origin.
+          .header('content-security-policy', PDF_CSP)
+          .send(file.pdf)
+      );
     },
   );
 
@@ -222,24 +235,61 @@ export const transcriptRoutes: FastifyPluginAsync<{ transcripts: TranscriptServi
         .send(await transcripts.review(request, request.params.sealId, { kind: 'objection', text: request.body.text })),
   );
 
-  app.post(
-    '/api/verify',
-    {
-      config: { access: 'public', checkOrigin: false, rateLimit: verifyLimit },
-      bodyLimit: PDF_LIMIT,
-      schema: {
-        tags,
-        summary: 'Is this PDF (the request body, application/pdf) a sealed Gavel transcript? Public, rate limited',
-        response: { 200: Verification, ...transcriptErrors },
+  // In a context of its own: only this route streams application/pdf bodies to disk.
+  await app.register(async (child) => {
+    const files = new WeakMap<FastifyRequest, string>();
+    const releases = new WeakMap<FastifyRequest, () => void>();
+    const slots = verifyUploads.slots;
+    const PDF_TYPES = ['application/pdf', 'application/octet-stream'];
+    // Hashed and written to a temporary file as it arrives; never held whole in memory.
+    child.addContentTypeParser(PDF_TYPES, async (request: FastifyRequest, payload: Readable) => {
+      const declared = Number(request.headers['content-length']);
+      if (declared > PDF_LIMIT) throw tooLarge(PDF_LIMIT);
+      return receiveUpload(payload, verifyUploads.dir, PDF_LIMIT, (path) => files.set(request, path));
+    });
+    const cleanUp = async (request: FastifyRequest) => {
+      const path = files.get(request);
+      files.delete(request);
+      if (path) await rm(path, { force: true });
+    };
+    child.withTypeProvider<TypeBoxTypeProvider>().post(
+      '/api/verify',
+      {
+        config: { access: 'public', checkOrigin: false, rateLimit: verifyLimit },
+        bodyLimit: PDF_LIMIT,
+        // A slot before the body is read; given back, and the file removed, however the request ends.
+        onRequest: async (request, reply) => {
+          const release = slots.take();
+          releases.set(request, release);
+          reply.raw.once('close', () => {
+            release();
+            void cleanUp(request);
+          });
+        },
+        onResponse: async (request) => {
+          releases.get(request)?.();
+          await cleanUp(request);
+        },
+        schema: {
+          tags,
+          summary: `Is this PDF (the request body, application/pdf, at most ${PDF_LIMIT / 1024 / 1024} MB) a sealed Gavel transcript? Public, rate limited; at most VERIFY_CONCURRENCY at once per server (else 503 busy with Retry-After)`,
+          response: { 200: Verification, ...transcriptErrors, 503: ErrorBody },
+        },
       },
-    },
-    async (request) => {
-      const body = request.body;
-      if (!Buffer.isBuffer(body) || body.length === 0)
-        throw new DomainError(415, 'unsupported_media_type', 'Send the PDF itself as application/pdf.');
-      return transcripts.verifyPdf(body);
-    },
-  );
+      async (request) => {
+        const upload = request.body as VerifyUpload | undefined;
+        try {
+          if (!upload || typeof upload !== 'object' || !('sha256' in upload) || upload.size === 0)
+            throw new DomainError(415, 'unsupported_media_type', 'Send the PDF itself as application/pdf.');
+          const answer = await transcripts.verify(upload.sha256);
+          if (!evidence) return answer;
+          return { ...answer, ...(await evidence(upload.path, upload.sha256)) };
+        } finally {
+          await cleanUp(request);
+        }
+      },
+    );
+  });
 
   app.get(
     '/api/verify/:sha256',
@@ -253,6 +303,38 @@ export const transcriptRoutes: FastifyPluginAsync<{ transcripts: TranscriptServi
         response: { 200: Verification, 400: ErrorBody, 429: ErrorBody },
       },
     },
-    async (request) => transcripts.verify(request.params.sha256),
+    async (request) => {
+      const answer = await transcripts.verify(request.params.sha256);
+      if (!evidence || !answer.match) return answer;
+      return { ...answer, ...(await evidence(null, answer.pdfSha256)) };
+    },
+  );
+
+  app.get(
+    '/api/verify/:sha256/first-page.png',
+    {
+      config: { access: 'public', rateLimit: verifyLimit },
+      schema: {
+        tags,
+        summary:
+          'The first page of a sealed transcript as drawn when it was sealed (PNG), by the PDF’s or the seal’s SHA-256, to compare a printout with. Public, rate limited; 404 when no seal has the hash or it has no image',
+        params: HashParams,
+        response: {
+          200: Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: 'image/png' }),
+          400: ErrorBody,
+          404: ErrorBody,
+          429: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const png = await transcripts.firstPage(request.params.sha256);
+      if (!png) throw new DomainError(404, 'not_found', 'No sealed transcript with this hash has a first-page image.');
+      return reply
+        .header('content-type', 'image/png')
+        .header('content-disposition', 'inline; filename="first-page.png"')
+        .header('cache-control', 'private, max-age=3600')
+        .send(png);
+    },
   );
 };

@@ -104,3 +104,15 @@ export function darkPixels(
   }
   return n;
 }
+
+/** poppler's pdfsig on the PDF: its report, whatever its exit code (it exits non-zero on a bad signature). */
+export function pdfSig(pdf: Uint8Array): string {
+  return withPdfFile(pdf, (file) => {
+    try {
+      return execFileSync('pdfsig', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      const e = err as { stdout?: string; stderr?: string };
+      return `${e.stdout ?? ''}${e.stderr ?? ''}`;
+    }
+  });
+}
