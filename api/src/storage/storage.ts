@@ -28,6 +28,13 @@ export interface Storage {
   remove(key: string): Promise<void>;
 }
 
+/** What open() streams when there is no such key: an error whose code is ENOENT, as for a missing file. */
+export function noSuchKey(key: string): NodeJS.ErrnoException {
+  const err: NodeJS.ErrnoException = new Error(`no stored file ${key}`);
+  err.code = 'ENOENT';
+  return err;
+}
+
 export interface PutOptions {
   /** Streams the bytes pass through first (e.g. a type check that fails early). */
   through?: Transform[];
@@ -35,6 +42,11 @@ export interface PutOptions {
 }
 
 const KEY = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/i;
+
+/** Keys are Gavel's own, but one that could name a path outside the store is refused whatever it is. */
+export function checkKey(key: string): void {
+  if (!KEY.test(key) || key.split('/').some((s) => s === '..' || s === '.')) throw new Error(`bad storage key ${key}`);
+}
 
 /** Files in a local directory (DATA_DIR/files by default). */
 export class LocalStorage implements Storage {
@@ -45,9 +57,7 @@ export class LocalStorage implements Storage {
   }
 
   private path(key: string): string {
-    // Keys are Gavel's own, but a path never leaves the root whatever it is given.
-    if (!KEY.test(key) || key.split('/').some((s) => s === '..' || s === '.'))
-      throw new Error(`bad storage key ${key}`);
+    checkKey(key);
     const p = resolve(this.root, key);
     if (!p.startsWith(this.root + sep)) throw new Error(`bad storage key ${key}`);
     return p;
