@@ -40,7 +40,7 @@ export const courtRoutes: FastifyPluginAsync<FeatureDeps> = async (fastify, deps
         tags: ['admin'],
         summary: 'Change some settings of your court',
         description:
-          'Name, time zone, default language, pre-join rules per language, recording required by default, invite grace period, session idle and absolute timeouts (which apply to signed-in sessions at once), and whether judges and admins must use two-factor sign-in.',
+          'Name, time zone, default language, pre-join rules per language, recording required by default, invite grace period, session idle and absolute timeouts (which apply to signed-in sessions at once), whether judges and admins must use two-factor sign-in, and how the public reaches the court (telephone, e-mail, a note; shown on invite links that no longer work and after a hearing).',
         body: UpdateCourtBody,
         response: { 200: CourtResponse, ...errors },
       },

@@ -22,6 +22,10 @@ export const CourtSettings = Type.Object({
   sessionIdleMinutes: Type.Integer(),
   sessionAbsoluteMinutes: Type.Integer(),
   requireTwoFactor: Type.Boolean(),
+  /** How the public reaches the court, shown on links that no longer work and after a hearing. */
+  contactPhone: Type.Union([Type.String(), Type.Null()]),
+  contactEmail: Type.Union([Type.String(), Type.Null()]),
+  contactNote: Type.Union([Type.String(), Type.Null()]),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
@@ -39,6 +43,10 @@ export const UpdateCourtBody = Type.Object(
     sessionIdleMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440 })),
     sessionAbsoluteMinutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 10080 })),
     requireTwoFactor: Type.Optional(Type.Boolean()),
+    /** Blank or null clears the field. */
+    contactPhone: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    contactEmail: Type.Optional(Type.Union([Type.String({ maxLength: 400 }), Type.Null()])),
+    contactNote: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -1,9 +1,11 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { Court, CourtTable, Database } from '../db/schema.ts';
+import { isTimeZone } from '../domain/court-time.ts';
 import * as audit from '../audit/audit.service.ts';
 import { DomainError, forbidden, notFound, unauthorized } from '../http/errors.ts';
 import type { SessionUser } from '../auth/auth.service.ts';
 import * as repo from './court.repository.ts';
+import { normaliseContactField } from './court-contact.ts';
 
 /** Court-level events go on the court's own audit stream; an account without a court uses 'system'. */
 export const courtStream = (courtId: string | null | undefined) => (courtId ? `court:${courtId}` : audit.SYSTEM_STREAM);
@@ -32,6 +34,9 @@ export interface CourtSettingsInput {
   sessionIdleMinutes?: number;
   sessionAbsoluteMinutes?: number;
   requireTwoFactor?: boolean;
+  contactPhone?: string | null;
+  contactEmail?: string | null;
+  contactNote?: string | null;
 }
 
 export function courtView(c: Court) {
@@ -46,17 +51,11 @@ export function courtView(c: Court) {
     sessionIdleMinutes: c.session_idle_minutes,
     sessionAbsoluteMinutes: c.session_absolute_minutes,
     requireTwoFactor: c.require_two_factor,
+    contactPhone: c.contact_phone,
+    contactEmail: c.contact_email,
+    contactNote: c.contact_note,
     updatedAt: c.updated_at.toISOString(),
   };
-}
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const invalid = (message: string) => new DomainError(400, 'validation', message);
@@ -80,6 +79,14 @@ export class CourtService {
     if (input.name !== undefined && !input.name.trim()) throw invalid('body/name must not be blank');
     if (input.timezone !== undefined && !isTimeZone(input.timezone)) {
       throw invalid('body/timezone must be an IANA time zone such as Asia/Shanghai');
+    }
+    const contact = {
+      phone: normaliseContactField('phone', input.contactPhone),
+      email: normaliseContactField('email', input.contactEmail),
+      note: normaliseContactField('note', input.contactNote),
+    };
+    for (const [field, r] of Object.entries(contact)) {
+      if (!r.ok) throw invalid(`body/contact${field[0]!.toUpperCase()}${field.slice(1)} ${r.reason}`);
     }
     return this.db.transaction().execute(async (trx) => {
       await repo.lockCourt(trx, courtId);
@@ -105,6 +112,9 @@ export class CourtService {
       if (input.sessionIdleMinutes !== undefined) changes.session_idle_minutes = input.sessionIdleMinutes;
       if (input.sessionAbsoluteMinutes !== undefined) changes.session_absolute_minutes = input.sessionAbsoluteMinutes;
       if (input.requireTwoFactor !== undefined) changes.require_two_factor = input.requireTwoFactor;
+      if (contact.phone.ok && contact.phone.value !== undefined) changes.contact_phone = contact.phone.value;
+      if (contact.email.ok && contact.email.value !== undefined) changes.contact_email = contact.email.value;
+      if (contact.note.ok && contact.note.value !== undefined) changes.contact_note = contact.note.value;
       const after = await repo.updateCourt(trx, courtId, { ...changes, updated_at: this.now() });
 
       const beforeView = courtView(before) as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -62,8 +63,8 @@ export async function close(db: Db, consultationId: string, at: Date) {
   await db.updateTable('consultations').set({ closed_at: at }).where('id', '=', consultationId).execute();
 }
 
-/** Closes every open consultation of the hearing (it adjourned); returns their rooms. */
-export async function closeAllOfHearing(db: Db, hearingId: string, at: Date): Promise<string[]> {
+/** Closes every open consultation of the hearing (it adjourned); returns them. */
+export async function closeAllOfHearing(db: Db, hearingId: string, at: Date): Promise<{ id: string; room: string }[]> {
   const open = await db
     .updateTable('consultations')
     .set({ closed_at: at })
@@ -83,7 +84,7 @@ export async function closeAllOfHearing(db: Db, hearingId: string, at: Date): Pr
       .where('left_at', 'is', null)
       .execute();
   }
-  return open.map((c) => c.room);
+  return open;
 }
 
 export function findConsultationByRoom(db: Db, room: string) {
@@ -92,4 +93,100 @@ export function findConsultationByRoom(db: Db, room: string) {
     .select(['id', 'hearing_id', 'room'])
     .where('room', '=', room)
     .executeTakeFirst();
+}
+
+export type RequestOutcome = 'accepted' | 'declined' | 'withdrawn' | 'expired' | 'cancelled';
+
+const requestColumns = [
+  'id',
+  'hearing_id',
+  'requested_by',
+  'participant_ids',
+  'hearing_state',
+  'requested_at',
+  'expires_at',
+  'outcome',
+  'ended_by',
+  'consultation_id',
+] as const;
+
+export function insertRequest(
+  db: Db,
+  r: {
+    hearing_id: string;
+    requested_by: string;
+    participant_ids: string[];
+    hearing_state: string;
+    requested_at: Date;
+    expires_at: Date;
+  },
+) {
+  return db.insertInto('consultation_requests').values(r).returning(requestColumns).executeTakeFirstOrThrow();
+}
+
+export function findRequest(db: Db, hearingId: string, id: string) {
+  return db
+    .selectFrom('consultation_requests')
+    .select(requestColumns)
+    .where('hearing_id', '=', hearingId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export function lockRequest(db: Transaction<Database>, hearingId: string, id: string) {
+  return db
+    .selectFrom('consultation_requests')
+    .select(requestColumns)
+    .where('hearing_id', '=', hearingId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export type RequestRow = NonNullable<Awaited<ReturnType<typeof findRequest>>>;
+
+/** Waiting askings of the hearing, optionally only those naming one participant. */
+export function pendingRequests(db: Db, hearingId: string, participantId?: string) {
+  let q = db
+    .selectFrom('consultation_requests')
+    .select(requestColumns)
+    .where('hearing_id', '=', hearingId)
+    .where('outcome', 'is', null);
+  if (participantId) q = q.where(sql<boolean>`${participantId}::uuid = any(participant_ids)`);
+  return q.orderBy('requested_at').execute();
+}
+
+/** Ends a waiting asking; false when it had ended already. */
+export async function endRequest(
+  db: Db,
+  id: string,
+  end: { outcome: RequestOutcome; at: Date; by: string | null; reason?: string | null; consultationId?: string },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('consultation_requests')
+    .set({
+      outcome: end.outcome,
+      ended_at: end.at,
+      ended_by: end.by,
+      reason: end.reason ?? null,
+      consultation_id: end.consultationId ?? null,
+    })
+    .where('id', '=', id)
+    .where('outcome', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** The consultations of a hearing being held now, each with its party and when it began. */
+export function heldConsultations(db: Db, hearingId: string) {
+  return db
+    .selectFrom('consultations as c')
+    .innerJoin('consultation_members as m', 'm.consultation_id', 'c.id')
+    .innerJoin('participants as p', 'p.id', 'm.participant_id')
+    .select(['c.id', 'c.opened_at', 'p.id as party_id', 'p.display_name as party_name'])
+    .where('c.hearing_id', '=', hearingId)
+    .where('c.closed_at', 'is', null)
+    .where('p.role', 'in', ['plaintiff', 'defendant'])
+    .orderBy('c.opened_at')
+    .execute();
 }

@@ -7,13 +7,16 @@ import { IdParams } from '../hearings/hearings.schema.ts';
 import {
   ConsultationBody,
   ConsultationParams,
+  ConsultationRequestParams,
+  ConsultationRequestView,
   ConsultationView,
+  EndedRequestView,
   LeftConsultationView,
   MediaTokenView,
   liveErrors,
 } from '../hearings/control.schema.ts';
 import { resolveHearingCaller } from '../hearings/hearing-caller.ts';
-import { consultant, type ConsultationsService } from './consultations.service.ts';
+import { answerer, consultant, requester, type ConsultationsService } from './consultations.service.ts';
 
 export const consultationsRoutes: FastifyPluginAsync<{
   db: Kysely<Database>;
@@ -25,22 +28,77 @@ export const consultationsRoutes: FastifyPluginAsync<{
   const config = { access: 'participant', orStaff: true } as const;
 
   app.post(
-    '/api/hearings/:id/consultations',
+    '/api/hearings/:id/consultation-requests',
     {
       config,
       schema: {
         tags,
-        summary: 'Open a private consultation between a party and their own agent(s) (one of them)',
+        summary:
+          'Ask one’s own party or agent(s) for a private consultation; it opens only when one of them accepts (2 minutes to answer)',
         params: IdParams,
         body: ConsultationBody,
-        response: { 201: ConsultationView, ...liveErrors },
+        response: { 201: ConsultationRequestView, ...liveErrors },
       },
     },
     async (request, reply) => {
-      const c = consultant(await resolveHearingCaller(db, request, request.params.id));
-      const consultation = await consultations.open(c, request.body.participantIds);
-      return reply.code(201).send({ consultation });
+      const c = requester(await resolveHearingCaller(db, request, request.params.id));
+      return reply.code(201).send({ request: await consultations.request(c, request.body.participantIds) });
     },
+  );
+
+  app.post(
+    '/api/hearings/:id/consultation-requests/:rid/accept',
+    {
+      config,
+      schema: {
+        tags,
+        summary:
+          'Accept being asked: the consultation opens, once (a repeated accept by the same person gets it again, 200)',
+        params: ConsultationRequestParams,
+        body: EmptyBody,
+        response: { 200: ConsultationView, 201: ConsultationView, ...liveErrors },
+      },
+    },
+    async (request, reply) => {
+      const c = answerer(await resolveHearingCaller(db, request, request.params.id));
+      const { consultation, replayed } = await consultations.accept(c, request.params.rid);
+      return reply.code(replayed ? 200 : 201).send({ consultation });
+    },
+  );
+
+  app.post(
+    '/api/hearings/:id/consultation-requests/:rid/decline',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Decline being asked; the one who asked is told',
+        params: ConsultationRequestParams,
+        body: EmptyBody,
+        response: { 200: EndedRequestView, ...liveErrors },
+      },
+    },
+    async (request) =>
+      consultations.decline(answerer(await resolveHearingCaller(db, request, request.params.id)), request.params.rid),
+  );
+
+  app.post(
+    '/api/hearings/:id/consultation-requests/:rid/withdraw',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Withdraw one’s own asking; those asked are told',
+        params: ConsultationRequestParams,
+        body: EmptyBody,
+        response: { 200: EndedRequestView, ...liveErrors },
+      },
+    },
+    async (request) =>
+      consultations.withdraw(
+        consultant(await resolveHearingCaller(db, request, request.params.id)),
+        request.params.rid,
+      ),
   );
 
   app.post(
