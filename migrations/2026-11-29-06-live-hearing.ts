@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('participants')
-    // Parties and agents share their screen only while the judge allows it (GUIDE §3).
+    // Parties and agents share their screen only while the judge allows it (the grant table).
     .addColumn('screen_share_allowed', 'boolean', (c) => c.notNull().defaultTo(false))
     // Whether LiveKit last said this participant is connected to the hearing's room (webhooks).
     .addColumn('media_connected', 'boolean', (c) => c.notNull().defaultTo(false))
@@ -39,7 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('consultations')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('hearing_id', 'uuid', (c) => c.notNull().references('hearings.id'))
-    // Always consult-<uuid>: recording (issue 5) refuses any room named so.
+    // Always consult-<uuid>: recording refuses any room named so.
     .addColumn('room', 'text', (c) =>
       c
         .notNull()

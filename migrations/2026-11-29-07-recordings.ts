@@ -32,7 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['hearing_id', 'started_at'])
     .execute();
 
-  // The transcript (issue 6 builds on it); for now Gavel's own procedural notes.
+  // The transcript (the record builds on it); for now Gavel's own procedural notes.
   await db.schema
     .createTable('transcript_entries')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
 import { Type } from 'typebox';
 import type { Config } from './config.ts';
@@ -16,16 +15,24 @@ import { AuthService, type AuthPolicy } from './auth/auth.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { Passwords } from './auth/password.ts';
 import { sessionToken } from './auth/session.ts';
+import { SessionCache } from './auth/session-cache.ts';
 import { checkAccess, requireDeclaredAccess, type DeclaredRoute } from './http/access.ts';
 import { DomainError, ErrorBody, databaseUnavailable, isDatabaseUnavailable } from './http/errors.ts';
 import { checkOrigin } from './http/origin.ts';
 import { requestLogSerializer } from './http/log.ts';
+import { HealthProbe } from './http/health.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { parseJsonBody, refuseUnstorableInput } from './http/input-guards.ts';
 import { serveWebApp } from './web/serve.ts';
 import { registerFeatures } from './features.ts';
 import { authenticateParticipant } from './participants/participant-session.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { RealtimeHub } from './realtime/realtime.hub.ts';
+import { loadCourtIdentity, signingConfig, type CourtIdentity } from './signing/court-identity.ts';
+import { loadHeadKey, useHeadKey } from './audit/head.ts';
+import { clientErrorHandler, frameworkErrors } from './http/edges.ts';
+import { signingRoutes } from './signing/signing.routes.ts';
+import { logRoutes } from './log/log.routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -47,11 +54,16 @@ export interface AppOptions {
   databaseUrl?: string;
   /** Socket tuning for tests. */
   realtime?: { heartbeatMs?: number; maxBufferedBytes?: number };
+  /** The court's signing key and certificate; by default from DATA_DIR (created on first start) or COURT_SIGNING_P12. */
+  courtIdentity?: CourtIdentity;
 }
 
 /** The whole app as one Fastify instance; server.ts only listens, tests inject. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config, db } = opts;
+  const courtIdentity = opts.courtIdentity ?? loadCourtIdentity(signingConfig(config));
+  // Every append signs its stream's head with the key in DATA_DIR (created on first start).
+  useHeadKey(loadHeadKey(config.dataDir));
   const app = Fastify({
     logger:
       opts.logger === false
@@ -74,14 +86,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         ? (_address: string, hop: number) => hop < (config.trustProxy as number)
         : config.trustProxy,
     genReqId: () => randomUUID(),
+    frameworkErrors: frameworkErrors(config.secureCookies),
+    clientErrorHandler: clientErrorHandler(config.secureCookies),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Events of every hearing, shared between instances through LISTEN/NOTIFY; /api/ws pushes them. The same
+  // connection hears session changes, so signed-in sessions can be held in memory (auth/session-cache.ts).
+  const hub = new RealtimeHub(db, opts.databaseUrl ?? '');
+  hub.onError = (err) => app.log.warn({ err }, 'realtime hub');
+  const sessions = new SessionCache(hub);
   const auth = new AuthService({
     db,
     passwords: opts.passwords ?? new Passwords(),
     sessionSecret: config.sessionSecret,
+    cache: sessions,
     ...(opts.authPolicy ? { policy: opts.authPolicy } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   });
@@ -99,7 +119,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // Before the access hook below: a request it refuses (401, 403) still gets every security header.
   const web = serveWebApp(opts.webRoot);
-  await app.register(helmet, {
+  const securityHeaderValues = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -117,9 +137,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     strictTransportSecurity: config.secureCookies,
   });
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaderValues);
+    done();
+  });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // No API answer is kept by a browser or a proxy (signed-in answers above all), unless a route says otherwise.
+    if (!reply.hasHeader('cache-control') && (request.url === '/api' || request.url.startsWith('/api/'))) {
+      reply.header('cache-control', 'no-store');
+    }
   });
 
   // Before any body parsing: who is calling, and may they call this route at all.
@@ -143,9 +171,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // NUL and unpaired surrogates anywhere in a body, query or path: 400 before validation, never a 500.
   app.addHook('preValidation', refuseUnstorableInput);
 
+  // GET /api/health's shared probe; any request that finds the database gone tells it (see below).
+  const health = new HealthProbe(db);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     // The database restarting or gone is a 503 with Retry-After, whichever query noticed it; never a 500.
     if (isDatabaseUnavailable(error)) {
+      health.sawOutage();
       // One line each, no stack: under an outage every request says it.
       request.log.warn({ code: error.code }, `database unavailable: ${error.message}`);
       error = databaseUnavailable();
@@ -154,7 +185,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return reply
         .code(error.status)
         .headers(error.headers)
-        .send({ error: { code: error.code, message: error.message } });
+        .send({ error: { ...error.details, code: error.code, message: error.message } });
     }
     if (error.validation) {
       return reply.code(400).send({ error: { code: 'validation', message: error.message } });
@@ -201,26 +232,25 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       config: { access: 'public' },
       schema: {
         tags: ['system'],
-        summary: 'Liveness with a database round trip',
+        summary: 'Liveness with a database probe (shared: at most one round trip a second)',
         response: { 200: Type.Object({ status: Type.Literal('ok') }), 503: ErrorBody },
       },
     },
     async () => {
-      try {
-        await sql`select 1`.execute(db);
-        return { status: 'ok' as const };
-      } catch {
-        throw databaseUnavailable();
-      }
+      if (!(await health.check())) throw databaseUnavailable();
+      return { status: 'ok' as const };
     },
   );
 
   await app.register(authRoutes, { auth, secureCookies: config.secureCookies });
-  // Events of every hearing, shared between instances through LISTEN/NOTIFY; /api/ws pushes them.
-  const hub = new RealtimeHub(db, opts.databaseUrl ?? '');
-  hub.onError = (err) => app.log.warn({ err }, 'realtime hub');
+  app.decorate('courtIdentity', courtIdentity);
+  await app.register(signingRoutes, { identity: courtIdentity });
+  await app.register(logRoutes, { db });
   if (opts.databaseUrl) await hub.start();
-  app.addHook('onClose', () => hub.stop());
+  app.addHook('onClose', async () => {
+    sessions.stop();
+    await hub.stop();
+  });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await registerFeatures(app, {
     config,
@@ -229,6 +259,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     mailer: opts.mailer ?? createMailer(config.smtpUrl),
     now: opts.now ?? (() => new Date()),
     hub,
+    courtIdentity,
     ...(opts.realtime ? { realtime: opts.realtime } : {}),
   });
   await web.register(app);
@@ -248,6 +279,7 @@ function livekitOrigins(url: string): string[] {
 declare module 'fastify' {
   interface FastifyInstance {
     auth: AuthService;
+    courtIdentity: CourtIdentity;
     /** Every /api route with who may call it. */
     routeAccess: DeclaredRoute[];
   }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadSecrets, parseConfig } from './config.ts';
 
+const server = new URL('./server.ts', import.meta.url).pathname;
+
 describe('configuration', () => {
   it('has working defaults (livekit-server --dev keys, embedded database)', () => {
     const c = parseConfig({});
@@ -30,7 +32,7 @@ describe('configuration', () => {
       SESSION_SECRET: 'x'.repeat(40),
       LIVEKIT_URL: 'wss://media.example.org',
       LIVEKIT_API_KEY: 'k',
-      LIVEKIT_API_SECRET: 's',
+      LIVEKIT_API_SECRET: 's'.repeat(32),
       SMTP_URL: 'smtp://mail:25',
       LOG_LEVEL: 'warn',
       TRUST_PROXY: '1',
@@ -45,6 +47,32 @@ describe('configuration', () => {
       smtpUrl: 'smtp://mail:25',
       trustProxy: 1,
     });
+  });
+
+  it.each([
+    [{}, /LiveKit's public development key/],
+    [{ LIVEKIT_API_KEY: 'gavel', LIVEKIT_API_SECRET: 'secret' }, /at least 32 characters/],
+    [{ LIVEKIT_API_KEY: 'gavel', LIVEKIT_API_SECRET: 'x'.repeat(31) }, /at least 32 characters/],
+  ])('refuses to serve https with a guessable LiveKit secret (%o), naming the setting', (env, why) => {
+    let error: unknown;
+    try {
+      parseConfig({ PUBLIC_URL: 'https://court.example.org', ...env });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe('LIVEKIT_API_SECRET');
+    expect((error as ConfigError).message).toMatch(why);
+    expect((error as ConfigError).message).not.toContain('\n');
+    // Development over http keeps LiveKit's dev keys; https with a long secret starts.
+    expect(() => parseConfig({ PUBLIC_URL: 'http://localhost:3000', ...env })).not.toThrow();
+    expect(() =>
+      parseConfig({
+        PUBLIC_URL: 'https://court.example.org',
+        LIVEKIT_API_KEY: 'gavel',
+        LIVEKIT_API_SECRET: 'y'.repeat(32),
+      }),
+    ).not.toThrow();
   });
 
   it('reads the recording settings: a local directory by default, or S3 with all its keys', () => {
@@ -128,7 +156,6 @@ describe('configuration', () => {
   });
 
   it('stops the server with one clear line and exit code 1', () => {
-    const server = new URL('./server.ts', import.meta.url).pathname;
     const res = spawnSync(process.execPath, [server], {
       env: { ...process.env, PORT: 'not-a-port', DATABASE_URL: 'postgres://127.0.0.1:1/none' },
       encoding: 'utf8',
@@ -138,5 +165,23 @@ describe('configuration', () => {
     expect(res.stderr.trim().split('\n')).toEqual([
       'gavel: configuration error: PORT: must be a port number 0-65535 (got "not-a-port")',
     ]);
+  });
+
+  it('will not start on https with LiveKit’s development secret: one line naming the setting', () => {
+    const res = spawnSync(process.execPath, [server], {
+      env: {
+        ...process.env,
+        PUBLIC_URL: 'https://court.example.org',
+        LIVEKIT_API_KEY: 'devkey',
+        LIVEKIT_API_SECRET: 'secret',
+        DATABASE_URL: 'postgres://127.0.0.1:1/none',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(res.status).toBe(1);
+    const lines = res.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^gavel: configuration error: LIVEKIT_API_SECRET: is LiveKit's public development key/);
   });
 });

@@ -13,6 +13,7 @@ export const ConfigSchema = Type.Object({
   PUBLIC_URL: Type.String({ pattern: '^https?://[^/]+/?$' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATA_DIR: Type.String({ minLength: 1 }),
+  STORAGE: Type.Union([Type.Literal('local'), Type.Literal('postgres')]),
   SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   LIVEKIT_URL: Type.String({ pattern: '^(wss?|https?)://' }),
   LIVEKIT_API_URL: Type.Optional(Type.String({ pattern: '^(wss?|https?)://' })),
@@ -32,6 +33,15 @@ export const ConfigSchema = Type.Object({
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
   S3_FORCE_PATH_STYLE: Type.Boolean(),
   EXHIBIT_MAX_BYTES: Type.Integer({ minimum: 1 }),
+  TWO_FACTOR_RESET_DELAY_HOURS: Type.Integer({ minimum: 1, maximum: 720 }),
+  EXHIBIT_MAX_PAGES: Type.Integer({ minimum: 1 }),
+  EXHIBIT_STAMP_TIMEOUT_MS: Type.Integer({ minimum: 1 }),
+  EXHIBIT_STAMP_MEMORY_MB: Type.Integer({ minimum: 1 }),
+  EXHIBIT_STAMP_CONCURRENCY: Type.Integer({ minimum: 1 }),
+  VERIFY_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000 }),
+  COURT_SIGNING_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  COURT_SIGNING_P12: Type.Optional(Type.String({ minLength: 1 })),
+  COURT_SIGNING_P12_PASSWORD: Type.Optional(Type.String()),
 });
 type RawConfig = Static<typeof ConfigSchema>;
 
@@ -43,6 +53,8 @@ export interface Config {
   secureCookies: boolean;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Where exhibits and other files go: local, DATA_DIR/files (one instance); postgres, the database (any number). */
+  storage: 'local' | 'postgres';
   sessionSecret: string;
   /** url: what browsers connect to; apiUrl: where Gavel calls RoomService/Egress (often internal). */
   livekit: { url: string; apiUrl: string; apiKey: string; apiSecret: string };
@@ -54,6 +66,21 @@ export interface Config {
   recording: RecordingConfig;
   /** Largest exhibit file accepted, in bytes. */
   exhibitMaxBytes: number;
+  /** With no second admin to approve it, how long a removal of a second factor waits for its owner to cancel. */
+  twoFactorResetDelayHours: number;
+  /** What stamping one exhibit may take: pages, time, the worker's heap, and how many at once. */
+  exhibitStamp: StampLimits;
+  /** Public PDF verifications running at once on this server; more are answered 503 busy. */
+  verifyConcurrency: number;
+  /** The court's record-signing identity: a generated certificate's name, or a PKCS#12 file. */
+  signing: { courtName: string | undefined; p12File: string | undefined; p12Password: string | undefined };
+}
+
+export interface StampLimits {
+  maxPages: number;
+  timeoutMs: number;
+  memoryMb: number;
+  concurrency: number;
 }
 
 /** Where Egress writes recordings, and where Gavel finds them again for download. */
@@ -85,6 +112,7 @@ const DEFAULTS: Record<string, string> = {
   PORT: '3000',
   HOST: '0.0.0.0',
   DATA_DIR: './data',
+  STORAGE: 'local',
   LIVEKIT_URL: 'ws://localhost:7880',
   LIVEKIT_API_KEY: 'devkey',
   LIVEKIT_API_SECRET: 'secret',
@@ -95,9 +123,24 @@ const DEFAULTS: Record<string, string> = {
   S3_REGION: 'us-east-1',
   S3_FORCE_PATH_STYLE: 'false',
   EXHIBIT_MAX_BYTES: String(50 * 1024 * 1024),
+  TWO_FACTOR_RESET_DELAY_HOURS: '72',
+  EXHIBIT_MAX_PAGES: '2000',
+  EXHIBIT_STAMP_TIMEOUT_MS: '30000',
+  EXHIBIT_STAMP_MEMORY_MB: '256',
+  EXHIBIT_STAMP_CONCURRENCY: '2',
+  VERIFY_CONCURRENCY: '4',
 };
 
-const NUMERIC = new Set(['PORT', 'EXHIBIT_MAX_BYTES']);
+const NUMERIC = new Set([
+  'PORT',
+  'EXHIBIT_MAX_BYTES',
+  'EXHIBIT_MAX_PAGES',
+  'EXHIBIT_STAMP_TIMEOUT_MS',
+  'EXHIBIT_STAMP_MEMORY_MB',
+  'EXHIBIT_STAMP_CONCURRENCY',
+  'TWO_FACTOR_RESET_DELAY_HOURS',
+  'VERIFY_CONCURRENCY',
+]);
 
 function coerce(name: string, value: string): unknown {
   if (NUMERIC.has(name)) return /^\d+$/.test(value) ? Number(value) : value;
@@ -128,6 +171,21 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   }
   const c = raw as RawConfig;
   const url = new URL(c.PUBLIC_URL);
+  // Whoever knows the LiveKit secret mints tokens for every room: a public or short one is for development only.
+  if (url.protocol === 'https:') {
+    if (c.LIVEKIT_API_KEY === 'devkey' && c.LIVEKIT_API_SECRET === 'secret') {
+      throw new ConfigError(
+        'LIVEKIT_API_SECRET',
+        "is LiveKit's public development key devkey/secret; set LIVEKIT_API_KEY and a random LIVEKIT_API_SECRET of at least 32 characters when PUBLIC_URL is https",
+      );
+    }
+    if (c.LIVEKIT_API_SECRET.length < 32) {
+      throw new ConfigError(
+        'LIVEKIT_API_SECRET',
+        `must be at least 32 characters when PUBLIC_URL is https (got ${c.LIVEKIT_API_SECRET.length})`,
+      );
+    }
+  }
   return {
     port: c.PORT,
     host: c.HOST,
@@ -135,6 +193,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     secureCookies: url.protocol === 'https:',
     databaseUrl: c.DATABASE_URL,
     dataDir: resolve(c.DATA_DIR),
+    storage: c.STORAGE,
     sessionSecret: c.SESSION_SECRET ?? '',
     livekit: {
       url: c.LIVEKIT_URL,
@@ -148,6 +207,19 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     webRoot: c.WEB_ROOT ? resolve(c.WEB_ROOT) : undefined,
     recording: recordingConfig(c),
     exhibitMaxBytes: c.EXHIBIT_MAX_BYTES,
+    twoFactorResetDelayHours: c.TWO_FACTOR_RESET_DELAY_HOURS,
+    exhibitStamp: {
+      maxPages: c.EXHIBIT_MAX_PAGES,
+      timeoutMs: c.EXHIBIT_STAMP_TIMEOUT_MS,
+      memoryMb: c.EXHIBIT_STAMP_MEMORY_MB,
+      concurrency: c.EXHIBIT_STAMP_CONCURRENCY,
+    },
+    verifyConcurrency: c.VERIFY_CONCURRENCY,
+    signing: {
+      courtName: c.COURT_SIGNING_NAME,
+      p12File: c.COURT_SIGNING_P12 ? resolve(c.COURT_SIGNING_P12) : undefined,
+      p12Password: c.COURT_SIGNING_P12_PASSWORD,
+    },
   };
 }
 
@@ -183,6 +255,7 @@ function describe(variable: string, value: unknown): string {
     PUBLIC_URL: 'must be an http(s) origin like https://court.example.org',
     DATABASE_URL: 'must be a postgres:// connection URL',
     DATA_DIR: 'must be a directory path',
+    STORAGE: 'must be local or postgres',
     SESSION_SECRET: 'must be at least 32 characters',
     LIVEKIT_URL: 'must be a ws://, wss://, http:// or https:// URL',
     LIVEKIT_API_URL: 'must be a ws://, wss://, http:// or https:// URL',
@@ -202,6 +275,14 @@ function describe(variable: string, value: unknown): string {
     S3_SECRET_ACCESS_KEY: 'must not be empty',
     S3_FORCE_PATH_STYLE: 'must be true or false',
     EXHIBIT_MAX_BYTES: 'must be a whole number of bytes, at least 1',
+    TWO_FACTOR_RESET_DELAY_HOURS: 'must be a whole number of hours from 1 to 720',
+    EXHIBIT_MAX_PAGES: 'must be a whole number of pages, at least 1',
+    EXHIBIT_STAMP_TIMEOUT_MS: 'must be a whole number of milliseconds, at least 1',
+    EXHIBIT_STAMP_MEMORY_MB: 'must be a whole number of megabytes, at least 1',
+    EXHIBIT_STAMP_CONCURRENCY: 'must be a whole number of stampings at once, at least 1',
+    VERIFY_CONCURRENCY: 'must be a whole number from 1 to 1000',
+    COURT_SIGNING_NAME: 'must be 1-64 characters',
+    COURT_SIGNING_P12: 'must be the path of a PKCS#12 (.p12/.pfx) file',
   };
   return `${expected[variable] ?? 'is invalid'} (${shown})`;
 }

@@ -8,6 +8,7 @@ import { adminFeature } from './admin/admin.plugin.ts';
 import { schedulingFeature } from './hearings/scheduling.plugin.ts';
 import { liveHearingFeature } from './hearings/live.plugin.ts';
 import type { RealtimeHub } from './realtime/realtime.hub.ts';
+import type { CourtIdentity } from './signing/court-identity.ts';
 import { createRecordingService, recordingFeature } from './recordings/recordings.plugin.ts';
 import type { RecordingService } from './recordings/recordings.service.ts';
 import { transcriptFeature } from './transcripts/transcript.plugin.ts';
@@ -25,6 +26,7 @@ export interface FeatureDeps {
   auth: AuthService;
   now: () => Date;
   hub: RealtimeHub;
+  courtIdentity: CourtIdentity;
   realtime?: { heartbeatMs?: number; maxBufferedBytes?: number };
 }
 

@@ -3,13 +3,22 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './db/schema.ts';
 import * as audit from './audit/audit.service.ts';
 import type { Passwords } from './auth/password.ts';
+import * as passwordRule from './domain/password.ts';
 
 export interface DemoLogins {
   court: string;
   logins: Array<{ role: 'admin' | 'judge' | 'clerk'; email: string; password: string }>;
 }
 
-const generatePassword = () => randomBytes(12).toString('base64url');
+const DEMO_COURT = 'Demo District Court';
+
+/** 96 random bits; drawn again in the (astronomically unlikely) case the password rule would refuse them. */
+function generatePassword(name: string, email: string): string {
+  for (;;) {
+    const password = randomBytes(12).toString('base64url');
+    if (passwordRule.judgePassword(password, { courtName: DEMO_COURT, name, email }).ok) return password;
+  }
+}
 
 /**
  * On the very first start (no staff at all) creates a demo court, a courtroom, an admin, a judge and a clerk,
@@ -17,9 +26,9 @@ const generatePassword = () => randomBytes(12).toString('base64url');
  */
 export async function seedDemoCourt(db: Kysely<Database>, passwords: Passwords): Promise<DemoLogins | undefined> {
   if (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) return undefined;
-  const adminPassword = generatePassword();
-  const judgePassword = generatePassword();
-  const clerkPassword = generatePassword();
+  const adminPassword = generatePassword('Admin Demo', 'admin@demo.gavel.test');
+  const judgePassword = generatePassword('Judge Demo', 'judge@demo.gavel.test');
+  const clerkPassword = generatePassword('Clerk Demo', 'clerk@demo.gavel.test');
   const [adminHash, judgeHash, clerkHash] = await Promise.all([
     passwords.hash(adminPassword),
     passwords.hash(judgePassword),
@@ -33,7 +42,7 @@ export async function seedDemoCourt(db: Kysely<Database>, passwords: Passwords):
     const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
     const court = await trx
       .insertInto('courts')
-      .values({ name: 'Demo District Court', timezone, locale: 'en' })
+      .values({ name: DEMO_COURT, timezone, locale: 'en' })
       .returning(['id', 'name'])
       .executeTakeFirstOrThrow();
     await trx.insertInto('courtrooms').values({ court_id: court.id, name: 'Courtroom 1' }).execute();

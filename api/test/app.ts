@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { buildApp } from '../src/app.ts';
@@ -5,13 +8,25 @@ import { parseConfig, type Config } from '../src/config.ts';
 import type { AuthPolicy } from '../src/auth/auth.service.ts';
 import { Passwords } from '../src/auth/password.ts';
 import * as authRepo from '../src/auth/auth.repository.ts';
+import { judgePassword } from '../src/domain/password.ts';
 import type { Database, StaffRole } from '../src/db/schema.ts';
 
 export const ORIGIN = 'http://gavel.test';
 
+/** One DATA_DIR per test process (the court's signing key is created there once), removed at exit. */
+let dataDir: string | undefined;
+export function testDataDir(): string {
+  if (!dataDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'gavel-test-data-'));
+    dataDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return dataDir;
+}
+
 export function testConfig(env: NodeJS.ProcessEnv = {}): Config {
   return {
-    ...parseConfig({ PUBLIC_URL: ORIGIN, LOG_LEVEL: 'silent', ...env }),
+    ...parseConfig({ PUBLIC_URL: ORIGIN, LOG_LEVEL: 'silent', DATA_DIR: testDataDir(), ...env }),
     sessionSecret: 'test-session-secret-test-session-secret',
   };
 }
@@ -43,6 +58,9 @@ export async function createStaff(
       (await createCourt(db, 'Test Court')));
   const password = opts.password ?? 'correct horse battery';
   const email = opts.email ?? `${role}-${Math.random().toString(36).slice(2, 8)}@court.test`;
+  // Fixture accounts hold passwords an operator could set: the rule of every door applies.
+  const verdict = judgePassword(password, { name: `Test ${role}`, email });
+  if (!verdict.ok) throw new Error(`fixture password "${password}" breaks the password rule: ${verdict.problem}`);
   const user = await authRepo.insertUser(db, {
     email,
     name: `Test ${role}`,

@@ -5,6 +5,8 @@ import { inject } from 'vitest';
 import { createDb } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import type { Database } from '../src/db/schema.ts';
+import { ServerEvent } from '../src/domain/realtime.ts';
+import { Value } from 'typebox/value';
 
 export interface TestDatabase {
   name: string;
@@ -29,8 +31,26 @@ async function admin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A brand-new database for one test file, migrated unless asked not to. */
-export async function createTestDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+/**
+ * Every event the file's tests made the server publish, checked against the realtime protocol: a
+ * payload that drifts from what the web is told to expect fails the file that wrote it.
+ */
+async function eventsOffProtocol(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('realtime_events')
+    .select(['seq', 'kind', 'payload'])
+    .execute()
+    .catch(() => []); // not migrated
+  return rows
+    .filter((r) => !Value.Check(ServerEvent, { kind: r.kind, payload: r.payload }))
+    .map((r) => `${r.kind} ${JSON.stringify(r.payload)}`);
+}
+
+/**
+ * A brand-new database for one test file, migrated unless asked not to. Dropping it checks that every
+ * realtime event written is one of the protocol's, unless the file tests the hub's transport itself.
+ */
+export async function createTestDatabase(opts: { migrate?: boolean; anyEvents?: boolean } = {}): Promise<TestDatabase> {
   const name = `gavel_test_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`create database ${name}`));
   const url = withDatabase(inject('adminDatabaseUrl'), name);
@@ -41,8 +61,10 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
     url,
     db,
     drop: async () => {
+      const off = opts.anyEvents ? [] : await eventsOffProtocol(db);
       await db.destroy();
       await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+      if (off.length > 0) throw new Error(`events outside the realtime protocol:\n${off.slice(0, 10).join('\n')}`);
     },
   };
 }

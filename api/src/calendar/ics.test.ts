@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendar, escapeText, foldLine, offsetMinutes, transitions, vtimezone } from './ics.ts';
+import { calendar, escapeText, foldLine, vtimezone } from './ics.ts';
 
 const event = (tz: string, start: string, end: string, extra = {}) => ({
   uid: 'h1@gavel.test',
@@ -11,24 +11,6 @@ const event = (tz: string, start: string, end: string, extra = {}) => ({
   description: 'Line one\nLine two',
   stamp: new Date('2026-11-29T12:00:00Z'),
   ...extra,
-});
-
-describe('time-zone data from Intl', () => {
-  it('knows fixed and daylight-saving offsets', () => {
-    expect(offsetMinutes('Asia/Shanghai', new Date('2026-07-01T00:00:00Z'))).toBe(480);
-    expect(offsetMinutes('America/New_York', new Date('2026-01-15T12:00:00Z'))).toBe(-300);
-    expect(offsetMinutes('America/New_York', new Date('2026-07-15T12:00:00Z'))).toBe(-240);
-    expect(offsetMinutes('Asia/Kolkata', new Date('2026-07-15T12:00:00Z'))).toBe(330);
-    expect(offsetMinutes('UTC', new Date())).toBe(0);
-  });
-
-  it('finds the exact minutes of New York’s 2026 changes (8 March, 1 November)', () => {
-    const found = transitions('America/New_York', new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'));
-    expect(found.map((x) => [x.at.toISOString(), x.from, x.to])).toEqual([
-      ['2026-03-08T07:00:00.000Z', -300, -240],
-      ['2026-11-01T06:00:00.000Z', -240, -300],
-    ]);
-  });
 });
 
 describe('RFC 5545 output', () => {

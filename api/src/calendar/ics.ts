@@ -2,6 +2,7 @@
  * RFC 5545 calendar files for hearings, with a VTIMEZONE for the court's zone built from the
  * platform's time-zone data (Intl), so no zone table has to be shipped or kept up to date here.
  */
+import { offsetChanges, offsetMinutes } from '../domain/court-time.ts';
 
 export interface CalendarEvent {
   uid: string;
@@ -21,47 +22,6 @@ export interface CalendarEvent {
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-/** Offset of `timeZone` from UTC at `instant`, in minutes (east positive). */
-export function offsetMinutes(timeZone: string, instant: Date): number {
-  const name =
-    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
-      .formatToParts(instant)
-      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /^GMT([+-])(\d{2}):?(\d{2})?(?::?(\d{2}))?$/.exec(name);
-  if (!m) return 0;
-  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
-  return m[1] === '-' ? -minutes : minutes;
-}
-
-interface Transition {
-  at: Date;
-  from: number;
-  to: number;
-}
-
-/** Every change of UTC offset in [from, to), found by daily sampling and bisection to the minute. */
-export function transitions(timeZone: string, from: Date, to: Date): Transition[] {
-  const found: Transition[] = [];
-  let prevTime = from.getTime();
-  let prevOffset = offsetMinutes(timeZone, from);
-  for (let t = prevTime + DAY; t <= to.getTime(); t += DAY) {
-    const offset = offsetMinutes(timeZone, new Date(t));
-    if (offset !== prevOffset) {
-      let lo = prevTime;
-      let hi = t;
-      while (hi - lo > MINUTE) {
-        const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
-        if (offsetMinutes(timeZone, new Date(mid)) === prevOffset) lo = mid;
-        else hi = mid;
-      }
-      found.push({ at: new Date(hi), from: prevOffset, to: offset });
-    }
-    prevTime = t;
-    prevOffset = offset;
-  }
-  return found;
-}
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -111,7 +71,7 @@ export function foldLine(line: string): string {
 /** VTIMEZONE with one observance per offset change around the events, or a single fixed one. */
 export function vtimezone(timeZone: string, from: Date, to: Date): string[] {
   // A year before the first event so the observance in force at its start is included.
-  const changes = transitions(timeZone, new Date(from.getTime() - 366 * DAY), new Date(to.getTime() + 366 * DAY));
+  const changes = offsetChanges(timeZone, new Date(from.getTime() - 366 * DAY), new Date(to.getTime() + 366 * DAY));
   const lines = ['BEGIN:VTIMEZONE', `TZID:${timeZone}`];
   if (changes.length === 0) {
     const offset = offsetMinutes(timeZone, from);

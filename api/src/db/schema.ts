@@ -6,6 +6,8 @@ import type { LiveTables } from '../hearings/control.table.ts';
 import type { RecordingTables } from '../recordings/recordings.table.ts';
 import type { TranscriptTables } from '../transcripts/transcript.table.ts';
 import type { ExhibitTables } from '../exhibits/exhibits.table.ts';
+import type { RecordLogTables } from '../log/log.table.ts';
+import type { StorageTables } from '../storage/storage.table.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -25,6 +27,10 @@ export interface CourtTable {
   session_idle_minutes: Generated<number>;
   session_absolute_minutes: Generated<number>;
   require_two_factor: Generated<boolean>;
+  /** How the public reaches the court: shown on dead links and after a hearing. */
+  contact_phone: string | null;
+  contact_email: string | null;
+  contact_note: string | null;
   updated_at: Timestamp;
 }
 
@@ -86,13 +92,28 @@ export interface AuditEventTable {
  * style) and are joined here.
  */
 export interface Database
-  extends AdminTables, SchedulingTables, RealtimeTables, LiveTables, RecordingTables, TranscriptTables, ExhibitTables {
+  extends
+    AdminTables,
+    SchedulingTables,
+    RealtimeTables,
+    LiveTables,
+    RecordingTables,
+    TranscriptTables,
+    ExhibitTables,
+    RecordLogTables,
+    StorageTables {
   courts: CourtTable;
   courtrooms: CourtroomTable;
   users: UserTable;
   sessions: SessionTable;
   login_failures: LoginFailureTable;
   audit_events: AuditEventTable;
+  /** One row: when audit events began to carry content hashes of the rows they write. */
+  record_hashing: { since: Date; heads_since: Date };
+  /** Each audit stream's latest event, signed with DATA_DIR/audit-head-key.pem. */
+  /** LiveKit webhook ids acted on in the last hour (a replay is refused). */
+  livekit_webhook_events: { id: string; created_at: Date; received_at: Generated<Date> };
+  audit_heads: { stream: string; seq: number; hash: string; signed_at: Date; key_id: string; signature: string };
 }
 
 export type User = Selectable<UserTable>;

@@ -59,6 +59,16 @@ export const ConsultationView = Type.Object({
 });
 export const ConsultationParams = Type.Object({ id: Uuid, cid: Uuid }, { additionalProperties: false });
 export const LeftConsultationView = Type.Object({ hearingToken: MediaTokenView });
+export const ConsultationRequestParams = Type.Object({ id: Uuid, rid: Uuid }, { additionalProperties: false });
+const RequestShape = Type.Object({
+  id: Uuid,
+  requesterId: Uuid,
+  participantIds: Type.Array(Uuid),
+  requestedAt: Type.String(),
+  expiresAt: Type.String(),
+});
+export const ConsultationRequestView = Type.Object({ request: RequestShape });
+export const EndedRequestView = Type.Object({ request: RequestShape, outcome: Type.String() });
 
 export const ChatBody = Type.Object(
   {

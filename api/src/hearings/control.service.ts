@@ -4,16 +4,17 @@ import * as hearingsRepo from './hearings.repository.ts';
 import { mediaCall, type LiveDeps } from '../lobby/live-deps.ts';
 import { actorOf, authorizeStaff, targetParticipant, type HearingCaller } from './hearing-caller.ts';
 import * as lobbyRepo from '../lobby/lobby.repository.ts';
-import { presenceEvent, toParticipant } from '../lobby/live-events.ts';
+import { presenceEvent, toHeldWatchers, toParticipant } from '../lobby/live-events.ts';
+import { endPendingRequests } from '../consultations/consultations.service.ts';
 import { MOVES, canMove, describeMoves, isEnded, isLive, type CourtroomMove } from '../domain/hearing/index.ts';
 import * as consultationsRepo from '../consultations/consultations.repository.ts';
 import { HEARING_ROOM } from '../media/livekit.service.ts';
 import type { MediaRole } from '../media/grants.ts';
-import { STATE_NOTES, noteInRecord } from '../transcripts/procedural.ts';
+import { noteInRecord } from '../transcripts/procedural.ts';
 
 export type StateAction = CourtroomMove;
 
-/** Recording follows the hearing's moves (issue 5): started at start/resume, stopped at recess/adjourn. */
+/** Recording follows the hearing's moves: started at start/resume, stopped at recess/adjourn. */
 export interface RecordingAutomation {
   afterStateChange(hearingId: string, action: StateAction): Promise<void>;
 }
@@ -54,7 +55,9 @@ export class ControlService {
         topic: { data: 'hearing', state: move.to },
         payload: { state: move.to },
       });
-      await noteInRecord(trx, this.d.hub, caller.hearing, now, STATE_NOTES[action]);
+      await noteInRecord(trx, this.d.hub, caller.hearing, now, (n) => n.state[action]);
+      // An asking for a consultation does not outlive the moment it was made in.
+      await endPendingRequests(trx, this.d.hub, hearingId, undefined, 'hearing_moved', now);
       let closedRooms: string[] = [];
       if (move.to === 'adjourned') {
         // Everyone present leaves with the hearing; removed stay removed, the never-came stay invited.
@@ -66,12 +69,12 @@ export class ControlService {
           present.map((p) => p.id),
           'left',
         );
-        closedRooms = await consultationsRepo.closeAllOfHearing(trx, hearingId, now);
-        await this.d.hub.publishMany(
-          trx,
-          hearingId,
-          present.map((p) => presenceEvent(p, p.presence, 'left')),
-        );
+        const closed = await consultationsRepo.closeAllOfHearing(trx, hearingId, now);
+        closedRooms = closed.map((c) => c.room);
+        await this.d.hub.publishMany(trx, hearingId, [
+          ...present.map((p) => presenceEvent(p, p.presence, 'left')),
+          ...closed.map((c) => toHeldWatchers('consultation.held_ended', { id: c.id })),
+        ]);
       }
       return { state: move.to, stateChangedAt: now, closedRooms };
     });

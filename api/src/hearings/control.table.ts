@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 import type { Timestamp } from '../db/schema.ts';
 
-// Tables of the live hearing (issue 4): chat and private consultations.
+// Tables of the live hearing: chat and private consultations.
 
 export interface ChatMessageTable {
   id: Generated<string>;
@@ -32,8 +32,25 @@ export interface ConsultationMemberTable {
   left_at: Date | null;
 }
 
+export interface ConsultationRequestTable {
+  id: Generated<string>;
+  hearing_id: string;
+  requested_by: string;
+  participant_ids: string[];
+  hearing_state: string;
+  requested_at: Timestamp;
+  expires_at: Timestamp;
+  /** Null while it waits for an answer. */
+  outcome: 'accepted' | 'declined' | 'withdrawn' | 'expired' | 'cancelled' | null;
+  ended_at: Date | null;
+  ended_by: string | null;
+  reason: string | null;
+  consultation_id: string | null;
+}
+
 export interface LiveTables {
   chat_messages: ChatMessageTable;
   consultations: ConsultationTable;
   consultation_members: ConsultationMemberTable;
+  consultation_requests: ConsultationRequestTable;
 }

@@ -6,7 +6,7 @@ import * as audit from '../audit/audit.service.ts';
 import { DomainError, forbidden } from '../http/errors.ts';
 import * as cases from '../cases/cases.repository.ts';
 import * as repo from './hearings.repository.ts';
-import type { HearingRow } from './hearings.repository.ts';
+import type { DocketRow, HearingRow } from './hearings.repository.ts';
 import { authorize, mayDo, staffCaller } from './hearing-caller.ts';
 import { afterReschedule, canMove, isReschedulable, type Action } from '../domain/hearing/index.ts';
 
@@ -47,7 +47,7 @@ export interface ConflictView {
   courtroom: boolean;
 }
 
-export function hearingView(h: HearingRow) {
+export function hearingView(h: DocketRow) {
   return {
     id: h.id,
     court: { id: h.court_id, name: h.court_name, timezone: h.court_timezone },

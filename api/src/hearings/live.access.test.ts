@@ -86,12 +86,23 @@ const row = (statuses: [number, number, number, number, number, number, number, 
 const judgeOnly = (ok: number) => row([ok, 403, 404, 403, 401, 401, 401, 401]);
 const bench = (ok: number) => row([ok, ok, 404, 404, 401, 401, 401, 401]);
 
-/** Opens a consultation of the target's defendant and their agent; returns its id. */
+/** One of the target's party and agent asks the other to consult; returns the asking's id. */
+async function asking(x: Target, by: 'party' | 'agent' = 'agent'): Promise<string> {
+  const res = await expectOk(
+    call(app, 'POST', `/api/hearings/${x.hearingId}/consultation-requests`, {
+      cookie: x[by].cookie,
+      payload: { participantIds: [x.party.id, x.agent.id] },
+    }),
+    201,
+  );
+  return res.json().request.id as string;
+}
+
+/** Opens a consultation of the target's defendant and their agent (asked and accepted); returns its id. */
 async function consultation(x: Target): Promise<string> {
   const res = await expectOk(
-    call(app, 'POST', `/api/hearings/${x.hearingId}/consultations`, {
-      cookie: x.agent.cookie,
-      payload: { participantIds: [x.party.id, x.agent.id] },
+    call(app, 'POST', `/api/hearings/${x.hearingId}/consultation-requests/${await asking(x)}/accept`, {
+      cookie: x.party.cookie,
     }),
     201,
   );
@@ -162,13 +173,39 @@ const TABLE: Row[] = [
     expected: row([200, 200, 404, 404, 200, 403, 404, 401]),
   },
   {
-    route: 'POST /api/hearings/:id/consultations',
+    route: 'POST /api/hearings/:id/consultation-requests',
     request: async (x) => ({
       method: 'POST',
-      url: `/api/hearings/${x.hearingId}/consultations`,
+      url: `/api/hearings/${x.hearingId}/consultation-requests`,
       payload: { participantIds: [x.party.id, x.agent.id] },
     }),
     expected: row([403, 403, 404, 404, 201, 403, 404, 401]),
+  },
+  {
+    route: 'POST /api/hearings/:id/consultation-requests/:rid/accept',
+    // Asked by the agent: the party accepts; the bench never takes part, the gallery never consults.
+    request: async (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/consultation-requests/${await asking(x)}/accept`,
+    }),
+    expected: row([403, 403, 404, 404, 201, 403, 404, 401]),
+  },
+  {
+    route: 'POST /api/hearings/:id/consultation-requests/:rid/decline',
+    request: async (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/consultation-requests/${await asking(x)}/decline`,
+    }),
+    expected: row([403, 403, 404, 404, 200, 403, 404, 401]),
+  },
+  {
+    route: 'POST /api/hearings/:id/consultation-requests/:rid/withdraw',
+    // Asked by the party, who alone may withdraw it.
+    request: async (x) => ({
+      method: 'POST',
+      url: `/api/hearings/${x.hearingId}/consultation-requests/${await asking(x, 'party')}/withdraw`,
+    }),
+    expected: row([403, 403, 404, 404, 200, 403, 404, 401]),
   },
   {
     route: 'POST /api/hearings/:id/consultations/:cid/media-token',
@@ -258,7 +295,7 @@ describe('who may call each live-hearing route', () => {
   it('the table covers every route this feature registers', async () => {
     await app.ready();
     const live =
-      /^\/api\/(hearings\/:id\/(state|admit-all|lobby|leave|media-token|chat|consultations|participants\/:pid\/(admit|return-to-lobby|remove|mute|screen-share))|livekit|ws)/;
+      /^\/api\/(hearings\/:id\/(state|admit-all|lobby|leave|media-token|chat|consultations|consultation-requests|participants\/:pid\/(admit|return-to-lobby|remove|mute|screen-share))|livekit|ws)/;
     const mine = app.routeAccess
       .filter((r) => live.test(r.url))
       .map((r) => `${r.method} ${r.url}`)

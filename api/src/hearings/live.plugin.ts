@@ -12,7 +12,7 @@ import { registerRealtimeSocket } from '../realtime/realtime.socket.ts';
 import { ControlService } from './control.service.ts';
 import { controlRoutes } from './control.routes.ts';
 
-/** The live hearing (issue 4): state, lobby, media tokens, consultations, chat and the realtime socket. */
+/** The live hearing: state, lobby, media tokens, consultations, chat and the realtime socket. */
 export const liveHearingFeature: FastifyPluginAsync<CourtroomDeps> = async (app, deps) => {
   const { config, db, hub, now, live, lobby } = deps;
   const media = new MediaService(live);

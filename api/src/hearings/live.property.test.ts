@@ -49,10 +49,16 @@ beforeAll(async () => {
   const other = await invite(app, c, hearingId, 'agent', { representsId: waiting.id });
   await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/lobby`, { cookie: other.cookie }));
   await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/admit-all`, { cookie: c.cookies.judge }));
-  const opened = await expectOk(
-    call(app, 'POST', `/api/hearings/${hearingId}/consultations`, {
+  const asked = await expectOk(
+    call(app, 'POST', `/api/hearings/${hearingId}/consultation-requests`, {
       cookie: other.cookie,
       payload: { participantIds: [waiting.id, other.id] },
+    }),
+    201,
+  );
+  const opened = await expectOk(
+    call(app, 'POST', `/api/hearings/${hearingId}/consultation-requests/${asked.json().request.id}/accept`, {
+      cookie: waiting.cookie,
     }),
     201,
   );
@@ -72,6 +78,7 @@ async function snapshot() {
     'chat_messages',
     'consultations',
     'consultation_members',
+    'consultation_requests',
     'realtime_events',
     'audit_events',
   ] as const;
@@ -164,8 +171,8 @@ const ROUTES: WriteRoute[] = [
     body: notEmptyObject,
   },
   {
-    name: 'consultations',
-    url: () => `/api/hearings/${hearingId}/consultations`,
+    name: 'consultation-requests',
+    url: () => `/api/hearings/${hearingId}/consultation-requests`,
     cookie: () => agent.cookie,
     body: fc.oneof(
       fc.constant({}),

@@ -271,8 +271,9 @@ describe('the hearing’s state machine', () => {
       .selectFrom('realtime_events')
       .select(['kind', 'topic'])
       .where('stream', '=', down)
+      .orderBy('seq')
       .execute();
-    // The procedural note "Lobby opened" goes into the record with the move (issue 6).
+    // The procedural note "Lobby opened" goes into the record with the move.
     expect(events.map((e) => e.kind)).toEqual(['hearing.state', 'transcript.entry', 'media.unavailable']);
     expect(events[2]!.topic).toEqual({ data: 'bench' });
   });
@@ -338,17 +339,19 @@ describe('private consultation', () => {
     const h = await openHearingWithEveryone();
     await expectOk(post(`/api/hearings/${h.id}/admit-all`, c.cookies.judge));
     const url = `/api/hearings/${h.id}/consultations`;
+    const ask = `/api/hearings/${h.id}/consultation-requests`;
     // The other side, the bench and observers cannot be part of it.
-    expect((await post(url, h.plaintiff.cookie, { participantIds: [h.plaintiff.id, h.defAgent.id] })).statusCode).toBe(
+    expect((await post(ask, h.plaintiff.cookie, { participantIds: [h.plaintiff.id, h.defAgent.id] })).statusCode).toBe(
       400,
     );
-    expect((await post(url, h.observer.cookie, { participantIds: [h.observer.id, h.agent.id] })).statusCode).toBe(403);
-    expect((await post(url, h.defendant.cookie, { participantIds: [h.plaintiff.id, h.agent.id] })).statusCode).toBe(
+    expect((await post(ask, h.observer.cookie, { participantIds: [h.observer.id, h.agent.id] })).statusCode).toBe(403);
+    expect((await post(ask, h.defendant.cookie, { participantIds: [h.plaintiff.id, h.agent.id] })).statusCode).toBe(
       403,
     );
-    expect((await post(url, c.cookies.judge, { participantIds: [h.plaintiff.id, h.agent.id] })).statusCode).toBe(403);
+    expect((await post(ask, c.cookies.judge, { participantIds: [h.plaintiff.id, h.agent.id] })).statusCode).toBe(403);
 
-    const opened = await expectOk(post(url, h.agent.cookie, { participantIds: [h.plaintiff.id, h.agent.id] }), 201);
+    const asked = await expectOk(post(ask, h.agent.cookie, { participantIds: [h.plaintiff.id, h.agent.id] }), 201);
+    const opened = await expectOk(post(`${ask}/${asked.json().request.id}/accept`, h.plaintiff.cookie), 201);
     const { id: cid, room } = opened.json().consultation;
     expect(room).toMatch(/^consult-[0-9a-f-]{36}$/);
     expect(standin.callsOf('CreateRoom').at(-1)!.body).toMatchObject({ name: room, maxParticipants: 2 });
@@ -445,7 +448,7 @@ describe('POST /api/livekit/webhook', () => {
       room: { name: room },
       participant: { identity: h.plaintiff.id },
       id: 'EV_1',
-      createdAt: '1700000000',
+      createdAt: String(Math.floor(Date.now() / 1000)),
     });
     const res = await send(body, await signed(body));
     expect(res.statusCode, res.body).toBe(200);
@@ -476,6 +479,8 @@ describe('POST /api/livekit/webhook', () => {
       event: 'participant_joined',
       room: { name: await roomOf(h.id) },
       participant: { identity: h.defendant.id },
+      id: `EV_rejoin_${h.id}`,
+      createdAt: String(Math.floor(Date.now() / 1000)),
     });
     expect((await send(body, await signed(body))).statusCode).toBe(200);
     expect(
@@ -486,8 +491,61 @@ describe('POST /api/livekit/webhook', () => {
     ).toEqual([h.defendant.id]);
   });
 
+  it('refuses a replayed event (409) and one older than five minutes (400), acting on neither', async () => {
+    const h = await openHearingWithEveryone();
+    await expectOk(post(`/api/hearings/${h.id}/admit-all`, c.cookies.judge));
+    const room = await roomOf(h.id);
+    const now = Math.floor(Date.now() / 1000);
+    const event = (id: string, createdAt: number, kind = 'participant_joined') =>
+      JSON.stringify({
+        event: kind,
+        room: { name: room },
+        participant: { identity: h.plaintiff.id },
+        id,
+        createdAt: String(createdAt),
+      });
+    const presence = () =>
+      t.db
+        .selectFrom('realtime_events')
+        .select('payload')
+        .where('stream', '=', h.id)
+        .where('kind', '=', 'media.presence')
+        .execute();
+    const joined = event(`EV_join_${h.id}`, now);
+    const sig = await signed(joined);
+    expect((await send(joined, sig)).statusCode).toBe(200);
+    expect(await presence()).toHaveLength(1);
+
+    // The same signed request again: refused, nothing pushed.
+    const replay = await send(joined, sig);
+    expect(replay.statusCode).toBe(409);
+    expect(replay.json().error.code).toBe('replayed_webhook');
+
+    // A correctly signed "left" made six minutes ago: refused as stale.
+    const old = event(`EV_old_${h.id}`, now - 6 * 60, 'participant_left');
+    const stale = await send(old, await signed(old));
+    expect(stale.statusCode).toBe(400);
+    expect(stale.json().error).toMatchObject({ code: 'stale_webhook', message: expect.stringMatching(/five minutes/) });
+    const noTime = JSON.stringify({
+      event: 'participant_left',
+      room: { name: room },
+      participant: { identity: h.plaintiff.id },
+    });
+    expect((await send(noTime, await signed(noTime))).statusCode).toBe(400);
+    expect(await presence()).toHaveLength(1);
+    expect(
+      (await t.db.selectFrom('livekit_webhook_events').select('id').where('id', '=', `EV_old_${h.id}`).execute())
+        .length,
+    ).toBe(0);
+  });
+
   it('refuses a bad or missing signature and a body changed after signing (401)', async () => {
-    const body = JSON.stringify({ event: 'room_started', room: { name: 'x' } });
+    const body = JSON.stringify({
+      event: 'room_started',
+      room: { name: 'x' },
+      id: `EV_sig_${Date.now()}`,
+      createdAt: String(Math.floor(Date.now() / 1000)),
+    });
     expect((await send(body, await signed(body, 'another-secret-another-secret-000'))).statusCode).toBe(401);
     expect((await send(body)).statusCode).toBe(401);
     const sig = await signed(body);

@@ -8,7 +8,7 @@ import { participantsRoutes } from '../participants/participants.routes.ts';
 import { HearingsService } from './hearings.service.ts';
 import { hearingsRoutes } from './hearings.routes.ts';
 
-/** Cases, hearings, the docket, participants and invite links (issue 3): registers its routes. */
+/** Cases, hearings, the docket, participants and invite links: registers its routes. */
 export const schedulingFeature: FastifyPluginAsync<CourtroomDeps> = async (app, deps) => {
   const { config, db, mailer, now, lobby } = deps;
   const hearings = new HearingsService(db, lobby);

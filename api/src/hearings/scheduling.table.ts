@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 import type { Timestamp } from '../db/schema.ts';
 
-// Tables of scheduling: cases, hearings, participants and invites (issue 3).
+// Tables of scheduling: cases, hearings, participants and invites.
 
 import type { HearingState, ParticipantRole, Presence } from '../domain/hearing/index.ts';
 
@@ -48,7 +48,7 @@ export interface ParticipantTable {
   represents_id: string | null;
   interprets_for_id: string | null;
   language: string | null;
-  /** The language they read (issue 10): their invitation, .ics and pre-join rules. */
+  /** The language they read: their invitation, .ics and pre-join rules. */
   locale: Generated<string>;
   presence: Generated<Presence>;
   invite_token_hash: string | null;
@@ -62,7 +62,7 @@ export interface ParticipantTable {
   first_joined_at: Date | null;
   last_joined_at: Date | null;
   created_at: Timestamp;
-  /** Added by the live hearing (issue 4). */
+  /** Added by the live hearing (lobby, admission, media). */
   screen_share_allowed: Generated<boolean>;
   media_connected: Generated<boolean>;
 }

@@ -5,21 +5,25 @@ import { ErrorBody, notFound } from '../http/errors.ts';
 import { hearingCalendar } from '../calendar/hearing-calendar.ts';
 import { IdParams } from '../hearings/hearings.schema.ts';
 import { setParticipantCookie } from '../participants/participant-session.ts';
-import { GoneBody, JoinBody, Joined, Landing, TokenParams } from './join.schema.ts';
-import { InviteGone, type JoinService } from './join.service.ts';
+import { GoneBody, JoinBody, Joined, Landing, TokenParams, UnknownBody } from './join.schema.ts';
+import { InviteGone, InviteUnknown, type JoinService } from './join.service.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 410: GoneBody, 429: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: UnknownBody, 410: GoneBody, 429: ErrorBody };
 
 // Also capped per address in memory, before any database work.
 const rateLimit = { max: 60, timeWindow: '1 minute' };
 
-/** Sends a 410 with whom to contact; other errors go to the app's handler. */
+/** Sends a 410 (or a 404 where the court is known) with how to reach the court; other errors go to the app's handler. */
 async function orGone<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T | FastifyReply> {
   try {
     return await work();
   } catch (err) {
     if (err instanceof InviteGone) {
       return reply.code(410).send({ error: { code: err.code, message: err.message }, contact: err.contact });
+    }
+    if (err instanceof InviteUnknown) {
+      const error = { code: err.code, message: err.message };
+      return reply.code(404).send(err.contact ? { error, contact: err.contact } : { error });
     }
     throw err;
   }

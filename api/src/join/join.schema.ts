@@ -15,9 +15,19 @@ export const JoinBody = Type.Object(
   { additionalProperties: false },
 );
 
+const Nullable = Type.Union([Type.String(), Type.Null()]);
+
+/** How the public reaches the court, as its admin set it: nothing else about the court. */
+export const CourtContact = Type.Object({
+  court: Type.String(),
+  phone: Nullable,
+  email: Nullable,
+  note: Nullable,
+});
+
 /** Everything the landing page may show: no ids, no other participants, no staff details. */
 export const Landing = Type.Object({
-  court: Type.Object({ name: Type.String(), timezone: Type.String() }),
+  court: Type.Object({ name: Type.String(), timezone: Type.String(), contact: CourtContact }),
   case: Type.Object({ number: Type.String(), caption: Type.String() }),
   hearing: Type.Object({
     title: Type.String(),
@@ -45,7 +55,16 @@ export const GoneBody = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String() }),
   contact: Type.Object({
     court: Type.String(),
-    clerkName: Type.Union([Type.String(), Type.Null()]),
-    clerkEmail: Type.Union([Type.String(), Type.Null()]),
+    phone: Nullable,
+    email: Nullable,
+    note: Nullable,
+    clerkName: Nullable,
+    clerkEmail: Nullable,
   }),
+});
+
+/** A link that never was; where Gavel serves one court, with how to reach it. */
+export const UnknownBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+  contact: Type.Optional(CourtContact),
 });

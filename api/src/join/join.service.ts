@@ -15,6 +15,8 @@ import {
 } from '../participants/invite-token.ts';
 import { inviteExpiry } from '../participants/participants.service.ts';
 import { may, permitted, standingOf } from '../domain/hearing/index.ts';
+import { normaliseAccessCode } from '../domain/invitation/index.ts';
+import { courtContact, type CourtContact } from '../admin/court-contact.ts';
 
 export interface JoinPolicy {
   /** Failed attempts (unknown links, wrong codes) from one address within the window. */
@@ -28,10 +30,22 @@ export const DEFAULT_JOIN_POLICY: JoinPolicy = { maxFailuresPerIp: 20, maxFailur
 
 /** A link that was valid once: 410 with whom to contact. */
 export class InviteGone extends DomainError {
-  readonly contact: { court: string; clerkName: string | null; clerkEmail: string | null };
+  readonly contact: CourtContact & { clerkName: string | null; clerkEmail: string | null };
   constructor(code: string, message: string, h: HearingRow) {
     super(410, code, message);
-    this.contact = { court: h.court_name, clerkName: h.clerk_name, clerkEmail: h.clerk_email };
+    this.contact = { ...courtContact(h), clerkName: h.clerk_name, clerkEmail: h.clerk_email };
+  }
+}
+
+/**
+ * A link that never was: 404. Which court it was meant for cannot be known, so the contact is given
+ * only where Gavel serves one court (then it can only be that one).
+ */
+export class InviteUnknown extends DomainError {
+  readonly contact: CourtContact | undefined;
+  constructor(contact: CourtContact | undefined) {
+    super(404, 'invite_not_found', UNKNOWN_MESSAGE);
+    this.contact = contact;
   }
 }
 
@@ -82,7 +96,7 @@ export class JoinService {
     if (!p || !h) {
       const k = this.keys(tokenHash, ip);
       await repo.recordAttemptFailure(this.db, [k.ip, k.token], this.now());
-      throw new DomainError(404, 'invite_not_found', UNKNOWN_MESSAGE);
+      throw new InviteUnknown(await this.soleCourtContact());
     }
     if (p.revoked_at || p.presence === 'removed') {
       throw new InviteGone('invite_revoked', 'This invitation has been withdrawn by the court.', h);
@@ -97,6 +111,20 @@ export class JoinService {
       throw new InviteGone('invite_expired', 'This invitation has expired: the hearing is over.', h);
     }
     return { p, h, tokenHash };
+  }
+
+  private async soleCourtContact(): Promise<CourtContact | undefined> {
+    const courts = await this.db
+      .selectFrom('courts')
+      .select([
+        'name as court_name',
+        'contact_phone as court_contact_phone',
+        'contact_email as court_contact_email',
+        'contact_note as court_contact_note',
+      ])
+      .limit(2)
+      .execute();
+    return courts.length === 1 ? courtContact(courts[0]!) : undefined;
   }
 
   /** What the landing page may show, and nothing else. */
@@ -123,7 +151,8 @@ export class JoinService {
     const k = this.keys(tokenHash, input.ip);
     if (p.access_code_hash) {
       const code = input.accessCode ?? '';
-      const ok = /^\d{6}$/.test(code) && accessCodeMatches(this.secret, p.id, code, p.access_code_hash);
+      const digits = normaliseAccessCode(code);
+      const ok = digits !== null && accessCodeMatches(this.secret, p.id, digits, p.access_code_hash);
       if (!ok) {
         await this.db.transaction().execute(async (trx) => {
           await repo.recordAttemptFailure(trx, [k.ip, k.token], this.now());
@@ -175,10 +204,7 @@ export class JoinService {
   async authenticate(token: string) {
     const row = await repo.findSession(this.db, participantSessionHash(this.secret, token));
     if (!row) return null;
-    const now = this.now();
-    const ended =
-      row.expires_at <= now || inviteExpiry(row) <= now || row.revoked_at !== null || row.hearing_state === 'cancelled';
-    if (ended) {
+    if (participantSessionEnded(row, this.now())) {
       await repo.deleteSession(this.db, row.session_id);
       return null;
     }
@@ -205,9 +231,25 @@ export class JoinService {
   }
 }
 
+/** Whether a participant session has ended: expired, its invitation expired or withdrawn, the hearing cancelled. */
+export function participantSessionEnded(
+  row: {
+    expires_at: Date;
+    scheduled_end: Date;
+    invite_grace_minutes: number;
+    revoked_at: Date | null;
+    hearing_state: string;
+  },
+  now: Date,
+): boolean {
+  return (
+    row.expires_at <= now || inviteExpiry(row) <= now || row.revoked_at !== null || row.hearing_state === 'cancelled'
+  );
+}
+
 export function landingView(p: ParticipantRow, h: HearingRow) {
   return {
-    court: { name: h.court_name, timezone: h.court_timezone },
+    court: { name: h.court_name, timezone: h.court_timezone, contact: courtContact(h) },
     case: { number: h.case_number, caption: h.case_caption },
     hearing: {
       title: h.title,

@@ -67,6 +67,36 @@ describe('admit-all of a large lobby', () => {
   });
 });
 
+describe('Gavel’s notes in the court’s language', () => {
+  it('a Chinese court’s record says in Chinese who was admitted, the gallery counted, and each move of the hearing', async () => {
+    const zh = await liveCourt(app, t, 'ZhNotes');
+    await t.db.updateTable('courts').set({ locale: 'zh-CN' }).where('id', '=', zh.f.court.id).execute();
+    const id = await scheduleHearing(app, zh);
+    await setState(app, zh, id, 'open');
+    await t.db
+      .insertInto('participants')
+      .values([
+        { hearing_id: id, role: 'plaintiff' as const, display_name: '张三', presence: 'in_lobby' as const },
+        { hearing_id: id, role: 'defendant' as const, display_name: '李四', presence: 'in_lobby' as const },
+        { hearing_id: id, role: 'observer' as const, display_name: '记者王五', presence: 'in_lobby' as const },
+      ])
+      .execute();
+    await expectOk(call(app, 'POST', `/api/hearings/${id}/admit-all`, { cookie: zh.cookies.judge }));
+    await setState(app, zh, id, 'start');
+    await setState(app, zh, id, 'recess');
+    await setState(app, zh, id, 'resume');
+    await setState(app, zh, id, 'adjourn');
+    const record = await expectOk(call(app, 'GET', `/api/hearings/${id}/transcript`, { cookie: zh.cookies.clerk }));
+    const notes = (record.json().entries as Array<{ text: string; source: string }>)
+      .filter((e) => e.source === 'procedural')
+      .map((e) => e.text.replace(/^\[\d\d:\d\d\] /, ''));
+    // The two arrived in one insert: either may be first in the lobby's order.
+    expect(notes[1]).toMatch(/^准许进入庭审：(张三（原告）、李四（被告）|李四（被告）、张三（原告）)、旁听人员 1 名$/);
+    expect(notes).toEqual(['候审室开放', notes[1], '开庭', '休庭', '继续开庭', '闭庭']);
+    expect(notes.join(' ')).not.toMatch(/王五|[A-Za-z]/);
+  });
+});
+
 describe('listNotes', () => {
   it('splits a list into notes under the limit that together list every item once, in order', () => {
     const item = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !s.includes(', '));

@@ -26,18 +26,23 @@ export async function mediaCall(deps: LiveDeps, hearingId: string, what: string,
     return true;
   } catch (err) {
     deps.log.warn({ err, hearingId, what }, 'LiveKit call failed');
-    await deps.db
-      .transaction()
-      .execute((trx) =>
-        deps.hub.publish(trx, {
-          stream: hearingId,
-          ...toBench('media.unavailable', {
-            message: `The media server could not be reached (${what}). Lobby, state and chat keep working.`,
-            action: what,
+    // The bench must hear of it: a notice lost to a passing database hiccup is tried again.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        await deps.db.transaction().execute((trx) =>
+          deps.hub.publish(trx, {
+            stream: hearingId,
+            ...toBench('media.unavailable', {
+              message: `The media server could not be reached (${what}). Lobby, state and chat keep working.`,
+              action: what,
+            }),
           }),
-        }),
-      )
-      .catch((e: unknown) => deps.log.error({ err: e }, 'could not publish media.unavailable'));
+        );
+        break;
+      } catch (e) {
+        deps.log.error({ err: e, attempt }, 'could not publish media.unavailable');
+      }
+    }
     return false;
   }
 }

@@ -8,8 +8,9 @@ import { mediaCall, type LiveDeps } from './live-deps.ts';
 import { actorOf, authorizeParticipant, authorizeStaff, type HearingCaller } from '../hearings/hearing-caller.ts';
 import * as repo from './lobby.repository.ts';
 import type { LiveParticipantRow } from './lobby.repository.ts';
-import { presenceEvent, toBench, toMembers, toParticipant } from './live-events.ts';
-import { admittedNotes, noteInRecord, participantLabel } from '../transcripts/procedural.ts';
+import { presenceBatch, presenceEvent, toBench, toHeldWatchers, toMembers, toParticipant } from './live-events.ts';
+import { endPendingRequests } from '../consultations/consultations.service.ts';
+import { admittedNotes, noteInRecord, notesFor, participantLabel } from '../transcripts/procedural.ts';
 import * as hearingsRepo from '../hearings/hearings.repository.ts';
 import type { BenchChange } from '../hearings/hearings.service.ts';
 import { classify, isBench, isEnded, isLive } from '../domain/hearing/index.ts';
@@ -91,12 +92,8 @@ export class LobbyService {
         presenceEvent(p, 'in_lobby', 'admitted'),
       ]);
       // After the admission itself, so the admitted client learns of it first.
-      await noteInRecord(
-        trx,
-        this.d.hub,
-        h,
-        this.d.now(),
-        p.role === 'witness' ? `Witness ${p.display_name} called` : `${participantLabel(p)} admitted`,
+      await noteInRecord(trx, this.d.hub, h, this.d.now(), (n) =>
+        p.role === 'witness' ? n.witnessCalled(p.display_name) : n.admitted(participantLabel(p, n)),
       );
     });
     return { participantId: pid, presence: 'admitted' as const };
@@ -116,12 +113,15 @@ export class LobbyService {
         action: 'participant.admitted_all',
         payload: { participantIds: ids },
       });
-      // Each waiting client learns of its own admission first; presence for the lists follows.
-      await this.d.hub.publishMany(trx, h.id, [
-        ...waiting.map((p) => toParticipant('participant.admitted', p.id)),
-        ...waiting.map((p) => presenceEvent(p, 'in_lobby', 'admitted')),
-      ]);
-      for (const note of admittedNotes(waiting)) await noteInRecord(trx, this.d.hub, h, this.d.now(), note);
+      // One event for all of them: each socket gets one frame with the moves it may know of (its own
+      // admission among them), not one frame per person admitted.
+      if (waiting.length > 0)
+        await this.d.hub.publish(trx, {
+          stream: h.id,
+          ...presenceBatch(waiting.map((p) => ({ p, from: 'in_lobby' as const, to: 'admitted' as const }))),
+        });
+      for (const note of admittedNotes(waiting, notesFor(h.court_locale)))
+        await noteInRecord(trx, this.d.hub, h, this.d.now(), note);
       return { admitted: ids };
     });
   }
@@ -147,12 +147,8 @@ export class LobbyService {
         toParticipant('participant.returned_to_lobby', p.id),
         presenceEvent(p, p.presence, 'in_lobby'),
       ]);
-      await noteInRecord(
-        trx,
-        this.d.hub,
-        h,
-        this.d.now(),
-        p.role === 'witness' ? `Witness ${p.display_name} released` : `${participantLabel(p)} returned to the lobby`,
+      await noteInRecord(trx, this.d.hub, h, this.d.now(), (n) =>
+        p.role === 'witness' ? n.witnessReleased(p.display_name) : n.returnedToLobby(participantLabel(p, n)),
       );
       return media;
     });
@@ -355,6 +351,8 @@ export class LobbyService {
     if (p.presence === 'admitted' || p.presence === 'in_consultation') {
       media.hearingRoom = { room: h.livekit_room, identity: p.id };
     }
+    // An asking that names them cannot be answered any more: those named are told.
+    await endPendingRequests(trx, this.d.hub, h.id, p.id, 'not_in_room', this.d.now());
     const consultation = await consultationsRepo.openConsultationOf(trx, p.id);
     if (consultation) {
       const now = this.d.now();
@@ -369,6 +367,12 @@ export class LobbyService {
           participantId: p.id,
         }),
       });
+      if (closed) {
+        await this.d.hub.publish(trx, {
+          stream: h.id,
+          ...toHeldWatchers('consultation.held_ended', { id: consultation.id }),
+        });
+      }
       media.consultation = { room: consultation.room, identity: p.id, closed };
     }
     return media;

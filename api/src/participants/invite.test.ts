@@ -148,7 +148,12 @@ describe('the invite lifecycle', () => {
     const land = await landing(token);
     expect(land.statusCode).toBe(200);
     expect(land.json()).toEqual({
-      court: { name: 'Invites', timezone: 'Asia/Shanghai' },
+      court: {
+        name: 'Invites',
+        timezone: 'Asia/Shanghai',
+        // How to reach the court: its name and what its admin published, nothing else.
+        contact: { court: 'Invites', phone: null, email: null, note: null },
+      },
       case: { number: 'Invites-2026-001', caption: 'Zhang v. Li' },
       hearing: {
         title: 'Pre-trial conference',
@@ -281,6 +286,15 @@ describe('the invite lifecycle', () => {
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error.code).toBe('wrong_access_code');
     expect((await join(token, accessCode)).statusCode).toBe(200);
+  });
+
+  it('an access code typed with spaces or full-width digits is the same code', async () => {
+    const h = await newHearing();
+    const res = (await invite(h.id, { role: 'plaintiff', displayName: 'Typist', accessCode: true })).json();
+    const token = tokenOf(res.inviteUrl);
+    const code: string = res.accessCode;
+    const fullWidth = code.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    expect((await join(token, `${fullWidth.slice(0, 3)} ${code.slice(3)}`)).statusCode).toBe(200);
   });
 });
 

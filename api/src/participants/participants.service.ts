@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/schema.ts';
 import * as audit from '../audit/audit.service.ts';
+import { claim } from '../audit/record-contents.ts';
 import { DomainError, notFound } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { hearingCalendar } from '../calendar/hearing-calendar.ts';
@@ -169,6 +170,7 @@ export class ParticipantsService {
           language: inserted.language,
           locale: inserted.locale,
           accessCode: input.accessCode === true,
+          contents: [claim('participant', inserted)],
         },
       });
       return this.issue(trx, user, h, inserted, input.accessCode === true);
@@ -294,13 +296,18 @@ export class ParticipantsService {
       if (!p) throw notFound('Participant');
       if (p.revoked_at) return {};
       // The hash stays, so the revoked link is recognized and answered 410 with whom to contact.
-      await repo.updateParticipant(trx, p.id, { revoked_at: this.d.now() });
+      const revoked = await repo.updateParticipant(trx, p.id, { revoked_at: this.d.now() });
       await repo.deleteSessionsOfParticipant(trx, p.id);
       await audit.append(trx, {
         stream: h.id,
         actor: actorOf(user),
         action: 'participant.revoked',
-        payload: { participantId: p.id, role: p.role, displayName: p.display_name },
+        payload: {
+          participantId: p.id,
+          role: p.role,
+          displayName: p.display_name,
+          contents: [claim('participant', revoked)],
+        },
       });
       return (await this.d.courtroom?.invitationEnded(trx, h, p.id, 'revoked')) ?? {};
     });

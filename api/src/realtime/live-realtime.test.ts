@@ -128,7 +128,7 @@ describe('/api/ws for a live hearing', () => {
       expect(m.seq).toBe((snap.seq as number) + i + 1);
       kinds.push(m.kind);
     }
-    // Admission and the start each put a procedural note in the record (issue 6).
+    // Admission and the start each put a procedural note in the record.
     expect(kinds).toEqual([
       'participant.presence',
       'participant.admitted',

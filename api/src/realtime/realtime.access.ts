@@ -3,6 +3,10 @@ import type { Database } from '../db/schema.ts';
 import { authenticateParticipant } from '../participants/participant-session.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import { sessionToken } from '../auth/session.ts';
+import { participantCookieName } from '../participants/participant-session.ts';
+import { participantSessionHash } from '../participants/invite-token.ts';
+import { participantSessionEnded } from '../join/join.service.ts';
+import { socketStandings, type SocketKey, type SocketStanding } from './realtime.repository.ts';
 import * as hearingsRepo from '../hearings/hearings.repository.ts';
 import * as lobbyRepo from '../lobby/lobby.repository.ts';
 import * as consultationsRepo from '../consultations/consultations.repository.ts';
@@ -24,6 +28,7 @@ import {
   type Watch,
   type WatchEnd,
 } from '../domain/hearing/index.ts';
+import type { Snapshot } from '../domain/realtime.ts';
 import type { RealtimeAccess, Viewer } from './realtime.socket.ts';
 
 async function invitationIssuedAt(db: Kysely<Database>, participantId: string): Promise<Date | null> {
@@ -45,7 +50,7 @@ export function hearingRealtimeAccess(deps: {
   now: () => Date;
   secureCookies?: boolean;
   /** To close the sockets of staff sessions that end while they are open. */
-  auth?: Pick<AuthService, 'stillSignedIn'>;
+  auth?: Pick<AuthService, 'stillSignedIn' | 'sessionStands' | 'tokenHash'>;
 }): RealtimeAccess {
   const { db } = deps;
   const participantAuth = {
@@ -82,6 +87,75 @@ export function hearingRealtimeAccess(deps: {
           message: 'The court sent you a new invitation link; this one no longer works.',
         };
       return { ...ended, message: 'Your session ended: open your invitation link again.' };
+    },
+
+    async stale(sockets) {
+      const secure = deps.secureCookies ?? false;
+      const keys: (SocketKey | undefined)[] = sockets.map(({ request, viewer, watch }) => {
+        const hearingId = watch?.hearing.id ?? null;
+        if (viewer.kind === 'staff') {
+          const token = sessionToken(request, secure);
+          return token && deps.auth
+            ? { kind: 'staff', tokenHash: deps.auth.tokenHash(token), subject: viewer.userId, hearingId }
+            : undefined;
+        }
+        const token = request.cookies[participantCookieName(secure)];
+        return token
+          ? {
+              kind: 'participant',
+              tokenHash: participantSessionHash(deps.sessionSecret, token),
+              subject: viewer.participantId,
+              hearingId,
+            }
+          : undefined;
+      });
+      const asked = keys.flatMap((k, i) => (k ? [{ ...k, at: i }] : []));
+      const rows = new Map<number, SocketStanding>();
+      for (const row of await socketStandings(db, asked)) rows.set(asked[row.i]!.at, row);
+      const now = deps.now();
+      return sockets.map(({ viewer, watch }, i) => {
+        const row = rows.get(i);
+        // No key (no cookie to check, or no way to check it here): checked in full, as before.
+        if (!row) return true;
+        if (viewer.kind === 'staff') {
+          const r = {
+            ...row,
+            id: row.id ?? '',
+            disabled: row.disabled ?? true,
+            expires_at: row.expires_at ?? new Date(0),
+            created_at: row.created_at ?? new Date(0),
+          };
+          if (!deps.auth?.sessionStands(r, viewer.userId)) return true;
+          if (!watch) return false;
+          const c = watch.caller;
+          if (c.kind !== 'staff' || c.role !== row.role || c.courtId !== row.court_id) return true;
+        } else {
+          if (
+            row.participant_id !== viewer.participantId ||
+            participantSessionEnded(
+              {
+                expires_at: row.participant_expires_at!,
+                scheduled_end: row.scheduled_end!,
+                invite_grace_minutes: row.invite_grace_minutes!,
+                revoked_at: row.revoked_at,
+                hearing_state: row.session_hearing_state!,
+              },
+              now,
+            )
+          )
+            return true;
+          if (!watch) return false;
+          const c = watch.caller;
+          if (c.kind !== 'participant' || c.presence !== row.presence || c.role !== row.participant_role) return true;
+        }
+        const h = watch.hearing;
+        return (
+          h.state !== row.hearing_state ||
+          h.courtId !== row.hearing_court_id ||
+          h.judgeId !== row.judge_id ||
+          h.clerkId !== row.clerk_id
+        );
+      });
     },
 
     async watch(viewer: Viewer, hearingId: string): Promise<Watch | WatchEnd> {
@@ -128,6 +202,10 @@ export function hearingRealtimeAccess(deps: {
       // So a participant reconnecting from another window or device finds their consultation again.
       const consultation = me ? await consultationsRepo.openConsultationOf(db, me.id) : undefined;
       const consultationMembers = consultation ? await consultationsRepo.activeMembers(db, consultation.id) : [];
+      const requests = me
+        ? (await consultationsRepo.pendingRequests(db, hearingId, me.id)).filter((r) => r.expires_at > deps.now())
+        : [];
+      const held = may.has('consultation.see_held') ? await consultationsRepo.heldConsultations(db, hearingId) : [];
       const recording = statusPayload(await latestRecording(db, hearingId));
       const transcript = may.has('record.read') ? await latestEntries(db, hearingId, 50) : [];
       const bench =
@@ -135,7 +213,7 @@ export function hearingRealtimeAccess(deps: {
           ? caller.relation
           : null;
       const seesMedia = may.has('bench.notices');
-      return {
+      const snapshot: Snapshot = {
         hearing: {
           id: h.id,
           title: h.title,
@@ -179,10 +257,28 @@ export function hearingRealtimeAccess(deps: {
                       participantIds: consultationMembers,
                     }
                   : null,
+                consultationRequests: requests.map((r) => ({
+                  id: r.id,
+                  requesterId: r.requested_by,
+                  participantIds: [...r.participant_ids],
+                  requestedAt: r.requested_at.toISOString(),
+                  expiresAt: r.expires_at.toISOString(),
+                })),
               },
+        ...(may.has('consultation.see_held')
+          ? {
+              consultationsHeld: held.map((c) => ({
+                id: c.id,
+                partyId: c.party_id,
+                partyName: c.party_name,
+                since: c.opened_at.toISOString(),
+              })),
+            }
+          : {}),
         chat: chat.map(messageView),
         transcript: transcript.map(entryView),
       };
+      return snapshot;
     },
   };
 }

@@ -3,33 +3,41 @@ import pg from 'pg';
 import type { Database } from '../db/schema.ts';
 import * as repo from './realtime.repository.ts';
 import type { Topic } from './realtime.table.ts';
+import type { ServerEvent } from '../domain/realtime.ts';
 
 export const CHANNEL = 'gavel_realtime';
 /** Someone's access changed outside any one hearing's events (signed out, disabled, a new role). */
 export const ACCESS_CHANNEL = 'gavel_access';
+/**
+ * Something a cached staff session depends on changed (its token or end, its account, its court, its
+ * second factor): `{userId}` or `{courtId}`. Sent by database triggers, whichever path made the change.
+ */
+export const SESSION_CHANNEL = 'gavel_session';
+
+export type SessionSubject = { userId: string } | { courtId: string };
+export type SessionListener = (subject: SessionSubject) => void;
 
 /** Whose access changed: a staff member's (every session of theirs), or one participant's. */
 export type AccessSubject = { userId: string } | { participantId: string };
 export type AccessListener = (subject: AccessSubject) => void;
 
-export interface RealtimeEvent {
-  stream: string;
-  seq: number;
-  kind: string;
-  topic: Topic;
-  payload: Record<string, unknown>;
-  at: string;
-}
+/** An event as stored and delivered: one of the protocol's events, placed in its hearing's stream. */
+export type RealtimeEvent = { stream: string; seq: number; topic: Topic; at: string } & ServerEvent;
 
 export type Listener = (event: RealtimeEvent) => void;
 
-export interface PublishInput {
+/** What a NOTIFY on the channel says: the stream's last seq, and the events themselves when they fit. */
+interface Notice {
   stream: string;
-  kind: string;
-  /** What the event carries; the hearing policy decides, per watcher, who receives it. */
-  topic: Topic;
-  payload?: Record<string, unknown>;
+  seq: number;
+  events?: Array<Omit<RealtimeEvent, 'stream'>>;
 }
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
+const NOTIFY_LIMIT = 7900;
+
+/** One of the protocol's events, with what it carries: the hearing policy decides, per watcher, who receives it. */
+export type EventInput = { topic: Topic } & ServerEvent;
+export type PublishInput = { stream: string } & EventInput;
 
 /**
  * Fans events out to this instance's subscribers, whichever instance published them: publishing
@@ -41,6 +49,9 @@ export class RealtimeHub {
   private readonly connectionString: string;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly accessListeners = new Set<AccessListener>();
+  private readonly sessionListeners = new Set<SessionListener>();
+  /** Told when the LISTEN connection is up (true) or lost (false): what was heard before may be stale. */
+  private readonly listeningListeners = new Set<(listening: boolean) => void>();
   /** Highest seq delivered per stream with subscribers here. */
   private readonly delivered = new Map<string, number>();
   private readonly reading = new Set<string>();
@@ -70,10 +81,11 @@ export class RealtimeHub {
     });
     client.on('notification', (msg) => {
       if (msg.channel === ACCESS_CHANNEL && msg.payload) return this.accessChanged(msg.payload);
+      if (msg.channel === SESSION_CHANNEL && msg.payload) return this.sessionChanged(msg.payload);
       if (msg.channel !== CHANNEL || !msg.payload) return;
       try {
-        const { stream } = JSON.parse(msg.payload) as { stream: string; seq: number };
-        if (this.listeners.has(stream)) this.catchUp(stream);
+        const note = JSON.parse(msg.payload) as Notice;
+        if (this.listeners.has(note.stream) && !this.deliverCarried(note)) this.catchUp(note.stream);
       } catch (err) {
         this.onError(err);
       }
@@ -82,6 +94,7 @@ export class RealtimeHub {
     const lost = () => {
       if (this.client !== client) return;
       this.client = undefined;
+      this.tellListening(false);
       client.end().catch(() => {});
       this.scheduleReconnect();
     };
@@ -94,6 +107,7 @@ export class RealtimeHub {
       await client.connect();
       await client.query(`listen ${CHANNEL}`);
       await client.query(`listen ${ACCESS_CHANNEL}`);
+      await client.query(`listen ${SESSION_CHANNEL}`);
     } catch (err) {
       await client.end().catch(() => {});
       throw err;
@@ -104,6 +118,7 @@ export class RealtimeHub {
     }
     this.client = client;
     this.attempts = 0;
+    this.tellListening(true);
     // Anything published while we were not listening.
     for (const stream of this.listeners.keys()) this.catchUp(stream);
   }
@@ -132,6 +147,7 @@ export class RealtimeHub {
     this.reconnectTimer = undefined;
     const client = this.client;
     this.client = undefined;
+    if (client) this.tellListening(false);
     await client?.end().catch(() => {});
   }
 
@@ -145,25 +161,33 @@ export class RealtimeHub {
    * Several events of one stream in one go (e.g. admit-all): one lock, one insert, one NOTIFY.
    * Returns the seq of the last one.
    */
-  async publishMany(
-    trx: Transaction<Database>,
-    stream: string,
-    inputs: Omit<PublishInput, 'stream'>[],
-  ): Promise<number> {
+  async publishMany(trx: Transaction<Database>, stream: string, inputs: EventInput[]): Promise<number> {
     await repo.lockStream(trx, stream);
     let seq = await repo.lastSeq(trx, stream);
     if (inputs.length === 0) return seq;
+    const createdAt = new Date();
     const rows = inputs.map((input) => ({
       stream,
       seq: ++seq,
       kind: input.kind,
       topic: input.topic,
-      payload: input.payload ?? {},
+      payload: input.payload as Record<string, unknown>,
+      created_at: createdAt,
     }));
-    // Chunks keep each INSERT well under PostgreSQL's bind-parameter limit.
-    for (let i = 0; i < rows.length; i += 1000) await repo.insertEvents(trx, rows.slice(i, i + 1000));
-    // Ids only: NOTIFY payloads must stay under 8000 bytes.
-    await repo.notify(trx, CHANNEL, JSON.stringify({ stream, seq }));
+    // Chunks keep each INSERT under PostgreSQL's bind-parameter limit (65,535; six a row); the last one
+    // carries the NOTIFY. Small events ride in it, so listeners need not read them back from the table
+    // (a NOTIFY payload must stay under 8000 bytes: larger ones send ids only).
+    const CHUNK = 10_000;
+    let i = 0;
+    for (; rows.length - i > CHUNK; i += CHUNK) await repo.insertEvents(trx, rows.slice(i, i + CHUNK));
+    const at = createdAt.toISOString();
+    const carried = JSON.stringify({
+      stream,
+      seq,
+      events: rows.map((r) => ({ seq: r.seq, kind: r.kind, topic: r.topic, payload: r.payload, at })),
+    });
+    const note = Buffer.byteLength(carried) < NOTIFY_LIMIT ? carried : JSON.stringify({ stream, seq });
+    await repo.insertEventsAndNotify(trx, rows.slice(i), CHANNEL, note);
     return seq;
   }
 
@@ -178,6 +202,47 @@ export class RealtimeHub {
   onAccessChange(listener: AccessListener): () => void {
     this.accessListeners.add(listener);
     return () => this.accessListeners.delete(listener);
+  }
+
+  /** Whether notifications are being heard right now. */
+  get listening(): boolean {
+    return this.client !== undefined;
+  }
+
+  onListening(listener: (listening: boolean) => void): () => void {
+    this.listeningListeners.add(listener);
+    return () => this.listeningListeners.delete(listener);
+  }
+
+  private tellListening(listening: boolean): void {
+    for (const l of this.listeningListeners) {
+      try {
+        l(listening);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+
+  onSessionChange(listener: SessionListener): () => void {
+    this.sessionListeners.add(listener);
+    return () => this.sessionListeners.delete(listener);
+  }
+
+  private sessionChanged(payload: string): void {
+    let subject: SessionSubject;
+    try {
+      subject = JSON.parse(payload) as SessionSubject;
+    } catch (err) {
+      return this.onError(err);
+    }
+    for (const l of this.sessionListeners) {
+      try {
+        l(subject);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
   }
 
   private accessChanged(payload: string): void {
@@ -257,6 +322,30 @@ export class RealtimeHub {
     })();
   }
 
+  /**
+   * The events a notice carries, delivered at once when they are exactly the next ones of the stream
+   * and no read is under way; otherwise (missed notices, a read in flight) false: read the table.
+   */
+  private deliverCarried(note: Notice): boolean {
+    const { stream, events } = note;
+    const after = this.delivered.get(stream);
+    if (!events?.length || after === undefined || this.reading.has(stream)) return false;
+    if (events[0]!.seq !== after + 1) return events.at(-1)!.seq <= after;
+    for (const e of events) this.deliver(stream, { stream, ...e } as RealtimeEvent);
+    return true;
+  }
+
+  private deliver(stream: string, event: RealtimeEvent): void {
+    this.delivered.set(stream, event.seq);
+    for (const l of this.listeners.get(stream) ?? []) {
+      try {
+        l(event);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+
   private async deliverPending(stream: string): Promise<void> {
     for (;;) {
       const after = this.delivered.get(stream);
@@ -266,15 +355,7 @@ export class RealtimeHub {
         const delivered = this.delivered.get(stream);
         if (delivered === undefined) return;
         if (delivered >= row.seq) continue;
-        this.delivered.set(stream, row.seq);
-        const event = toEvent(row);
-        for (const l of this.listeners.get(stream) ?? []) {
-          try {
-            l(event);
-          } catch (err) {
-            this.onError(err);
-          }
-        }
+        this.deliver(stream, toEvent(row));
       }
       if (rows.length < 200) return;
     }
@@ -282,6 +363,7 @@ export class RealtimeHub {
 }
 
 function toEvent(row: Awaited<ReturnType<typeof repo.eventsAfter>>[number]): RealtimeEvent {
+  // Rows are written only by publish, which takes only the protocol's events.
   return {
     stream: row.stream,
     seq: row.seq,
@@ -289,5 +371,5 @@ function toEvent(row: Awaited<ReturnType<typeof repo.eventsAfter>>[number]): Rea
     topic: row.topic,
     payload: row.payload,
     at: row.created_at.toISOString(),
-  };
+  } as RealtimeEvent;
 }

@@ -19,13 +19,32 @@ export async function lastSeq(db: Db, stream: string): Promise<number> {
   return row?.seq ?? 0;
 }
 
-type NewEvent = { stream: string; seq: number; kind: string; topic: Topic; payload: Record<string, unknown> };
+type NewEvent = {
+  stream: string;
+  seq: number;
+  kind: string;
+  topic: Topic;
+  payload: Record<string, unknown>;
+  created_at: Date;
+};
 
 export async function insertEvents(db: Db, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db
     .insertInto('realtime_events')
     .values(events.map((e) => ({ ...e, topic: JSON.stringify(e.topic), payload: JSON.stringify(e.payload) })))
+    .execute();
+}
+
+/** The last events of a publish and their NOTIFY in one statement (a data-modifying CTE runs regardless). */
+export async function insertEventsAndNotify(db: Db, events: NewEvent[], channel: string, payload: string) {
+  await db
+    .with('inserted', (qb) =>
+      qb
+        .insertInto('realtime_events')
+        .values(events.map((e) => ({ ...e, topic: JSON.stringify(e.topic), payload: JSON.stringify(e.payload) }))),
+    )
+    .selectNoFrom(sql`pg_notify(${channel}, ${payload})`.as('notified'))
     .execute();
 }
 
@@ -42,4 +61,70 @@ export function eventsAfter(db: Db, stream: string, afterSeq: number, limit: num
 
 export async function notify(db: Db, channel: string, payload: string): Promise<void> {
   await sql`select pg_notify(${channel}, ${payload})`.execute(db);
+}
+
+/** One open socket, as the heartbeat asks about it: whose session (by token hash) and which hearing. */
+export interface SocketKey {
+  kind: 'staff' | 'participant';
+  tokenHash: string;
+  /** The staff member's or the participant's id. */
+  subject: string;
+  hearingId: string | null;
+}
+
+export interface SocketStanding {
+  i: number;
+  // The hearing watched.
+  hearing_state: string | null;
+  hearing_court_id: string | null;
+  judge_id: string | null;
+  clerk_id: string | null;
+  // A staff session and its account.
+  id: string | null;
+  disabled: boolean | null;
+  role: string | null;
+  court_id: string | null;
+  pending_step: 'second_factor' | null;
+  expires_at: Date | null;
+  created_at: Date | null;
+  session_idle_minutes: number | null;
+  session_absolute_minutes: number | null;
+  // A participant session and its participant.
+  participant_id: string | null;
+  participant_expires_at: Date | null;
+  presence: string | null;
+  revoked_at: Date | null;
+  participant_role: string | null;
+  scheduled_end: Date | null;
+  invite_grace_minutes: number | null;
+  session_hearing_state: string | null;
+}
+
+/**
+ * Every socket's session and standing in one query (the heartbeat of a whole instance): rows by `i`,
+ * the key's index; a session that no longer exists leaves its columns null.
+ */
+export async function socketStandings(db: Db, keys: SocketKey[]): Promise<SocketStanding[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await sql<SocketStanding>`
+    select v.i,
+      h.state as hearing_state, h.court_id as hearing_court_id, h.judge_id, h.clerk_id,
+      u.id, u.disabled, u.role, u.court_id, st.step as pending_step, s.expires_at, s.created_at,
+      c.session_idle_minutes, c.session_absolute_minutes,
+      p.id as participant_id, ps.expires_at as participant_expires_at, p.presence, p.revoked_at,
+      p.role as participant_role, ph.scheduled_end, pc.invite_grace_minutes, ph.state as session_hearing_state
+    from unnest(${keys.map((_, i) => i)}::int[], ${keys.map((k) => k.kind)}::text[],
+      ${keys.map((k) => k.tokenHash)}::text[], ${keys.map((k) => k.subject)}::uuid[],
+      ${keys.map((k) => k.hearingId)}::uuid[]) as v(i, kind, token_hash, subject, hearing_id)
+    left join hearings h on h.id = v.hearing_id
+    left join sessions s on v.kind = 'staff' and s.token_hash = v.token_hash and s.user_id = v.subject
+    left join users u on u.id = s.user_id
+    left join courts c on c.id = u.court_id
+    left join sign_in_steps st on st.session_id = s.id
+    left join participant_sessions ps
+      on v.kind = 'participant' and ps.token_hash = v.token_hash and ps.participant_id = v.subject
+    left join participants p on p.id = ps.participant_id
+    left join hearings ph on ph.id = ps.hearing_id
+    left join courts pc on pc.id = ph.court_id`.execute(db);
+  return rows;
 }

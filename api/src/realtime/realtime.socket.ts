@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 // Brings in the `websocket: true` route option's types.
 import type {} from '@fastify/websocket';
-import { observe, receives, type Topic, type Watch, type WatchEnd } from '../domain/hearing/index.ts';
+import { observe, presenceAudience, receives, type Topic, type Watch, type WatchEnd } from '../domain/hearing/index.ts';
 import type { AccessSubject, RealtimeEvent, RealtimeHub } from './realtime.hub.ts';
 
 /** Who is on the other end of a socket: a staff member, or a participant of one hearing. */
@@ -22,6 +22,12 @@ export interface RealtimeAccess {
    * invitation withdrawn or replaced says so, rather than a bare "session ended").
    */
   stillValid?(request: FastifyRequest, viewer: Viewer, since: Date): Promise<true | WatchEnd>;
+  /**
+   * The heartbeat of every socket of an instance in one query: for each, whether it must be checked in
+   * full (its session ended, or its standing or hearing moved from what the socket holds). Without it,
+   * every socket is checked in full.
+   */
+  stale?(sockets: Array<{ request: FastifyRequest; viewer: Viewer; watch: Watch | undefined }>): Promise<boolean[]>;
 }
 
 export interface RealtimeSocketOptions {
@@ -48,15 +54,65 @@ export function topicOf(e: RealtimeEvent): Topic {
   return t && typeof t === 'object' && typeof t.data === 'string' ? (t as Topic) : { data: 'bench' };
 }
 
-// One event goes to many sockets: serialize it once.
-const serialized = new WeakMap<RealtimeEvent, string>();
-function eventMessage(hearingId: string, e: RealtimeEvent): string {
-  let text = serialized.get(e);
-  if (text === undefined) {
-    text = JSON.stringify({ type: 'event', hearingId, seq: e.seq, kind: e.kind, payload: e.payload, at: e.at });
-    serialized.set(e, text);
+/**
+ * One event goes to many sockets: each frame is serialized and encoded once and the same bytes are
+ * sent to every socket that gets it. A batch of presence moves is cut once per audience class (the
+ * policy's `presenceAudience` key); a watcher whose own move their class may not see (someone in the
+ * gallery) gets their class's bytes with their own move's bytes added, copied, not serialized again.
+ */
+interface Frames {
+  /** The event as it is, for every watcher who receives it. */
+  whole?: Buffer;
+  /** A batch of moves: the moves each audience class sees, as bytes ('' when none). */
+  byClass?: Map<string, { moves: Buffer; frame: Buffer | null }>;
+  /** A batch of moves: the frame around the moves, and each participant's own moves as bytes. */
+  head?: Buffer;
+  tail?: Buffer;
+  own?: Map<string, number[]>;
+}
+const frameCache = new WeakMap<RealtimeEvent, Frames>();
+
+/** The bytes of this event for this watcher, or undefined when the policy gives them none of it. */
+export function eventFrame(hearingId: string, e: RealtimeEvent, w: Watch): Buffer | undefined {
+  const topic = topicOf(e);
+  let cached = frameCache.get(e);
+  if (!cached) frameCache.set(e, (cached = {}));
+  if (topic.data !== 'presences' || e.kind !== 'participant.presence_many') {
+    if (!receives(w, topic)) return undefined;
+    cached.whole ??= Buffer.from(
+      JSON.stringify({ type: 'event', hearingId, seq: e.seq, kind: e.kind, payload: e.payload, at: e.at }),
+    );
+    return cached.whole;
   }
-  return text;
+  const changes = topic.changes;
+  const moves = e.payload.changes;
+  const a = presenceAudience(w);
+  const head = (cached.head ??= Buffer.from(
+    `{"type":"event","hearingId":${JSON.stringify(hearingId)},"seq":${e.seq},"kind":"${e.kind}","payload":{"changes":[`,
+  ));
+  const tail = (cached.tail ??= Buffer.from(`]},"at":${JSON.stringify(e.at)}}`));
+  const byClass = (cached.byClass ??= new Map());
+  let shared = byClass.get(a.key);
+  if (!shared) {
+    const seen = moves.filter((_, i) => a.sees(changes[i]!));
+    const body = Buffer.from(seen.map((m) => JSON.stringify(m)).join(','));
+    shared = { moves: body, frame: seen.length > 0 ? Buffer.concat([head, body, tail]) : null };
+    byClass.set(a.key, shared);
+  }
+  if (!a.self) return shared.frame ?? undefined;
+  if (!cached.own) {
+    const own = (cached.own = new Map<string, number[]>());
+    changes.forEach((c, i) => {
+      const list = own.get(c.participantId);
+      if (list) list.push(i);
+      else own.set(c.participantId, [i]);
+    });
+  }
+  const mine = cached.own.get(a.self)?.filter((i) => !a.sees(changes[i]!));
+  if (!mine?.length) return shared.frame ?? undefined;
+  // Their own moves, which their class does not see (the gallery's), after the class's (in their order).
+  const extra = Buffer.from((shared.moves.length > 0 ? ',' : '') + mine.map((i) => JSON.stringify(moves[i])).join(','));
+  return Buffer.concat([head, shared.moves, extra, tail]);
 }
 
 declare module 'fastify' {
@@ -86,7 +142,38 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
   const stopListening = opts.hub.onAccessChange((subject) => {
     for (const recheck of bySubject.get(subjectKey(subject)) ?? []) recheck();
   });
-  app.addHook('onClose', async () => stopListening());
+
+  // One heartbeat for the instance: every socket is pinged, and every socket's session and standing is
+  // read in one query; only the sockets where something moved are checked in full.
+  interface Open {
+    request: FastifyRequest;
+    viewer: Viewer;
+    watch(): Watch | undefined;
+    beat(): boolean;
+    recheck(): Promise<void> | undefined;
+  }
+  const open = new Set<Open>();
+  let beating = false;
+  const heartbeat = setInterval(() => {
+    if (beating || open.size === 0) return;
+    const alive = [...open].filter((o) => o.beat());
+    if (alive.length === 0) return;
+    if (!opts.access.stale) {
+      for (const o of alive) void o.recheck();
+      return;
+    }
+    beating = true;
+    opts.access
+      .stale(alive.map((o) => ({ request: o.request, viewer: o.viewer, watch: o.watch() })))
+      .then((stale) => alive.forEach((o, i) => stale[i] && void o.recheck()))
+      .catch((err: unknown) => app.log.warn({ err }, 'realtime heartbeat check failed'))
+      .finally(() => (beating = false));
+  }, heartbeatMs);
+  heartbeat.unref();
+  app.addHook('onClose', async () => {
+    stopListening();
+    clearInterval(heartbeat);
+  });
 
   app.get(
     '/api/ws',
@@ -122,14 +209,15 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
       /** While a change of access is being checked, events wait here rather than go out under the old rules. */
       let held: RealtimeEvent[] | undefined;
 
-      const sendText = (text: string) => {
+      /** A text message, as a string or as its UTF-8 bytes (shared by many sockets, never copied). */
+      const sendText = (text: string | Buffer) => {
         if (socket.readyState !== socket.OPEN) return;
         if (socket.bufferedAmount > maxBuffered) {
           socket.close(CLOSE_SLOW_CONSUMER, 'too slow: reconnect with your last seq');
           setTimeout(() => socket.terminate(), grace).unref();
           return;
         }
-        socket.send(text);
+        socket.send(text, { binary: false });
       };
       const send = (message: Record<string, unknown>) => sendText(JSON.stringify(message));
 
@@ -149,7 +237,8 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
         const topic = topicOf(e);
         const seen = observe(watch, topic);
         watch = seen.watch;
-        if (receives(watch, topic)) sendText(eventMessage(hearingId, e));
+        const frame = eventFrame(hearingId, e, watch);
+        if (frame) sendText(frame);
         if (seen.end) end(seen.end);
       };
       const onEvent = (e: RealtimeEvent) => (held ? held.push(e) : deliver(e));
@@ -187,16 +276,27 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
       rechecks.add(announced);
       bySubject.set(key, rechecks);
 
-      const heartbeat = setInterval(() => {
-        if (!alive) return socket.terminate();
-        alive = false;
-        socket.ping();
-        void recheck();
-      }, heartbeatMs);
+      const me: Open = {
+        request,
+        viewer,
+        watch: () => watch,
+        // Whether the socket answered the last ping: if not it is cut, else pinged again.
+        beat: () => {
+          if (!alive) {
+            socket.terminate();
+            return false;
+          }
+          alive = false;
+          socket.ping();
+          return true;
+        },
+        recheck,
+      };
+      open.add(me);
       socket.on('pong', () => (alive = true));
       socket.on('close', () => {
         closed = true;
-        clearInterval(heartbeat);
+        open.delete(me);
         unsubscribe?.();
         rechecks.delete(announced);
         if (rechecks.size === 0) bySubject.delete(key);
@@ -243,7 +343,8 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
             // What was missed is judged by the standing read just now, which already includes every change
             // among them: a returning client gets what the REST routes would give it now, and no more.
             for (const e of missed) {
-              if (e.seq <= upTo && receives(first, topicOf(e))) sendText(eventMessage(wanted, e));
+              const frame = e.seq <= upTo ? eventFrame(wanted, e, first) : undefined;
+              if (frame) sendText(frame);
             }
           } else {
             send({ type: 'snapshot', hearingId: wanted, seq: upTo, state: await opts.access.snapshot(first) });

@@ -1,4 +1,4 @@
-// The access-control matrix (issue 8, "Attacks"): every route of the app's route table × every caller
+// The access-control matrix (docs/security.md): every route of the app's route table × every caller
 // class of the fixture, held to the declared policy (policy.ts). Refused callers get their status and
 // change nothing (the content of every table, the stored files, LiveKit calls and mails); allowed ones
 // reach the handler. A route without a declared policy fails.
@@ -168,12 +168,14 @@ describe('an id of another hearing, under the URL of a hearing the caller may ac
     other = await fx.scene({ judge: 'otherJudgeA', entry: true });
     ids.exhibit = await fx.exhibit(other, other.participants.agent.cookie);
     ids.recording = await fx.recording(other);
+    ids.request = await fx.askConsultation(other, 'plaintiff');
     ids.consultation = await fx.openConsultation(other);
     ids.entry = (
       await fx.t.db
         .selectFrom('transcript_entries')
         .select('id')
         .where('hearing_id', '=', other.hearingId)
+        .where('source', '<>', 'procedural')
         .executeTakeFirstOrThrow()
     ).id;
   }, 120_000);
@@ -206,6 +208,12 @@ describe('an id of another hearing, under the URL of a hearing the caller may ac
       caller: 'clerkA',
       req: () => ({ method: 'DELETE', url: `${H()}/participants/${pid()}` }),
     },
+    // An asking of another hearing's plaintiff, answered or withdrawn by this hearing's plaintiff.
+    ...['accept', 'decline', 'withdraw'].map((a) => ({
+      route: `POST /api/hearings/:id/consultation-requests/:rid/${a}`,
+      caller: 'plaintiff' as const,
+      req: (): Req => ({ method: 'POST', url: `${H()}/consultation-requests/${ids.request}/${a}` }),
+    })),
     ...['media-token', 'leave'].map((a) => ({
       route: `POST /api/hearings/:id/consultations/:cid/${a}`,
       caller: 'plaintiff' as const,

@@ -1,4 +1,4 @@
-// CSRF (issue 8, "Attacks"): every state-changing route of the route table, called with a valid session
+// CSRF (docs/security.md): every state-changing route of the route table, called with a valid session
 // of someone the policy lets through and a body that would succeed, is refused (403 bad_origin) and
 // changes nothing when the request does not come from Gavel's own origin.
 //
@@ -219,13 +219,21 @@ describe('safe methods are safe: a cross-site GET with a valid session changes n
   /** GETs that write, and why that is no CSRF risk. */
   const WRITING_GETS: Record<string, string[]> = {
     // Exporting a hearing's record is audited (who took a copy); a forged export only adds that line
-    // to the trail and downloads the ZIP to the victim's own machine.
-    'GET /api/hearings/:id/export': ['audit_events'],
-    // Likewise a download of a recording.
-    'GET /api/hearings/:id/recordings/:rid/download': ['audit_events'],
+    // to the trail (and moves its signed head), logs the bundle's manifest in the record log (a new tree
+    // head the court signs) and downloads the ZIP to the victim's own machine.
+    'GET /api/hearings/:id/export': ['audit_events', 'audit_heads', 'record_log_heads', 'record_log_leaves'],
+    // Likewise a download of a recording; the first copy of a file Egress finished also hashes it into the
+    // record log (its row keeps the hash), which any first sight of the file would do.
+    'GET /api/hearings/:id/recordings/:rid/download': [
+      'audit_events',
+      'audit_heads',
+      'record_log_heads',
+      'record_log_leaves',
+      'recordings',
+    ],
     // Opening an invitation is on the hearing's trail. It takes the secret token, which a forger who
     // had it could open directly: the victim's session adds nothing.
-    'GET /api/join/:token': ['audit_events'],
+    'GET /api/join/:token': ['audit_events', 'audit_heads'],
   };
   for (const route of READS.map(key)) {
     it(route, async () => {

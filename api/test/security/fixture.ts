@@ -1,4 +1,4 @@
-// The shared fixture of the security suite (issue 8, "Attacks"): two courts with their staff, hearings in
+// The shared fixture of the security suite (docs/security.md): two courts with their staff, hearings in
 // each state that matters with their participants signed in, ids of everything a route parameter can
 // name, and one sample request per route that an allowed caller can make succeed.
 //
@@ -16,7 +16,7 @@ import { issueLink } from '../../src/account/password-link.service.ts';
 import { hashRecoveryCode, normalizeRecoveryCode, totpCode } from '../../src/auth/two-factor.ts';
 import { createDb } from '../../src/db/connect.ts';
 import type { DeclaredRoute } from '../../src/http/access.ts';
-import { multipart, pdfBytes } from '../../src/exhibits/exhibits.fixtures.ts';
+import { multipart, pdfBytes } from '../exhibits.ts';
 import { createTestDatabase, type TestDatabase } from '../db.ts';
 import { ORIGIN, createStaff, passwords, testConfig } from '../app.ts';
 import { createCourtFixture, createCourtroom, hearingBody, tokenOf, type CourtFixture } from '../scheduling.ts';
@@ -189,6 +189,8 @@ export interface SecurityFixture {
     /** The seal of fx.sealed. */
     sealId: string;
     sealSha256: string;
+    /** The sealed PDF's own SHA-256: the record log's first leaf. */
+    sealPdfSha256: string;
     /** An open consultation of the plaintiff and their agent, in its own scene (fx.consultation.scene). */
     consultationId: string;
     courtroomId: string;
@@ -212,6 +214,8 @@ export interface SecurityFixture {
   /** Invites someone to the scene's hearing without opening the link: { id, token }. */
   spare(scene: Scene, role?: string): Promise<{ id: string; token: string }>;
   freshClerk(opts?: { disabled?: boolean }): Promise<string>;
+  /** A pending request (asked by judgeA) to remove the second factor of `userId`, or of a fresh clerk; its id. */
+  freshReset(userId?: string): Promise<string>;
   freshCourtroom(opts?: { retired?: boolean }): Promise<string>;
   /** A set-password link of a new invited account: its token. */
   passwordLink(): Promise<string>;
@@ -219,6 +223,8 @@ export interface SecurityFixture {
   exhibit(scene: Scene, cookie: string, title?: string): Promise<string>;
   /** Opens a consultation of the scene's plaintiff and agent; returns its id. */
   openConsultation(scene: Scene): Promise<string>;
+  /** The scene's agent (or plaintiff) asks the other to consult; returns the asking's id. */
+  askConsultation(scene: Scene, by?: 'agent' | 'plaintiff'): Promise<string>;
   /** A finished recording of the scene's hearing with its file on disk; returns its id. */
   recording(scene: Scene): Promise<string>;
   /** A webhook body and the Authorization LiveKit would send with it. */
@@ -469,13 +475,25 @@ export async function createSecurityFixture(opts: { listen?: boolean } = {}): Pr
     );
     return (res.json() as { exhibit: { id: string } }).exhibit.id;
   };
-  const openConsultation = async (s: Scene): Promise<string> => {
+  const askConsultation = async (s: Scene, by: 'agent' | 'plaintiff' = 'agent'): Promise<string> => {
     const res = await ok(
       {
         method: 'POST',
-        url: `/api/hearings/${s.hearingId}/consultations`,
-        cookie: s.participants.agent.cookie,
+        url: `/api/hearings/${s.hearingId}/consultation-requests`,
+        cookie: s.participants[by].cookie,
         payload: { participantIds: [s.participants.plaintiff.id, s.participants.agent.id] },
+      },
+      201,
+    );
+    return (res.json() as { request: { id: string } }).request.id;
+  };
+  const openConsultation = async (s: Scene): Promise<string> => {
+    const rid = await askConsultation(s);
+    const res = await ok(
+      {
+        method: 'POST',
+        url: `/api/hearings/${s.hearingId}/consultation-requests/${rid}/accept`,
+        cookie: s.participants.plaintiff.cookie,
       },
       201,
     );
@@ -518,6 +536,8 @@ export async function createSecurityFixture(opts: { listen?: boolean } = {}): Pr
       .selectFrom('transcript_entries')
       .select('id')
       .where('hearing_id', '=', hearing.hearingId)
+      // A spoken entry: Gavel's own procedural notes cannot be corrected.
+      .where('source', '<>', 'procedural')
       .orderBy('seq')
       .limit(1)
       .executeTakeFirstOrThrow()
@@ -525,7 +545,7 @@ export async function createSecurityFixture(opts: { listen?: boolean } = {}): Pr
   const sealed = await scene({ state: 'adjourned', sealed: true });
   const seal = await t.db
     .selectFrom('transcript_seals')
-    .select(['id', 'sha256'])
+    .select(['id', 'sha256', 'pdf_sha256'])
     .where('hearing_id', '=', sealed.hearingId)
     .executeTakeFirstOrThrow();
   const scratch = await scene({ state: 'scheduled' });
@@ -586,6 +606,7 @@ export async function createSecurityFixture(opts: { listen?: boolean } = {}): Pr
       recordingId,
       sealId: seal.id,
       sealSha256: seal.sha256,
+      sealPdfSha256: seal.pdf_sha256,
       consultationId,
       courtroomId: courtA.room.id,
       userId: staff.clerkA.id,
@@ -607,6 +628,29 @@ export async function createSecurityFixture(opts: { listen?: boolean } = {}): Pr
     spare: (s, role = 'observer') => invite(s.hearingId, role),
     freshClerk: async (o = {}) =>
       (await createStaff(t.db, 'clerk', { courtId: courtA.court.id, disabled: o.disabled ?? false })).id,
+    async freshReset(userId) {
+      const target = userId ?? (await createStaff(t.db, 'clerk', { courtId: courtA.court.id })).id;
+      // One open request per account: an earlier one left open by a refused caller goes first.
+      await t.db
+        .updateTable('two_factor_resets')
+        .set({ cancelled_at: new Date() })
+        .where('user_id', '=', target)
+        .where('cancelled_at', 'is', null)
+        .where('done_at', 'is', null)
+        .execute();
+      const row = await t.db
+        .insertInto('two_factor_resets')
+        .values({
+          court_id: courtA.court.id,
+          user_id: target,
+          requested_by: staff.judgeA.id,
+          requested_at: new Date(),
+          mode: 'approval',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
     freshCourtroom: async (o = {}) =>
       (await createCourtroom(t.db, courtA.court.id, uniq('Room'), o.retired ?? false)).id,
     async passwordLink() {
@@ -620,9 +664,11 @@ export async function createSecurityFixture(opts: { listen?: boolean } = {}): Pr
     },
     exhibit,
     openConsultation,
+    askConsultation,
     recording,
     async signedWebhook(event) {
-      const body = JSON.stringify(event);
+      // As LiveKit sends them: a fresh id and the time it was made.
+      const body = JSON.stringify({ id: uniq('EV'), createdAt: String(Math.floor(Date.now() / 1000)), ...event });
       const at = new AccessToken(LIVEKIT_KEY, LIVEKIT_SECRET);
       at.sha256 = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body))).toString('base64');
       return { body, authorization: await at.toJwt() };
@@ -804,8 +850,46 @@ export const SAMPLES: Record<string, Sample> = {
     ]),
   ),
 
+  'GET /api/admin/two-factor-resets': get(() => '/api/admin/two-factor-resets'),
+  ...Object.fromEntries(
+    (['approve', 'cancel'] as const).map((action) => [
+      `POST /api/admin/two-factor-resets/:resetId/${action}`,
+      {
+        target: async (fx: SecurityFixture) => ({ scene: fx.hearing, ids: { resetId: await fx.freshReset() } }),
+        request: (_fx: SecurityFixture, x: Target): Req => ({
+          method: 'POST',
+          url: `/api/admin/two-factor-resets/${x.ids.resetId}/${action}`,
+          payload: {},
+        }),
+        fresh: true,
+      } satisfies Sample,
+    ]),
+  ),
+
   // One's own account.
   'GET /api/account': get(() => '/api/account'),
+  'GET /api/account/notices': get(() => '/api/account/notices'),
+  'POST /api/account/notices/:noticeId/dismiss': {
+    target: async (fx) => {
+      const n = await fx.t.db
+        .insertInto('account_notices')
+        .values({ user_id: fx.staff.judgeA.id, kind: 'password_reset', payload: '{}', created_at: new Date() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { scene: fx.hearing, ids: { noticeId: n.id } };
+    },
+    request: (_fx, x) => ({ method: 'POST', url: `/api/account/notices/${x.ids.noticeId}/dismiss`, payload: {} }),
+    fresh: true,
+  },
+  'POST /api/account/two-factor-resets/:resetId/cancel': {
+    target: async (fx) => ({ scene: fx.hearing, ids: { resetId: await fx.freshReset(fx.staff.judgeA.id) } }),
+    request: (_fx, x) => ({
+      method: 'POST',
+      url: `/api/account/two-factor-resets/${x.ids.resetId}/cancel`,
+      payload: {},
+    }),
+    fresh: true,
+  },
   'POST /api/account/password': {
     target: main,
     // The current password is wrong: allowed callers get 400, and no session ends.
@@ -1028,15 +1112,32 @@ export const SAMPLES: Record<string, Sample> = {
     request: (_fx, x) => ({ method: 'POST', url: `${H(x)}/chat`, payload: { text: 'Good morning.', to: 'all' } }),
   },
   'GET /api/hearings/:id/chat': get((_fx, x) => `${H(x)}/chat`),
-  'POST /api/hearings/:id/consultations': {
+  'POST /api/hearings/:id/consultation-requests': {
     target: async (fx) => ({ scene: await liveScene(fx), ids: {} }),
     request: (_fx, x) => ({
       method: 'POST',
-      url: `${H(x)}/consultations`,
+      url: `${H(x)}/consultation-requests`,
       payload: { participantIds: [x.scene.participants.plaintiff.id, x.scene.participants.agent.id] },
     }),
     fresh: true,
   },
+  ...Object.fromEntries(
+    (['accept', 'decline', 'withdraw'] as const).map((a) => [
+      `POST /api/hearings/:id/consultation-requests/:rid/${a}`,
+      {
+        // The agent asks, the plaintiff answers; for withdrawing, the plaintiff asks.
+        target: async (fx: SecurityFixture) => {
+          const s = await liveScene(fx);
+          return { scene: s, ids: { rid: await fx.askConsultation(s, a === 'withdraw' ? 'plaintiff' : 'agent') } };
+        },
+        request: (_fx: SecurityFixture, x: { scene: Scene; ids: Record<string, string> }) => ({
+          method: 'POST',
+          url: `${H(x)}/consultation-requests/${x.ids.rid}/${a}`,
+        }),
+        fresh: true,
+      },
+    ]),
+  ),
   'POST /api/hearings/:id/consultations/:cid/media-token': {
     target: on(
       (fx) => fx.consultation.scene,
@@ -1120,11 +1221,18 @@ export const SAMPLES: Record<string, Sample> = {
   'POST /api/transcripts/:sealId/signatures': {
     // Each allowed participant signs once, for themselves.
     target: async (fx) => ({ scene: await fx.scene({ state: 'adjourned', sealed: true }), ids: {} }),
-    request: async (fx, x) => ({
-      method: 'POST',
-      url: `/api/transcripts/${await sealOf(fx, x)}/signatures`,
-      payload: { fullName: 'Full Name', confirm: true },
-    }),
+    request: async (fx, x, caller) => {
+      // A signature carries the name the court invited the signer by.
+      const who = (x.scene.participants as Record<string, SceneParticipant | undefined>)[caller];
+      const invited = who
+        ? await fx.t.db.selectFrom('participants').select('display_name').where('id', '=', who.id).executeTakeFirst()
+        : undefined;
+      return {
+        method: 'POST',
+        url: `/api/transcripts/${await sealOf(fx, x)}/signatures`,
+        payload: { fullName: invited?.display_name ?? 'Full Name', confirm: true },
+      };
+    },
   },
   'POST /api/transcripts/:sealId/objections': {
     target: on((fx) => fx.sealed),
@@ -1144,6 +1252,13 @@ export const SAMPLES: Record<string, Sample> = {
     }),
   },
   'GET /api/verify/:sha256': get((fx) => `/api/verify/${fx.ids.sealSha256}`),
+  'GET /api/verify/:sha256/first-page.png': get((fx) => `/api/verify/${fx.ids.sealSha256}/first-page.png`),
+  'GET /api/court-certificate': get(() => '/api/court-certificate'),
+  // The fixture's sealed transcript PDF is the log's first leaf.
+  'GET /api/log/sth': get(() => '/api/log/sth'),
+  'GET /api/log/sth/:treeSize': get(() => '/api/log/sth/1'),
+  'GET /api/log/inclusion': get((fx) => `/api/log/inclusion?sha256=${fx.ids.sealPdfSha256}`),
+  'GET /api/log/consistency': get(() => '/api/log/consistency?first=1&second=1'),
 
   // Exhibits of fx.hearing: P-1 is the plaintiff's agent's, C-1 the clerk's; both marked.
   'GET /api/hearings/:id/exhibits': get((_fx, x) => `${H(x)}/exhibits`),

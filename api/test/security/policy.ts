@@ -1,4 +1,4 @@
-// The declared access policy of every /api route (issue 8, "Attacks"): for each caller class of the
+// The declared access policy of every /api route (docs/security.md): for each caller class of the
 // security fixture, whether it gets through to what the route does, or is refused and with which status.
 //
 // It is written from the routes and the per-feature tables (api/src/*/*.access.test.ts,
@@ -198,8 +198,29 @@ const SPECS: Record<string, Spec> = {
     ]),
   ),
 
+  'GET /api/admin/two-factor-resets': ownCourt(['admin'], ['adminA', 'adminB']),
+  ...Object.fromEntries(
+    ['approve', 'cancel'].map((a) => [
+      `POST /api/admin/two-factor-resets/:resetId/${a}`,
+      owned(['admin'], ['adminA'], {}, 'A request of another court is not found; judgeA asked, so adminA may approve.'),
+    ]),
+  ),
+
   // One's own account: every staff member, each on their own account.
   'GET /api/account': ownCourt('staff', STAFF),
+  'GET /api/account/notices': ownCourt('staff', STAFF),
+  'POST /api/account/notices/:noticeId/dismiss': owned(
+    'staff',
+    ['judgeA'],
+    {},
+    'The notice is judgeA’s: anyone else is told it does not exist.',
+  ),
+  'POST /api/account/two-factor-resets/:resetId/cancel': owned(
+    'staff',
+    ['judgeA'],
+    {},
+    'The request concerns judgeA’s account: only judgeA cancels it here; admins cancel at /api/admin.',
+  ),
   'POST /api/account/password': {
     access: 'staff',
     allow: STAFF,
@@ -292,10 +313,25 @@ const SPECS: Record<string, Spec> = {
     'Observers read the chat but do not write.',
   ),
   'GET /api/hearings/:id/chat': live([...BENCH, ...PARTS]),
-  'POST /api/hearings/:id/consultations': live(
+  'POST /api/hearings/:id/consultation-requests': live(
     ['plaintiff', 'agent'],
     { judgeA: 403, clerkA: 403, defendant: 403, witness: 403, observer: 403 },
-    'A party and their own agent, who take part in it; the bench never joins one (403).',
+    'A party and their own agent ask each other; the bench never joins one (403).',
+  ),
+  'POST /api/hearings/:id/consultation-requests/:rid/accept': live(
+    ['plaintiff'],
+    { judgeA: 403, clerkA: 403, agent: 403, defendant: 404, witness: 403, observer: 403 },
+    'Those asked only: the asker cannot answer themselves (403); another party’s asking is not found (404).',
+  ),
+  'POST /api/hearings/:id/consultation-requests/:rid/decline': live(
+    ['plaintiff'],
+    { judgeA: 403, clerkA: 403, agent: 403, defendant: 404, witness: 403, observer: 403 },
+    'Those asked only: the asker withdraws instead (403); another party’s asking is not found (404).',
+  ),
+  'POST /api/hearings/:id/consultation-requests/:rid/withdraw': live(
+    ['plaintiff'],
+    { judgeA: 403, clerkA: 403, agent: 403, defendant: 404, witness: 403, observer: 403 },
+    'The asker only (403 for the one asked); another party’s asking is not found (404).',
   ),
   'POST /api/hearings/:id/consultations/:cid/media-token': live(
     ['plaintiff', 'agent'],
@@ -356,6 +392,14 @@ const SPECS: Record<string, Spec> = {
   },
   'POST /api/verify': open('Anyone may check a PDF against the seals; it changes nothing.'),
   'GET /api/verify/:sha256': open('Anyone may check a hash against the seals.'),
+  'GET /api/verify/:sha256/first-page.png': open(
+    'Whoever holds the hash (it is printed only on the document) may see the first page, to compare a printout with.',
+  ),
+  'GET /api/court-certificate': open('The court’s signing certificate is published for anyone to check a seal.'),
+  'GET /api/log/sth': open('The record log’s signed tree head is public, so anyone can hold the court to it.'),
+  'GET /api/log/sth/:treeSize': open('Every signed tree head the log ever had stays public.'),
+  'GET /api/log/inclusion': open('Anyone holding a file may ask where its SHA-256 is in the log.'),
+  'GET /api/log/consistency': open('Anyone may check that a later tree extends an earlier one.'),
 
   // Exhibits (P-1 is the plaintiff's agent's, marked; the staff who may see the hearing see all).
   'GET /api/hearings/:id/exhibits': live([...COURT_READERS, ...PARTS]),

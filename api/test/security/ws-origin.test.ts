@@ -1,4 +1,4 @@
-// Websocket Origin checking (issue 8, "Attacks"): /api/ws pushes a hearing's events to whoever may
+// Websocket Origin checking (docs/security.md): /api/ws pushes a hearing's events to whoever may
 // watch it. A page of another origin must not open a socket with the victim's cookies (cross-site
 // websocket hijacking), a socket without a session must not open at all, and one that opens may
 // subscribe only to a hearing its session may see. Real sockets against the app on a loopback port.
