@@ -1,11 +1,12 @@
 import { api } from '../api.ts';
-import type { ChatAudience, ChatMessage, MediaToken } from './types.ts';
+import type { ChatAudience, ChatMessage, ConsultationRequest, MediaToken } from './types.ts';
 
 export type StateAction = 'open' | 'start' | 'recess' | 'resume' | 'adjourn';
 
 const h = (id: string) => `/hearings/${encodeURIComponent(id)}`;
 const p = (id: string, pid: string) => `${h(id)}/participants/${encodeURIComponent(pid)}`;
 const c = (id: string, cid: string) => `${h(id)}/consultations/${encodeURIComponent(cid)}`;
+const r = (id: string, rid: string) => `${h(id)}/consultation-requests/${encodeURIComponent(rid)}`;
 
 export interface OpenedConsultation {
   id: string;
@@ -31,9 +32,13 @@ export const live = {
   chat: (id: string) => api.get<{ messages: ChatMessage[] }>(`${h(id)}/chat`),
   say: (id: string, text: string, to: ChatAudience) =>
     api.post<{ message: ChatMessage }>(`${h(id)}/chat`, { text, to }),
-  /** A party and their own agent(s) step out into a private, unrecorded room. */
-  openConsultation: (id: string, participantIds: string[]) =>
-    api.post<{ consultation: OpenedConsultation }>(`${h(id)}/consultations`, { participantIds }),
+  /** Ask one's own party or agent(s) to step out into a private, unrecorded room; it opens when they accept. */
+  requestConsultation: (id: string, participantIds: string[]) =>
+    api.post<{ request: ConsultationRequest }>(`${h(id)}/consultation-requests`, { participantIds }),
+  acceptConsultation: (id: string, rid: string) =>
+    api.post<{ consultation: OpenedConsultation }>(`${r(id, rid)}/accept`, {}),
+  declineConsultation: (id: string, rid: string) => api.post<unknown>(`${r(id, rid)}/decline`, {}),
+  withdrawConsultation: (id: string, rid: string) => api.post<unknown>(`${r(id, rid)}/withdraw`, {}),
   consultationToken: (id: string, cid: string) => api.post<MediaToken>(`${c(id, cid)}/media-token`, {}),
   /** Back to the hearing: the answer carries a fresh hearing token. */
   leaveConsultation: (id: string, cid: string) => api.post<{ hearingToken: MediaToken }>(`${c(id, cid)}/leave`, {}),

@@ -37,6 +37,8 @@ function state(you: Viewer, participants: LiveParticipant[]): LiveState {
       scheduledEnd: '2027-01-15T02:30:00.000Z',
       courtTimezone: 'Asia/Shanghai',
       recording: false,
+      recordingStatus: null,
+      recordingId: null,
     },
     participants,
     you,
@@ -63,14 +65,16 @@ const asAgent: Viewer = {
 };
 
 let seq = 0;
-const event = (kind: string, payload: Record<string, unknown>): LiveEvent => ({
-  type: 'event',
-  hearingId: 'h',
-  seq: ++seq,
-  kind,
-  payload,
-  at: new Date(0).toISOString(),
-});
+// Loose on purpose: handlers must survive payloads that lack what the protocol promises.
+const event = (kind: string, payload: Record<string, unknown>): LiveEvent =>
+  ({
+    type: 'event',
+    hearingId: 'h',
+    seq: ++seq,
+    kind,
+    payload,
+    at: new Date(0).toISOString(),
+  }) as LiveEvent;
 
 describe('whom a participant may consult privately', () => {
   it('a party: their own admitted agents only, never the other side’s', () => {

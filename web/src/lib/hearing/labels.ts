@@ -27,6 +27,11 @@ export function consultationErrorMessage(error: unknown): string {
   if (error instanceof ApiError && error.code === 'not_party_and_agents') {
     return t('live.consultation.error.notPartyAndAgents');
   }
+  if (error instanceof ApiError && error.code === 'request_pending') return t('live.consultation.error.pending');
+  if (error instanceof ApiError && error.code === 'already_consulting') return t('live.consultation.error.busy');
+  if (error instanceof ApiError && error.code === 'request_expired') return t('live.consultation.invite.lapsed');
+  if (error instanceof ApiError && error.code === 'request_cancelled') return t('live.consultation.invite.cancelled');
+  if (error instanceof ApiError && error.code.startsWith('request_')) return t('live.consultation.error.answered');
   return liveErrorMessage(error);
 }
 

@@ -20,6 +20,8 @@ function snapshot(over: Partial<Snapshot> = {}): Snapshot {
       scheduledEnd: '2027-01-15T02:30:00.000Z',
       courtTimezone: 'Asia/Shanghai',
       recording: false,
+      recordingStatus: null,
+      recordingId: null,
     },
     participants: [
       {
@@ -39,14 +41,16 @@ function snapshot(over: Partial<Snapshot> = {}): Snapshot {
 }
 
 let seq = 0;
-const event = (kind: string, payload: Record<string, unknown>): LiveEvent => ({
-  type: 'event',
-  hearingId: 'h',
-  seq: ++seq,
-  kind,
-  payload,
-  at: new Date(0).toISOString(),
-});
+// Loose on purpose: handlers must survive payloads that lack what the protocol promises.
+const event = (kind: string, payload: Record<string, unknown>): LiveEvent =>
+  ({
+    type: 'event',
+    hearingId: 'h',
+    seq: ++seq,
+    kind,
+    payload,
+    at: new Date(0).toISOString(),
+  }) as LiveEvent;
 
 describe('the live state of a hearing', () => {
   it('starts from the snapshot, with media presence for staff', () => {
@@ -73,6 +77,37 @@ describe('the live state of a hearing', () => {
     const s = fromSnapshot(snapshot());
     expect(applyEvent(s, event('participant.admitted', { participantId: OTHER }))).toEqual({ kind: 'none' });
     expect(s.you?.presence).toBe('in_lobby');
+  });
+
+  it('takes an admit-all’s moves in one event: everyone listed once, the viewer’s own admission announced', () => {
+    const THIRD = '33333333-3333-4333-8333-333333333333';
+    const move = (participantId: string, role: string, displayName: string) => ({
+      participantId,
+      presence: 'admitted',
+      role,
+      displayName,
+      representsId: null,
+    });
+    const s = fromSnapshot(snapshot());
+    const moves = event('participant.presence_many', {
+      changes: [move(THIRD, 'agent', 'Counsel'), move(ME, 'plaintiff', 'Me'), move(OTHER, 'defendant', 'Acme')],
+    });
+    expect(applyEvent(s, moves)).toEqual({ kind: 'admitted' });
+    expect(s.you?.presence).toBe('admitted');
+    expect(
+      inHearing(s)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([ME, OTHER, THIRD].sort());
+    // Someone else's moves only: nothing to announce; a malformed batch changes nothing.
+    const other = fromSnapshot(snapshot());
+    expect(applyEvent(other, event('participant.presence_many', { changes: [move(THIRD, 'witness', 'W')] }))).toEqual({
+      kind: 'none',
+    });
+    expect(other.you?.presence).toBe('in_lobby');
+    expect(applyEvent(other, event('participant.presence_many', { changes: 'all' }))).toEqual({ kind: 'none' });
+    expect(applyEvent(other, event('participant.presence_many', { changes: [null, 7] }))).toEqual({ kind: 'none' });
+    expect(other.participants.map((p) => p.id).sort()).toEqual([OTHER, THIRD].sort());
   });
 
   it('keeps the bench’s lobby list from presence events, adding newcomers', () => {

@@ -1,7 +1,18 @@
 import { consultationEvent, parseConsultation, type Consultation } from './consultation.ts';
 import { parseEntry, upsertEntry } from '../transcript/entries.ts';
 import type { TranscriptEntry } from '../transcript/types.ts';
-import type { ChatMessage, LiveEvent, LiveHearing, LiveParticipant, Presence, Snapshot, Viewer } from './types.ts';
+import type { EventKind } from '@gavel/api/domain/realtime';
+import type {
+  ChatMessage,
+  ConsultationRequest,
+  HeldConsultation,
+  LiveEvent,
+  LiveHearing,
+  LiveParticipant,
+  Presence,
+  Snapshot,
+  Viewer,
+} from './types.ts';
 
 /** Everything the hearing screens show from the socket, rebuilt from a snapshot and then its events. */
 export interface LiveState {
@@ -15,6 +26,12 @@ export interface LiveState {
   mediaUnavailable: string | null;
   /** The private consultation the viewer (a party or an agent) is in, or null. */
   consultation: Consultation | null;
+  /** Askings for a consultation that name the viewer and still wait (theirs, or put to them). */
+  consultationRequests: ConsultationRequest[];
+  /** The bench: consultations being held now (whose, since when; never what is said). */
+  consultationsHeld: HeldConsultation[];
+  /** The last asking that named the viewer and ended (declined, withdrawn…), for the screens to say so. */
+  requestEnded: { n: number; request: ConsultationRequest; outcome: string; by: string | null } | null;
   /** Gavel's recording status (starting, active, ending, complete, failed, aborted), null before any. */
   recordingStatus: string | null;
   /** The bench's alert that the recording stopped or failed, with a one-click restart. */
@@ -23,6 +40,8 @@ export interface LiveState {
   transcript: TranscriptEntry[];
   /** The last exhibit event (marked, ruled, presented, presentation ended); the exhibits panel follows it. */
   exhibitEvent: { n: number; kind: string; payload: Record<string, unknown> } | null;
+  /** The last change to the record's seals or reviews (a version sealed, a signature or objection). */
+  recordEvent: { n: number; kind: string } | null;
 }
 
 export interface RecordingAlert {
@@ -41,10 +60,14 @@ export function emptyState(): LiveState {
     mediaConnected: {},
     mediaUnavailable: null,
     consultation: null,
+    consultationRequests: [],
+    consultationsHeld: [],
+    requestEnded: null,
     recordingStatus: null,
     recordingAlert: null,
     transcript: [],
     exhibitEvent: null,
+    recordEvent: null,
   };
 }
 
@@ -64,13 +87,21 @@ export function fromSnapshot(s: Snapshot, previous?: LiveState): LiveState {
     ),
     mediaUnavailable: null,
     consultation: stillIn ? (parseConsultation(s.you?.consultation) ?? previous?.consultation ?? null) : null,
-    recordingStatus: str((s.hearing as unknown as Record<string, unknown>)['recordingStatus']) ?? null,
+    consultationRequests: (s.you?.consultationRequests ?? []).map((r) => ({
+      ...r,
+      participantIds: [...r.participantIds],
+    })),
+    consultationsHeld: (s.consultationsHeld ?? []).map((c) => ({ ...c })),
+    requestEnded: previous?.requestEnded ?? null,
+    recordingStatus: s.hearing.recordingStatus ?? null,
     // An alert stays until the recording runs again or the bench dismisses it.
     recordingAlert: s.hearing.recording ? null : (previous?.recordingAlert ?? null),
     // A snapshot carries no transcript: the panel reloads it when the state is replaced.
     transcript: [],
     // Nor exhibits: the exhibits panel reloads them when the state is replaced.
     exhibitEvent: null,
+    // The record's screens reload seals and reviews with the record itself.
+    recordEvent: null,
   };
 }
 
@@ -90,6 +121,10 @@ export type Effect =
   | { kind: 'consultationOpened'; consultation: Consultation }
   | { kind: 'consultationEnded' }
   | { kind: 'consultationLeft'; participantId: string; over: boolean }
+  /** Someone asked the viewer to consult privately. */
+  | { kind: 'consultationRequested'; request: ConsultationRequest }
+  /** An asking that named the viewer ended: answered, withdrawn, lapsed or overtaken. */
+  | { kind: 'consultationRequestEnded'; request: ConsultationRequest; outcome: string; by: string | null }
   /** The server closed the watch for good, saying why (removed, invite_revoked, invite_reissued, session_ended…). */
   | { kind: 'ended'; code: string; message: string }
   /** The hearing's judge or clerk was replaced (shown to the bench). */
@@ -114,147 +149,246 @@ function upsert(state: LiveState, id: string, change: Partial<LiveParticipant>):
   return false;
 }
 
+type Handler = (
+  state: LiveState,
+  p: Record<string, unknown>,
+  /** The participant the event is about, if any, and whether that is the viewer. */
+  about: { pid: string | undefined; mine: boolean },
+  event: LiveEvent,
+) => Effect;
+
+const NONE: Effect = { kind: 'none' };
+
+/**
+ * What each event the server sends (the realtime protocol's kinds) does to the page: one handler per
+ * kind, no more and no fewer, which the compiler holds to the protocol in both directions.
+ */
+const HANDLERS: { [K in EventKind]: Handler } = {
+  'hearing.state': (state, p) => {
+    const next = str(p['state']);
+    if (!next || !state.hearing) return NONE;
+    state.hearing.state = next as LiveHearing['state'];
+    return { kind: 'state', state: next };
+  },
+  'participant.presence': presenceChange,
+  // Admit-all: everyone's move in one event, the viewer's own admission among them.
+  'participant.presence_many': (state, p) => {
+    let effect: Effect = NONE;
+    for (const c of Array.isArray(p['changes']) ? (p['changes'] as unknown[]) : []) {
+      if (!c || typeof c !== 'object') continue;
+      const change = c as Record<string, unknown>;
+      const pid = str(change['participantId']);
+      const mine = pid !== undefined && state.you?.id === pid;
+      const before = state.you?.presence;
+      const e = presenceChange(state, change, { pid, mine });
+      if (mine && change['presence'] === 'admitted' && before === 'in_lobby') effect = { kind: 'admitted' };
+      else if (e.kind !== 'none' && effect.kind === 'none') effect = e;
+    }
+    return effect;
+  },
+  'participant.admitted': (state, _p, { pid, mine }) => {
+    if (!pid) return NONE;
+    upsert(state, pid, { presence: 'admitted' });
+    if (mine && state.you) {
+      state.you.presence = 'admitted';
+      return { kind: 'admitted' };
+    }
+    return NONE;
+  },
+  'participant.returned_to_lobby': (state, _p, { pid, mine }) => {
+    if (!pid) return NONE;
+    upsert(state, pid, { presence: 'in_lobby' });
+    if (mine && state.you) {
+      state.you.presence = 'in_lobby';
+      // What the room showed is the room's: the lobby starts from what the server lets it see.
+      state.participants = state.participants.filter((x) => x.id === pid);
+      state.chat = state.chat.filter((m) => m.from.id === pid);
+      state.transcript = [];
+      return { kind: 'returned' };
+    }
+    return NONE;
+  },
+  'participant.removed': (state, _p, { pid, mine }) => {
+    if (!pid) return NONE;
+    upsert(state, pid, { presence: 'removed' });
+    if (mine && state.you) {
+      state.you.presence = 'removed';
+      return { kind: 'removed' };
+    }
+    return NONE;
+  },
+  // A withdrawn or replaced invitation: the person's own socket is ended by the server (an `ended`
+  // message says why), and if they were present the presence event that follows moves them.
+  'participant.revoked': () => NONE,
+  'participant.reinvited': () => NONE,
+  // LiveKit mutes the track itself; this only tells the participant why.
+  'participant.muted': (_state, _p, { mine }) => (mine ? { kind: 'muted' } : NONE),
+  'participant.screen_share': (state, p, { pid, mine }) => {
+    if (!pid || typeof p['allowed'] !== 'boolean') return NONE;
+    upsert(state, pid, { screenShareAllowed: p['allowed'] });
+    if (mine && state.you) {
+      state.you.screenShareAllowed = p['allowed'];
+      return { kind: 'screenShare', allowed: p['allowed'] };
+    }
+    return NONE;
+  },
+  'chat.message': (state, p) => {
+    const message = p['message'] as ChatMessage | undefined;
+    if (!message || typeof message.id !== 'string') return NONE;
+    if (state.chat.some((m) => m.id === message.id)) return NONE;
+    state.chat.push(message);
+    return { kind: 'chat', message };
+  },
+  'consultation.opened': consultation,
+  'consultation.left': consultation,
+  'consultation.closed': consultation,
+  'consultation.requested': (state, p) => {
+    const request = parseRequest(p['request']);
+    if (!request) return NONE;
+    state.consultationRequests = [...state.consultationRequests.filter((r) => r.id !== request.id), request];
+    return { kind: 'consultationRequested', request };
+  },
+  'consultation.request_ended': (state, p) => {
+    const request = parseRequest(p['request']);
+    if (!request) return NONE;
+    const known = state.consultationRequests.some((r) => r.id === request.id);
+    state.consultationRequests = state.consultationRequests.filter((r) => r.id !== request.id);
+    if (!known) return NONE;
+    const ended = { request, outcome: str(p['outcome']) ?? '', by: str(p['by']) ?? null };
+    state.requestEnded = { n: (state.requestEnded?.n ?? 0) + 1, ...ended };
+    return { kind: 'consultationRequestEnded', ...ended };
+  },
+  'consultation.held': (state, p) => {
+    const held = p['held'] as HeldConsultation | undefined;
+    if (!held || typeof held.id !== 'string' || typeof held.since !== 'string') return NONE;
+    state.consultationsHeld = [...state.consultationsHeld.filter((c) => c.id !== held.id), { ...held }];
+    return NONE;
+  },
+  'consultation.held_ended': (state, p) => {
+    const id = str(p['id']);
+    if (id) state.consultationsHeld = state.consultationsHeld.filter((c) => c.id !== id);
+    return NONE;
+  },
+  // Whose seat is whose changed: the server's fresh snapshot says what this viewer may now do.
+  'hearing.bench': () => ({ kind: 'resync' }),
+  'hearing.bench_changed': (_state, p) => {
+    const role = p['role'] === 'clerk' ? 'clerk' : 'judge';
+    const name = (v: unknown) =>
+      v && typeof v === 'object' ? (str((v as Record<string, unknown>)['name']) ?? null) : null;
+    return { kind: 'benchChanged', role, from: name(p['from']), to: name(p['to']) };
+  },
+  'media.unavailable': (state, p) => {
+    state.mediaUnavailable = str(p['message']) ?? '';
+    return NONE;
+  },
+  'media.presence': (state, p, { pid }) => {
+    if (pid && typeof p['connected'] === 'boolean') state.mediaConnected[pid] = p['connected'];
+    return NONE;
+  },
+  'recording.status': (state, p) => {
+    if (state.hearing) state.hearing.recording = p['recording'] === true;
+    state.recordingStatus = str(p['status']) ?? null;
+    if (p['recording'] === true) state.recordingAlert = null;
+    return NONE;
+  },
+  'recording.alert': (state, p) => {
+    state.recordingAlert = {
+      recordingId: str(p['recordingId']) ?? null,
+      reason: str(p['reason']) ?? 'failed',
+      message: str(p['message']) ?? '',
+    };
+    return NONE;
+  },
+  'transcript.entry': transcriptEntry,
+  'transcript.corrected': transcriptEntry,
+  // A new sealed version, or a party's signature or objection: the record's screens reload them.
+  'transcript.sealed': recordChanged,
+  'transcript.reviewed': recordChanged,
+  'exhibit.marked': exhibit,
+  'exhibit.ruled': exhibit,
+  'exhibit.presented': exhibit,
+  'exhibit.presentation_ended': exhibit,
+};
+
+function presenceChange(
+  state: LiveState,
+  p: Record<string, unknown>,
+  { pid, mine }: { pid: string | undefined; mine: boolean },
+): Effect {
+  if (!pid) return NONE;
+  const presence = str(p['presence']) as Presence | undefined;
+  const role = str(p['role']);
+  const represents = 'representsId' in p ? (str(p['representsId']) ?? null) : undefined;
+  const added = upsert(state, pid, {
+    ...(presence ? { presence } : {}),
+    ...(role ? { role: role as LiveParticipant['role'] } : {}),
+    ...(str(p['displayName']) ? { displayName: str(p['displayName']) } : {}),
+    ...(represents !== undefined ? { representsId: represents } : {}),
+  });
+  if (mine && presence && state.you) state.you.presence = presence;
+  // Out of the consultation whichever way (back in the hearing, the lobby, removed).
+  if (mine && presence && presence !== 'in_consultation') state.consultation = null;
+  // A party must know which agents are theirs to offer a consultation; the presence payload
+  // does not say whom a newcomer represents, the snapshot does.
+  const partyViewer = state.you?.role === 'plaintiff' || state.you?.role === 'defendant';
+  if (added && partyViewer && role === 'agent' && represents === undefined) return { kind: 'resync' };
+  return NONE;
+}
+
+function consultation(state: LiveState, p: Record<string, unknown>, _about: unknown, event: LiveEvent): Effect {
+  const r = consultationEvent(state, event.kind, p);
+  state.consultation = r.consultation;
+  return r.change;
+}
+
+function parseRequest(value: unknown): ConsultationRequest | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  const ids = v['participantIds'];
+  const id = str(v['id']);
+  const requesterId = str(v['requesterId']);
+  const expiresAt = str(v['expiresAt']);
+  if (!id || !requesterId || !expiresAt || !Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) return null;
+  return {
+    id,
+    requesterId,
+    participantIds: [...(ids as string[])],
+    requestedAt: str(v['requestedAt']) ?? '',
+    expiresAt,
+  };
+}
+
+function transcriptEntry(state: LiveState, p: Record<string, unknown>): Effect {
+  const entry = parseEntry(p['entry']);
+  if (entry) upsertEntry(state.transcript, entry);
+  return NONE;
+}
+
+function recordChanged(state: LiveState, _p: unknown, _about: unknown, event: LiveEvent): Effect {
+  state.recordEvent = { n: (state.recordEvent?.n ?? 0) + 1, kind: event.kind };
+  return NONE;
+}
+
+function exhibit(state: LiveState, p: Record<string, unknown>, _about: unknown, event: LiveEvent): Effect {
+  state.exhibitEvent = { n: (state.exhibitEvent?.n ?? 0) + 1, kind: event.kind, payload: p };
+  return NONE;
+}
+
+/** The kinds this page handles: exactly the protocol's (checked by a test as well as the compiler). */
+export const HANDLED_KINDS = Object.keys(HANDLERS) as EventKind[];
+
 /**
  * Applies one event in place and says what it means to the viewer. Unknown kinds change nothing,
  * so a newer server can add events without breaking an open page.
  */
 export function applyEvent(state: LiveState, event: LiveEvent): Effect {
-  const p = event.payload;
+  const handler = Object.hasOwn(HANDLERS, event.kind) ? HANDLERS[event.kind] : undefined;
+  if (!handler) return NONE;
+  const p = event.payload as Record<string, unknown>;
   const pid = str(p['participantId']);
   // Staff ids never equal a participant id, so this only ever matches the participant concerned.
   const mine = pid !== undefined && state.you?.id === pid;
-  switch (event.kind) {
-    case 'hearing.state': {
-      const next = str(p['state']);
-      if (!next || !state.hearing) return { kind: 'none' };
-      state.hearing.state = next as LiveHearing['state'];
-      return { kind: 'state', state: next };
-    }
-    case 'participant.presence': {
-      if (!pid) return { kind: 'none' };
-      const presence = str(p['presence']) as Presence | undefined;
-      const role = str(p['role']);
-      const represents = 'representsId' in p ? (str(p['representsId']) ?? null) : undefined;
-      const added = upsert(state, pid, {
-        ...(presence ? { presence } : {}),
-        ...(role ? { role: role as LiveParticipant['role'] } : {}),
-        ...(str(p['displayName']) ? { displayName: str(p['displayName']) } : {}),
-        ...(represents !== undefined ? { representsId: represents } : {}),
-      });
-      if (mine && presence && state.you) state.you.presence = presence;
-      // Out of the consultation whichever way (back in the hearing, the lobby, removed).
-      if (mine && presence && presence !== 'in_consultation') state.consultation = null;
-      // A party must know which agents are theirs to offer a consultation; the presence payload
-      // does not say whom a newcomer represents, the snapshot does.
-      const partyViewer = state.you?.role === 'plaintiff' || state.you?.role === 'defendant';
-      if (added && partyViewer && role === 'agent' && represents === undefined) return { kind: 'resync' };
-      return { kind: 'none' };
-    }
-    case 'participant.admitted':
-      if (!pid) return { kind: 'none' };
-      upsert(state, pid, { presence: 'admitted' });
-      if (mine && state.you) {
-        state.you.presence = 'admitted';
-        return { kind: 'admitted' };
-      }
-      return { kind: 'none' };
-    case 'participant.returned_to_lobby':
-      if (!pid) return { kind: 'none' };
-      upsert(state, pid, { presence: 'in_lobby' });
-      if (mine && state.you) {
-        state.you.presence = 'in_lobby';
-        // What the room showed is the room's: the lobby starts from what the server lets it see.
-        state.participants = state.participants.filter((x) => x.id === pid);
-        state.chat = state.chat.filter((m) => m.from.id === pid);
-        state.transcript = [];
-        return { kind: 'returned' };
-      }
-      return { kind: 'none' };
-    case 'participant.removed':
-      if (!pid) return { kind: 'none' };
-      upsert(state, pid, { presence: 'removed' });
-      if (mine && state.you) {
-        state.you.presence = 'removed';
-        return { kind: 'removed' };
-      }
-      return { kind: 'none' };
-    case 'participant.muted':
-      // LiveKit mutes the track itself; this only tells the participant why.
-      return mine ? { kind: 'muted' } : { kind: 'none' };
-    case 'participant.screen_share': {
-      if (!pid || typeof p['allowed'] !== 'boolean') return { kind: 'none' };
-      upsert(state, pid, { screenShareAllowed: p['allowed'] });
-      if (mine && state.you) {
-        state.you.screenShareAllowed = p['allowed'];
-        return { kind: 'screenShare', allowed: p['allowed'] };
-      }
-      return { kind: 'none' };
-    }
-    case 'chat.message': {
-      const message = p['message'] as ChatMessage | undefined;
-      if (!message || typeof message.id !== 'string') return { kind: 'none' };
-      if (state.chat.some((m) => m.id === message.id)) return { kind: 'none' };
-      state.chat.push(message);
-      return { kind: 'chat', message };
-    }
-    case 'consultation.opened':
-    case 'consultation.left':
-    case 'consultation.closed': {
-      const r = consultationEvent(state, event.kind, p);
-      state.consultation = r.consultation;
-      return r.change;
-    }
-    case 'hearing.bench':
-      // Whose seat is whose changed: the server's fresh snapshot says what this viewer may now do.
-      return { kind: 'resync' };
-    case 'hearing.bench_changed': {
-      const role = p['role'] === 'clerk' ? 'clerk' : 'judge';
-      const name = (v: unknown) =>
-        v && typeof v === 'object' ? (str((v as Record<string, unknown>)['name']) ?? null) : null;
-      return { kind: 'benchChanged', role, from: name(p['from']), to: name(p['to']) };
-    }
-    case 'media.unavailable':
-      state.mediaUnavailable = str(p['message']) ?? '';
-      return { kind: 'none' };
-    case 'media.presence':
-      if (pid && typeof p['connected'] === 'boolean') state.mediaConnected[pid] = p['connected'];
-      return { kind: 'none' };
-    case 'recording.status':
-      if (state.hearing) state.hearing.recording = p['recording'] === true;
-      state.recordingStatus = str(p['status']) ?? null;
-      if (p['recording'] === true) state.recordingAlert = null;
-      return { kind: 'none' };
-    case 'recording.alert':
-      state.recordingAlert = {
-        recordingId: str(p['recordingId']) ?? null,
-        reason: str(p['reason']) ?? 'failed',
-        message: str(p['message']) ?? '',
-      };
-      return { kind: 'none' };
-    case 'recording.state':
-    case 'recording.started':
-    case 'recording.stopped':
-      // Issue 5 sends the recording status; accept either a boolean or a state name.
-      if (state.hearing) {
-        const r = p['recording'] ?? p['active'] ?? (event.kind === 'recording.started' ? true : undefined);
-        state.hearing.recording = r === true || r === 'active' || r === 'recording';
-      }
-      return { kind: 'none' };
-    case 'transcript.entry':
-    case 'transcript.corrected': {
-      const entry = parseEntry(p['entry']);
-      if (entry) upsertEntry(state.transcript, entry);
-      return { kind: 'none' };
-    }
-    case 'exhibit.marked':
-    case 'exhibit.ruled':
-    case 'exhibit.presented':
-    case 'exhibit.presentation_ended':
-      state.exhibitEvent = { n: (state.exhibitEvent?.n ?? 0) + 1, kind: event.kind, payload: p };
-      return { kind: 'none' };
-    default:
-      return { kind: 'none' };
-  }
+  return handler(state, p, { pid, mine }, event);
 }
 
 /** The lobby list (staff): who waits, oldest entries first as the server sends them. */

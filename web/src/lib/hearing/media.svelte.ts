@@ -59,6 +59,8 @@ export class CourtMedia {
   deviceError = $state('');
   /** Why LiveKit disconnected us, when it did. */
   disconnectReason = $state<DisconnectReason | undefined>(undefined);
+  /** The browser would not start the room's sound without a tap (autoplay policy, iOS Safari above all). */
+  audioBlocked = $state(false);
 
   #room: Room | undefined;
   #leaving = false;
@@ -98,6 +100,9 @@ export class CourtMedia {
       .on(RoomEvent.Reconnecting, () => (this.status = 'reconnecting'))
       .on(RoomEvent.SignalReconnecting, () => (this.status = 'reconnecting'))
       .on(RoomEvent.Reconnected, () => (this.status = 'connected'))
+      .on(RoomEvent.AudioPlaybackStatusChanged, () => {
+        if (this.#room === room) this.audioBlocked = !room.canPlaybackAudio;
+      })
       .on(RoomEvent.Disconnected, (reason) => {
         if (this.#room !== room) return;
         this.disconnectReason = reason;
@@ -105,6 +110,7 @@ export class CourtMedia {
         if (this.status !== 'connecting') this.status = this.#leaving ? 'idle' : 'disconnected';
         this.#room = undefined;
         this.tiles = [];
+        this.audioBlocked = false;
         this.#syncLocal();
       });
 
@@ -120,6 +126,7 @@ export class CourtMedia {
     }
     if (this.#room !== room) return;
     this.status = 'connected';
+    this.audioBlocked = !room.canPlaybackAudio;
     await this.#publish(prefs);
     this.#refresh();
   }
@@ -146,6 +153,15 @@ export class CourtMedia {
     this.status = 'idle';
     this.tiles = [];
     this.micOn = this.camOn = this.screenOn = false;
+    this.audioBlocked = false;
+  }
+
+  /** Starts the room's sound from a tap, which is what a blocking browser waits for. */
+  async startAudio(): Promise<void> {
+    const room = this.#room;
+    if (!room) return;
+    await room.startAudio().catch(() => undefined);
+    this.audioBlocked = !room.canPlaybackAudio;
   }
 
   async toggleMicrophone(): Promise<void> {

@@ -1,48 +1,30 @@
-import type { ParticipantRole } from '../scheduling/client.ts';
-
 import type { Action, CallerClass, HearingState, Presence } from '@gavel/api/domain/hearing';
+import type {
+  ChatMessage,
+  ConsultationRequest,
+  HeldConsultation,
+  Snapshot as ProtocolSnapshot,
+  ServerMessage,
+  SnapshotParticipant,
+} from '@gavel/api/domain/realtime';
 
 /** The hearing's states, presences and policy come from the API's own domain module: one definition. */
 export type { Action, CallerClass, HearingState, Presence };
+/** Messages and events on /api/ws come from the API's realtime protocol: one definition. */
+export type { ChatMessage, ConsultationRequest, HeldConsultation, ServerMessage };
 
 /** A participant as the socket shows them (the lobby and observers only to staff). */
-export interface LiveParticipant {
-  id: string;
-  role: ParticipantRole;
-  displayName: string;
-  presence: Presence;
-  screenShareAllowed: boolean;
-  representsId: string | null;
-  /** Staff only: connected to LiveKit right now (from its webhooks). */
-  connected?: boolean;
-}
+export type LiveParticipant = SnapshotParticipant;
 
-export interface LiveHearing {
-  id: string;
-  title: string;
-  state: HearingState;
-  caseNumber: string;
-  caption: string;
-  scheduledStart: string;
-  scheduledEnd: string;
-  courtTimezone: string;
-  recording: boolean;
-}
+/** The hearing as the socket shows it, with Gavel's recording state (from Egress webhooks). */
+export type LiveHearing = ProtocolSnapshot['hearing'];
 
-export type ChatAudience = 'all' | 'bench';
-
-export interface ChatMessage {
-  id: string;
-  at: string;
-  from: { kind: 'staff' | 'participant'; id: string; name: string; role: string };
-  to: ChatAudience;
-  text: string;
-}
+export type ChatAudience = ChatMessage['to'];
 
 /** Who the viewer is, as the snapshot says: a participant of this hearing, or a member of staff. */
 export interface Viewer {
   kind?: 'staff' | 'participant';
-  id?: string;
+  id?: string | null;
   role?: string | null;
   displayName?: string | null;
   presence?: Presence | null;
@@ -53,17 +35,27 @@ export interface Viewer {
   representsId?: string | null;
   /** The private consultation the participant is in, when the server says (the client also remembers it). */
   consultation?: unknown;
+  /** Askings for a consultation that name the participant and wait for an answer. */
+  consultationRequests?: ConsultationRequest[];
   /** The viewer's class as the hearing policy sees it, and what it lets them do now (the controls follow it). */
   caller?: CallerClass;
   may?: Action[];
 }
 
+/**
+ * The part of the protocol's snapshot the screens read, with the viewer flattened; what the server
+ * sends must fit it (checked below), so a change to the protocol shows up here at compile time.
+ */
 export interface Snapshot {
   hearing: LiveHearing;
   participants: LiveParticipant[];
   you?: Viewer;
   chat?: ChatMessage[];
+  /** The bench: consultations being held now. */
+  consultationsHeld?: HeldConsultation[];
 }
+type Fits<T extends Snapshot> = T;
+export type ProtocolSnapshotFits = Fits<ProtocolSnapshot>;
 
 export interface MediaToken {
   url: string;
@@ -72,17 +64,9 @@ export interface MediaToken {
   identity: string;
 }
 
-/** Server → client messages on /api/ws. */
-export type ServerMessage =
-  | { type: 'snapshot'; hearingId: string; seq: number; state: Snapshot }
-  | { type: 'event'; hearingId: string; seq: number; kind: string; payload: Record<string, unknown>; at: string }
-  | { type: 'error'; code: string; message: string }
-  /** The viewer may no longer watch (removed, invitation withdrawn or replaced, session ended): why, then closed. */
-  | { type: 'ended'; hearingId: string; code: string; message: string };
-
 export type LiveEvent = Extract<ServerMessage, { type: 'event' }>;
 
-/** What a role may publish: mirrors the server's grant table (GUIDE §3) only to hide controls it would refuse. */
+/** What a role may publish: mirrors the server's grant table (api/src/media/grants.ts) only to hide controls it would refuse. */
 export function publishes(role: string | undefined): { camera: boolean; microphone: boolean } {
   if (role === 'observer' || role === undefined) return { camera: false, microphone: false };
   if (role === 'clerk') return { camera: false, microphone: true };
