@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, api, parseRetryAfter } from './api.ts';
+import { ApiError, api, onSessionEnded, parseRetryAfter, send } from './api.ts';
 
 function respondWith(response: Response) {
   const fetch = vi.fn<typeof globalThis.fetch>().mockResolvedValue(response);
@@ -83,5 +83,38 @@ describe('api', () => {
     vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')));
     const error = await caught(api.get('/auth/me'));
     expect(error).toMatchObject({ status: 0, code: 'network' });
+  });
+});
+
+describe('one place for a 401', () => {
+  const unauthorized = () =>
+    Response.json({ error: { code: 'unauthorized', message: 'Sign in first.' } }, { status: 401 });
+
+  it('tells the session listeners once for any call answered 401 unauthorized, JSON or raw', async () => {
+    const ended = vi.fn();
+    const stop = onSessionEnded(ended);
+    try {
+      respondWith(unauthorized());
+      expect((await caught(api.get('/hearings'))).status).toBe(401);
+      respondWith(unauthorized());
+      expect((await caught(send('/hearings/h1/export'))).code).toBe('unauthorized');
+      expect(ended).toHaveBeenCalledTimes(2);
+    } finally {
+      stop();
+    }
+  });
+
+  it('does not end the session for other refusals, nor for a 401 that asks for the next sign-in step', async () => {
+    const ended = vi.fn();
+    const stop = onSessionEnded(ended);
+    try {
+      respondWith(Response.json({ error: { code: 'forbidden', message: 'no' } }, { status: 403 }));
+      await caught(api.get('/hearings/h1/audit'));
+      respondWith(Response.json({ error: { code: 'second_factor_required', message: 'code' } }, { status: 401 }));
+      await caught(api.get('/auth/me'));
+      expect(ended).not.toHaveBeenCalled();
+    } finally {
+      stop();
+    }
   });
 });

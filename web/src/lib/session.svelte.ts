@@ -1,4 +1,4 @@
-import { ApiError } from './api.ts';
+import { ApiError, onSessionEnded } from './api.ts';
 import { completeSecondFactor, fetchMe, login, logout, type PendingStep, type User } from './auth.ts';
 
 export type SessionState =
@@ -29,6 +29,14 @@ class Session {
   #pending: Promise<void> | undefined;
   // Bumped on every change, so a slow /me answer cannot undo a sign-in or sign-out made meanwhile.
   #generation = 0;
+
+  constructor() {
+    // Any call answered 401 `unauthorized` while signed in: the session ended on the server (signed
+    // out elsewhere, expired, account disabled); the layout then sends the user to sign in.
+    onSessionEnded(() => {
+      if (this.state.status === 'signed-in') this.expire();
+    });
+  }
 
   get user(): User | null {
     return this.state.status === 'signed-in' ? this.state.user : null;

@@ -16,6 +16,9 @@ export interface CourtSettings {
   sessionIdleMinutes: number;
   sessionAbsoluteMinutes: number;
   requireTwoFactor: boolean;
+  contactPhone: string | null;
+  contactEmail: string | null;
+  contactNote: string | null;
   updatedAt: string;
 }
 
@@ -36,8 +39,9 @@ export interface StaffMember {
   createdAt: string;
 }
 
+/** A reset link's url is null when mail is configured: it went to the account's own address only. */
 export interface PasswordLink {
-  url: string;
+  url: string | null;
   expiresAt: string;
   emailed: boolean;
 }
@@ -66,13 +70,59 @@ export interface TwoFactorSetup {
 export interface LinkInfo {
   email: string;
   name: string;
+  courtName: string | null;
   purpose: 'invite' | 'reset';
   expiresAt: string;
+  /** A reset of an account with two-factor sign-in: its code is needed too. */
+  codeRequired: boolean;
+}
+
+/** A request to remove a staff member's second factor. */
+export interface TwoFactorReset {
+  id: string;
+  user: { id: string; name: string; email: string; role: StaffRole };
+  requestedBy: { id: string; name: string };
+  requestedAt: string;
+  mode: 'approval' | 'delay';
+  takesEffectAt: string | null;
+  status: 'pending' | 'done' | 'cancelled';
+  approvedBy: { id: string; name: string } | null;
+  cancelledBy: { id: string; name: string } | null;
+}
+
+export interface AccountNotice {
+  id: string;
+  kind: 'password_reset' | 'two_factor_removed';
+  at: string;
+  by: string;
+  approvedBy: string | null;
+  linkShownToAdmin: boolean;
+}
+
+export interface PendingReset {
+  id: string;
+  requestedBy: string;
+  requestedAt: string;
+  mode: 'approval' | 'delay';
+  takesEffectAt: string | null;
 }
 
 const seg = encodeURIComponent;
 
+export interface CourtCertificate {
+  pem: string;
+  fingerprint: string;
+  fingerprintColons: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+}
+
 export const adminApi = {
+  courtCertificate: () =>
+    api.get<{ source: 'generated' | 'pkcs12'; current: CourtCertificate; previous: CourtCertificate[] }>(
+      '/court-certificate',
+    ),
   court: async () => (await api.get<{ court: CourtSettings }>('/admin/court')).court,
   updateCourt: async (changes: Partial<Omit<CourtSettings, 'id' | 'updatedAt'>>) =>
     (await api.post<{ court: CourtSettings }>('/admin/court', changes)).court,
@@ -102,8 +152,13 @@ export const adminApi = {
     (await api.post<{ staff: StaffMember }>(`/admin/staff/${seg(id)}/${disabled ? 'disable' : 'enable'}`)).staff,
   resetPassword: (id: string) =>
     api.post<{ staff: StaffMember; link: PasswordLink }>(`/admin/staff/${seg(id)}/password-reset`),
-  resetTwoFactor: async (id: string) =>
-    (await api.post<{ staff: StaffMember }>(`/admin/staff/${seg(id)}/two-factor-reset`)).staff,
+  resetTwoFactor: (id: string) =>
+    api.post<{ staff: StaffMember; reset: TwoFactorReset | null }>(`/admin/staff/${seg(id)}/two-factor-reset`),
+  twoFactorResets: async () => (await api.get<{ resets: TwoFactorReset[] }>('/admin/two-factor-resets')).resets,
+  approveReset: async (id: string) =>
+    (await api.post<{ reset: TwoFactorReset }>(`/admin/two-factor-resets/${seg(id)}/approve`)).reset,
+  cancelReset: async (id: string) =>
+    (await api.post<{ reset: TwoFactorReset }>(`/admin/two-factor-resets/${seg(id)}/cancel`)).reset,
 };
 
 export const accountApi = {
@@ -119,7 +174,11 @@ export const accountApi = {
     (await api.post<{ recoveryCodes: string[] }>('/account/two-factor/recovery-codes', { password })).recoveryCodes,
   disableTwoFactor: (password: string) => api.post<undefined>('/account/two-factor/disable', { password }),
   inspectLink: (token: string) => api.post<LinkInfo>('/account/set-password/inspect', { token }),
-  setPassword: (token: string, password: string) => api.post<undefined>('/account/set-password', { token, password }),
+  setPassword: (token: string, password: string, code?: string) =>
+    api.post<undefined>('/account/set-password', { token, password, ...(code ? { code } : {}) }),
+  notices: () => api.get<{ notices: AccountNotice[]; pendingResets: PendingReset[] }>('/account/notices'),
+  dismissNotice: (id: string) => api.post<undefined>(`/account/notices/${seg(id)}/dismiss`),
+  cancelOwnReset: (id: string) => api.post<undefined>(`/account/two-factor-resets/${seg(id)}/cancel`),
 };
 
 /** The token of a set-password link: /login#set-password=TOKEN (a fragment never reaches a server). */

@@ -1,4 +1,4 @@
-import { api, ApiError } from '../api.ts';
+import { api, ApiError, send } from '../api.ts';
 
 export type ExhibitSide = 'plaintiff' | 'defendant' | 'court';
 export type ExhibitStatus = 'marked' | 'admitted' | 'rejected';
@@ -32,6 +32,7 @@ export interface ExhibitList {
   presentation: Presentation | null;
   you: { canSubmit: boolean; canRule: boolean; side: ExhibitSide | null; participantId: string | null };
   maxBytes: number;
+  maxPages: number;
 }
 
 const base = (hearingId: string) => `/hearings/${encodeURIComponent(hearingId)}/exhibits`;
@@ -55,26 +56,13 @@ export const exhibits = {
     form.append('title', input.title);
     if (input.side) form.append('side', input.side);
     form.append('file', input.file, input.file.name);
-    let response: Response;
-    try {
-      response = await fetch(`/api${base(hearingId)}`, {
-        method: 'POST',
-        body: form,
-        credentials: 'same-origin',
-        headers: { Accept: 'application/json' },
-      });
-    } catch {
-      throw new ApiError(0, 'network', 'The server could not be reached.');
-    }
-    const body = (await response.json().catch(() => undefined)) as
-      { exhibit?: Exhibit; error?: { code?: string; message?: string } } | undefined;
-    if (!response.ok || !body?.exhibit) {
-      throw new ApiError(
-        response.status,
-        body?.error?.code ?? 'http',
-        body?.error?.message ?? (response.statusText || `HTTP ${String(response.status)}`),
-      );
-    }
+    const response = await send(base(hearingId), {
+      method: 'POST',
+      body: form,
+      headers: { Accept: 'application/json' },
+    });
+    const body = (await response.json().catch(() => undefined)) as { exhibit?: Exhibit } | undefined;
+    if (!body?.exhibit) throw new ApiError(response.status, 'http', 'The server answered without the exhibit.');
     return body.exhibit;
   },
 };

@@ -9,6 +9,7 @@ import { recordingEn } from './recording.ts';
 import { transcriptEn } from './transcript.ts';
 import { exhibitsEn } from './exhibits.ts';
 import { exportEn } from './export.ts';
+import { passwordEn } from './password.ts';
 
 const core = {
   'app.name': 'Gavel',
@@ -20,6 +21,8 @@ const core = {
   'app.pageTitle': (p: { page: string }) => `${p.page} · Gavel`,
 
   'language.label': 'Language / 语言',
+
+  'time.courtList': (p: { zone: string }) => `Times are court time, ${p.zone}.`,
 
   'account.label': 'Signed-in account',
   'account.court': 'Court:',
@@ -70,6 +73,7 @@ export const en = {
   ...transcriptEn,
   ...exhibitsEn,
   ...exportEn,
+  ...passwordEn,
 };
 
 export type Messages = typeof en;

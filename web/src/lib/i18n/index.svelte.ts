@@ -44,6 +44,11 @@ export function setLocale(locale: Locale): void {
   document.cookie = `${LOCALE_COOKIE}=${encodeURIComponent(locale)}; Path=/; Max-Age=31536000; SameSite=Lax`;
 }
 
+/** Whether `key` names a message (for keys that come from elsewhere, such as an API's answer). */
+export function hasMessage(key: string): boolean {
+  return Object.hasOwn(en, key);
+}
+
 /** The message `key` in the current language; reactive, so templates follow a language switch. */
 export function t<K extends MessageKey>(key: K, ...args: MessageArgs<K>): string {
   const message: string | ((params: never) => string) = dictionaries[state.locale][key];

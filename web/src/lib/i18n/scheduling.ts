@@ -7,6 +7,9 @@ export const schedulingEn = {
   'docket.heading.court': 'Court docket',
   'docket.timeZone.court': (p: { timeZone: string }) => `Times are shown in the court’s time zone (${p.timeZone}).`,
   'docket.timeZone.local': (p: { timeZone: string }) => `Times are shown in your time zone (${p.timeZone}).`,
+  'docket.time.yours': (p: { time: string }) => `your time ${p.time}`,
+  'scheduling.reschedule.zone': (p: { timeZone: string }) =>
+    `Date and times are in the court’s time zone (${p.timeZone}), wherever you are.`,
   'docket.empty.title': 'No hearings scheduled',
   'docket.empty.body': 'There are no hearings on the docket for these dates.',
   'docket.empty.day': 'No hearings on this day.',
@@ -193,6 +196,7 @@ export const schedulingEn = {
   'join.calendar': 'Add to my calendar (.ics)',
   'join.error.wrongCode': 'The access code is not correct.',
   'join.error.codeRequired': 'Enter the access code the court sent you.',
+  'join.error.codeFormat': 'The access code is six digits, for example 123 456. Check what you typed.',
   'join.error.rateLimited': (p: { seconds: number }) =>
     `Too many attempts. Try again in ${String(p.seconds)} ${p.seconds === 1 ? 'second' : 'seconds'}.`,
   'join.gone.expired': 'This invitation has expired',
@@ -201,11 +205,15 @@ export const schedulingEn = {
   'join.gone.adjourned': 'This hearing has ended',
   'join.gone.body': 'This link no longer opens the hearing. If you think this is a mistake, contact the court:',
   'join.gone.clerk': (p: { name: string }) => `Clerk: ${p.name}`,
+  'join.contact.heading': (p: { court: string }) => `How to reach ${p.court}`,
+  'join.contact.phone': 'Telephone',
+  'join.contact.email': 'E-mail',
   'join.notFound.title': 'This invitation link is not valid',
   'join.notFound.body':
     'Check that you opened the whole link from your invitation. If the court sent you a newer link, use that one; otherwise ask the court that invited you for a new link.',
 
-  'lobby.title': 'You have joined',
+  'lobby.title': 'Waiting for the court',
+  'lobby.prejoinTitle': 'Check your camera and microphone',
   'lobby.body':
     'You are checked in for this hearing. Keep this page open; the court will let you in when the hearing starts.',
   'lobby.error': 'Your session for this hearing has ended. Open your invitation link again.',
@@ -216,6 +224,8 @@ export const schedulingZhCN: Translation<typeof schedulingEn> = {
   'docket.heading.court': '法院庭审排期',
   'docket.timeZone.court': (p) => `时间均按法院所在时区（${p.timeZone}）显示。`,
   'docket.timeZone.local': (p) => `时间均按您所在时区（${p.timeZone}）显示。`,
+  'docket.time.yours': (p) => `您的时间 ${p.time}`,
+  'scheduling.reschedule.zone': (p) => `日期和时间均按法院所在时区（${p.timeZone}）填写，与您所在地无关。`,
   'docket.empty.title': '暂无庭审安排',
   'docket.empty.body': '这段日期内没有排期的庭审。',
   'docket.empty.day': '当天没有庭审。',
@@ -399,6 +409,7 @@ export const schedulingZhCN: Translation<typeof schedulingEn> = {
   'join.calendar': '添加到我的日历（.ics）',
   'join.error.wrongCode': '访问码不正确。',
   'join.error.codeRequired': '请输入法院告知您的访问码。',
+  'join.error.codeFormat': '访问码为六位数字，例如 123 456。请核对您输入的内容。',
   'join.error.rateLimited': (p) => `尝试次数过多，请在 ${String(p.seconds)} 秒后重试。`,
   'join.gone.expired': '此邀请已过期',
   'join.gone.revoked': '此邀请已被撤销',
@@ -406,11 +417,15 @@ export const schedulingZhCN: Translation<typeof schedulingEn> = {
   'join.gone.adjourned': '此次庭审已结束',
   'join.gone.body': '此链接已无法进入庭审。如您认为有误，请联系法院：',
   'join.gone.clerk': (p) => `书记员：${p.name}`,
+  'join.contact.heading': (p) => `联系${p.court}`,
+  'join.contact.phone': '电话',
+  'join.contact.email': '电子邮箱',
   'join.notFound.title': '此邀请链接无效',
   'join.notFound.body':
     '请确认您打开的是邀请中的完整链接。如法院已向您发送新链接，请使用新链接；否则请联系邀请您的法院重新获取。',
 
-  'lobby.title': '您已进入',
+  'lobby.title': '等候法庭准许入庭',
+  'lobby.prejoinTitle': '检查摄像头和麦克风',
   'lobby.body': '您已完成本次庭审的签到。请保持此页面打开，开庭时法院会让您进入。',
   'lobby.error': '您在本次庭审的会话已结束，请重新打开邀请链接。',
 };

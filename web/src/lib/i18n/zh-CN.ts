@@ -6,6 +6,7 @@ import { recordingZhCN } from './recording.ts';
 import { transcriptZhCN } from './transcript.ts';
 import { exhibitsZhCN } from './exhibits.ts';
 import { exportZhCN } from './export.ts';
+import { passwordZhCN } from './password.ts';
 
 /** Simplified Chinese messages; typed as `Messages`, so a missing or extra key fails the build. */
 const core: Omit<
@@ -17,6 +18,7 @@ const core: Omit<
   | keyof typeof transcriptZhCN
   | keyof typeof exhibitsZhCN
   | keyof typeof exportZhCN
+  | keyof typeof passwordZhCN
 > = {
   'app.name': 'Gavel',
   'app.skipToContent': '跳到主要内容',
@@ -28,18 +30,20 @@ const core: Omit<
 
   'language.label': 'Language / 语言',
 
+  'time.courtList': (p) => `时间均为法院时间：${p.zone}。`,
+
   'account.label': '当前登录账户',
   'account.court': '法院：',
   'account.signOut': '退出登录',
   'account.signingOut': '正在退出登录…',
   'account.signOutFailed': '退出登录失败。请检查网络连接后重试。',
 
-  'role.judge': '法官',
+  'role.judge': '审判员',
   'role.clerk': '书记员',
   'role.admin': '管理员',
 
   'login.title': '登录',
-  'login.intro': '供法官、书记员和法院管理员使用。当事人、代理人和证人请通过邀请中的链接参加庭审。',
+  'login.intro': '供审判员、书记员和法院管理员使用。当事人、代理人和证人请通过邀请中的链接参加庭审。',
   'login.email': '电子邮件',
   'login.password': '密码',
   'login.submit': '登录',
@@ -74,4 +78,5 @@ export const zhCN: Messages = {
   ...transcriptZhCN,
   ...exhibitsZhCN,
   ...exportZhCN,
+  ...passwordZhCN,
 };

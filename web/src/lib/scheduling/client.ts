@@ -1,6 +1,5 @@
 import type { Action, HearingState, Presence } from '@gavel/api/domain/hearing';
 import { api, ApiError } from '../api.ts';
-import type { HearingStatus } from '../docket.ts';
 import type { Locale } from '../i18n/locales.ts';
 
 export type ParticipantRole = 'plaintiff' | 'defendant' | 'agent' | 'witness' | 'interpreter' | 'observer';
@@ -28,7 +27,7 @@ export interface Hearing {
   title: string;
   scheduledStart: string;
   scheduledEnd: string;
-  state: HearingStatus;
+  state: HearingState;
   public: boolean;
   recordingRequired: boolean;
   notes: string;
@@ -86,8 +85,16 @@ export interface Conflict {
   courtroom: boolean;
 }
 
+/** How the public reaches a court, as its admin published it. */
+export interface CourtContact {
+  court: string;
+  phone: string | null;
+  email: string | null;
+  note: string | null;
+}
+
 export interface Landing {
-  court: { name: string; timezone: string };
+  court: { name: string; timezone: string; contact: CourtContact };
   case: { number: string; caption: string };
   hearing: { title: string; scheduledStart: string; scheduledEnd: string; state: HearingState };
   invitee: { displayName: string; role: ParticipantRole; locale: Locale; presence: Presence };
@@ -156,11 +163,10 @@ export const scheduling = {
   me: (hearingId: string) => api.get<Landing>(`/hearings/${hearingId}/me`),
 };
 
-/** The contact a 410 answer carries: whom to ask for a new link. */
-export interface GoneContact {
-  court: string;
-  clerkName: string | null;
-  clerkEmail: string | null;
+/** The contact a 410 (or a 404, where the court is known) carries: whom to ask for a new link. */
+export interface GoneContact extends CourtContact {
+  clerkName?: string | null;
+  clerkEmail?: string | null;
 }
 
 /** GET /api/join/:token for the landing page, keeping a 410's contact (ApiError drops extra fields). */

@@ -1,11 +1,9 @@
 import { ApiError } from '../api.ts';
 import { t } from '../i18n/index.svelte.ts';
-import { session } from '../session.svelte.ts';
 
-/** A failed scheduling call in the reader's language; a 401 also ends the session in the app. */
+/** A failed scheduling call in the reader's language (a 401 has already ended the session in the app). */
 export function schedulingErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return t('scheduling.error.generic');
-  if (error.status === 401 && error.code === 'unauthorized') session.expire();
   switch (error.code) {
     case 'network':
       return t('scheduling.error.network');

@@ -1,4 +1,4 @@
-import { api, ApiError, parseRetryAfter } from '../api.ts';
+import { api, ApiError, send } from '../api.ts';
 import { parseSeal, parseSignatures, parseTranscript, parseEntry, parseVerify } from './entries.ts';
 import type { Seal, Signature, Transcript, TranscriptEntry, VerifyResult } from './types.ts';
 
@@ -15,33 +15,12 @@ function entryOf(r: { entry?: unknown }): TranscriptEntry {
  * same way it reads them.
  */
 async function sendRaw(path: string, body: Blob | string, contentType: string): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(`/api${path}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json', 'Content-Type': contentType },
-      body,
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'The server could not be reached.');
-  }
-  let json: unknown;
-  try {
-    json = await response.json();
-  } catch {
-    json = undefined;
-  }
-  if (!response.ok) {
-    const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-    throw new ApiError(
-      response.status,
-      typeof error?.code === 'string' ? error.code : 'http',
-      typeof error?.message === 'string' ? error.message : response.statusText,
-      parseRetryAfter(response.headers.get('Retry-After')),
-    );
-  }
-  return json;
+  const response = await send(path, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': contentType },
+    body,
+  });
+  return response.json().catch(() => undefined);
 }
 
 export interface NewEntry {

@@ -1,4 +1,12 @@
-import type { Correction, Seal, Signature, Transcript, TranscriptEntry, VerifyResult } from './types.ts';
+import type {
+  Correction,
+  Seal,
+  Signature,
+  Transcript,
+  TranscriptEntry,
+  VerifyEvidence,
+  VerifyResult,
+} from './types.ts';
 
 // The API is read defensively: a newer server may add fields, and events from Gavel itself
 // (procedural notes) carry `authorId` rather than `author`. Nothing here ever builds HTML.
@@ -104,14 +112,41 @@ export function parseSignatures(raw: unknown): Signature[] {
     .sort((a, b) => a.at.localeCompare(b.at));
 }
 
+function parseEvidence(raw: Record<string, unknown>): VerifyEvidence {
+  const sig = raw['courtSignature'];
+  const log = raw['log'];
+  return {
+    courtSignature: isRecord(sig)
+      ? {
+          valid: sig['valid'] === true,
+          wholeDocument: sig['wholeDocument'] === true,
+          byThisCourt: sig['byThisCourt'] === true,
+          problem: str(sig['problem']),
+        }
+      : null,
+    log:
+      isRecord(log) && num(log['leafIndex']) !== null
+        ? { leafIndex: num(log['leafIndex'])!, treeSize: num(log['treeSize']) ?? 0, verified: log['verified'] === true }
+        : null,
+  };
+}
+
 export function parseVerify(raw: unknown): VerifyResult {
-  if (!isRecord(raw) || raw['match'] !== true) return { match: false };
+  if (!isRecord(raw)) return { match: false, courtSignature: null, log: null };
+  const evidence = parseEvidence(raw);
+  if (raw['match'] !== true) return { match: false, ...evidence };
+  const firstPage = str(raw['firstPage']);
   const c = isRecord(raw['case']) ? raw['case'] : {};
   const h = isRecord(raw['hearing']) ? raw['hearing'] : {};
   const superseded = raw['supersededBy'];
   return {
     match: true,
+    ...evidence,
     court: str(raw['court']) ?? '',
+    timeZone: str(raw['timeZone']) ?? 'UTC',
+    pages: num(raw['pages']),
+    // Only an address of this API's own (the image is served from the same origin).
+    firstPage: firstPage && /^\/api\/verify\/[0-9a-f]{64}\/first-page\.png$/.test(firstPage) ? firstPage : null,
     case: { number: str(c['number']) ?? str(raw['case']) ?? '', caption: str(c['caption']) ?? '' },
     hearing: {
       title: str(h['title']) ?? str(raw['hearing']) ?? '',

@@ -1,13 +1,11 @@
 import { ApiError } from '../api.ts';
 import { t } from '../i18n/index.svelte.ts';
-import { session } from '../session.svelte.ts';
 import { COURT_SPEAKER } from './speakers.ts';
+import { courtClock, formatCourtTime, zoneName as zoneNameAt } from '@gavel/api/domain/court-time';
 
 /** A failed call about the record, in the reader's language. */
 export function transcriptErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return t('transcript.error.generic');
-  // A staff session that ended: the layout sends the user to sign in.
-  if (error.status === 401 && error.code === 'unauthorized' && session.user) session.expire();
   switch (error.code) {
     case 'network':
       return t('transcript.error.network');
@@ -49,21 +47,18 @@ export function sourceName(source: string): string {
   return known ? t(`transcript.source.${known}`) : source;
 }
 
-/** A time of day in the court's zone, to the second (as the record prints it). */
-export function clock(iso: string, timeZone: string, locale: string): string {
+/** A time of day in the court's zone, to the second (as the record prints it); the list names the zone once. */
+export function clock(iso: string, timeZone: string): string {
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat(locale, {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(d);
+  return Number.isNaN(d.getTime()) ? '' : courtClock(d, timeZone, { seconds: true });
 }
+
+/** The zone a list of court times is in, named once for the list: "GMT+8 (Asia/Shanghai)". */
+export const zoneName = (timeZone: string, locale: string) => zoneNameAt(timeZone, new Date(), locale);
 
 export function dateTime(iso: string, timeZone: string, locale: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  // Always with the zone's name: a time that changed zone silently is a wrong time to a reader elsewhere.
+  return formatCourtTime(d, timeZone, locale, { date: 'medium' });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { applyEvent, fromSnapshot } from '../hearing/live-state.ts';
+import type { LiveEvent } from '../hearing/types.ts';
 import { announcementFor, EntryAnnouncer, isTyping } from './announcer.svelte.ts';
 import {
   currentSeal,
@@ -112,8 +113,29 @@ describe('reading the API', () => {
   });
 
   it('reads a verification answer, match or not', () => {
-    expect(parseVerify({ match: false })).toEqual({ match: false });
-    expect(parseVerify('nonsense')).toEqual({ match: false });
+    const none = { match: false, courtSignature: null, log: null };
+    expect(parseVerify({ match: false })).toEqual(none);
+    expect(parseVerify('nonsense')).toEqual(none);
+    expect(
+      parseVerify({
+        match: false,
+        courtSignature: {
+          valid: false,
+          wholeDocument: false,
+          byThisCourt: false,
+          problem: 'the PDF carries no signature',
+        },
+        log: null,
+      }),
+    ).toEqual({
+      ...none,
+      courtSignature: {
+        valid: false,
+        wholeDocument: false,
+        byThisCourt: false,
+        problem: 'the PDF carries no signature',
+      },
+    });
     const r = parseVerify({
       match: true,
       court: 'Demo Court',
@@ -126,14 +148,33 @@ describe('reading the API', () => {
       sealedBy: 'Clerk Zhao',
       supersededBy: { version: 2, sha256: 'c'.repeat(64) },
       signatures: [{ name: 'Zhang San', role: 'plaintiff', at: '2027-01-15T10:00:00.000Z', kind: 'signature' }],
+      timeZone: 'Asia/Shanghai',
+      pages: 7,
+      firstPage: `/api/verify/${'b'.repeat(64)}/first-page.png`,
+      log: {
+        leafIndex: 3,
+        treeSize: 9,
+        rootHash: 'd'.repeat(64),
+        timestamp: '2027-01-15T09:00:01.000Z',
+        verified: true,
+      },
     });
     expect(r).toMatchObject({
       match: true,
+      timeZone: 'Asia/Shanghai',
+      pages: 7,
+      firstPage: `/api/verify/${'b'.repeat(64)}/first-page.png`,
+      courtSignature: null,
+      log: { leafIndex: 3, treeSize: 9, verified: true },
       court: 'Demo Court',
       case: { number: '(2027) 1' },
       hearing: { title: 'First hearing', date: '2027-01-15' },
       supersededBy: 2,
       signatures: [{ name: 'Zhang San', kind: 'signature' }],
+    });
+    // Only this API's own image address is shown, never another origin's.
+    expect(parseVerify({ match: true, firstPage: 'https://elsewhere.example/x.png' })).toMatchObject({
+      firstPage: null,
     });
   });
 });
@@ -298,18 +339,21 @@ describe('the hearing socket’s transcript events', () => {
       scheduledEnd: '2027-01-15T02:30:00.000Z',
       courtTimezone: 'Asia/Shanghai',
       recording: false,
+      recordingStatus: null,
+      recordingId: null,
     },
     participants: [],
     chat: [],
   };
-  const event = (seq: number, kind: string, payload: Record<string, unknown>) => ({
-    type: 'event' as const,
-    hearingId: 'h',
-    seq,
-    kind,
-    payload,
-    at: '2027-01-15T01:31:00.000Z',
-  });
+  const event = (seq: number, kind: string, payload: Record<string, unknown>) =>
+    ({
+      type: 'event' as const,
+      hearingId: 'h',
+      seq,
+      kind,
+      payload,
+      at: '2027-01-15T01:31:00.000Z',
+    }) as LiveEvent;
   const raw = (id: string, seq: number, text: string, corrected = false) => ({
     id,
     seq,

@@ -57,17 +57,44 @@ export interface Signature {
   text: string | null;
 }
 
-export type VerifyResult =
-  | { match: false }
-  | {
-      match: true;
-      court: string;
-      case: { number: string; caption: string };
-      hearing: { title: string; date: string | null };
-      version: number;
-      sealedAt: string;
-      sealedBy: string;
-      supersededBy: number | null;
-      sha256: string | null;
-      signatures: { name: string; role: string; at: string; kind: SignatureKind }[];
-    };
+/** The court's PDF signature, as checked on an uploaded file (absent when only a hash was given). */
+export interface CourtSignatureState {
+  valid: boolean;
+  wholeDocument: boolean;
+  byThisCourt: boolean;
+  problem: string | null;
+}
+
+/** The record log's inclusion proof for the PDF, recomputed by the server; null when it is not in the log. */
+export interface LogInclusion {
+  leafIndex: number;
+  treeSize: number;
+  verified: boolean;
+}
+
+export interface VerifyEvidence {
+  courtSignature: CourtSignatureState | null;
+  log: LogInclusion | null;
+}
+
+export type VerifyResult = VerifyEvidence &
+  (
+    | { match: false }
+    | {
+        match: true;
+        court: string;
+        /** The court's IANA zone: the sealing time is shown on its clock. */
+        timeZone: string;
+        pages: number | null;
+        /** Address of the first page as drawn at sealing, or null. */
+        firstPage: string | null;
+        case: { number: string; caption: string };
+        hearing: { title: string; date: string | null };
+        version: number;
+        sealedAt: string;
+        sealedBy: string;
+        supersededBy: number | null;
+        sha256: string | null;
+        signatures: { name: string; role: string; at: string; kind: SignatureKind }[];
+      }
+  );

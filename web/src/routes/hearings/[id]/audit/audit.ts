@@ -1,7 +1,6 @@
 import { api, ApiError } from '#lib/api.ts';
 import { t, type MessageKey } from '#lib/i18n/index.svelte.ts';
 import { en } from '#lib/i18n/en.ts';
-import { session } from '#lib/session.svelte.ts';
 
 export interface AuditEvent {
   seq: number;
@@ -67,7 +66,6 @@ export function detailValue(value: unknown): string {
 
 export function auditErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return t('audit.loadError');
-  if (error.status === 401 && error.code === 'unauthorized') session.expire();
   if (error.code === 'network') return t('audit.networkError');
   if (error.status === 404) return t('audit.notFound');
   if (error.status === 403) return t('audit.forbidden');

@@ -1,6 +1,5 @@
-import { ApiError } from '#lib/api.ts';
+import { ApiError, send } from '#lib/api.ts';
 import { t } from '#lib/i18n/index.svelte.ts';
-import { session } from '#lib/session.svelte.ts';
 
 export interface Progress {
   received: number;
@@ -21,17 +20,10 @@ export async function downloadRecord(
   hearingId: string,
   opts: { recordings: boolean; signal: AbortSignal; onProgress: (p: Progress) => void },
 ): Promise<Downloaded> {
-  const url = `/api/hearings/${encodeURIComponent(hearingId)}/export${opts.recordings ? '?recordings=1' : ''}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { credentials: 'same-origin', signal: opts.signal });
-  } catch (cause) {
-    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
-    throw new ApiError(0, 'network', 'The server could not be reached.');
-  }
-  if (!response.ok) throw await errorOf(response);
+  const path = `/hearings/${encodeURIComponent(hearingId)}/export${opts.recordings ? '?recordings=1' : ''}`;
+  const response = await send(path, { signal: opts.signal });
   const estimated = Number(response.headers.get('x-gavel-estimated-bytes') ?? 0) || 0;
-  const name = fileName(response.headers.get('content-disposition')) ?? `record-${hearingId}.zip`;
+  const name = fileName(response.headers.get('content-disposition')) ?? `Gavel-record-${hearingId}.zip`;
   if (!response.body) throw new ApiError(0, 'network', 'No body.');
   const reader = response.body.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
@@ -65,26 +57,22 @@ export function save(d: Downloaded): void {
   setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }
 
-function fileName(disposition: string | null): string | null {
-  const m = disposition ? /filename="([^"]+)"/.exec(disposition) : null;
-  return m?.[1] ?? null;
-}
-
-async function errorOf(response: Response): Promise<ApiError> {
-  try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
-    if (typeof body.error?.code === 'string') {
-      return new ApiError(response.status, body.error.code, String(body.error.message ?? body.error.code));
+/** The real name from `filename*` (UTF-8, RFC 6266) when the server sent one, else the ASCII `filename`. */
+export function fileName(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!);
+    } catch {
+      // A malformed encoding: the ASCII name below still names the file.
     }
-  } catch {
-    // Not the API's JSON: fall through.
   }
-  return new ApiError(response.status, 'http', response.statusText || `HTTP ${String(response.status)}`);
+  return /filename="([^"]+)"/.exec(disposition)?.[1] ?? null;
 }
 
 export function exportErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return t('export.error.generic');
-  if (error.status === 401 && error.code === 'unauthorized') session.expire();
   if (error.code === 'network') return t('export.error.network');
   if (error.status === 403) return t('export.error.forbidden');
   if (error.status === 404) return t('export.error.notFound');

@@ -1,6 +1,5 @@
 import { api, ApiError } from '#lib/api.ts';
 import { t } from '#lib/i18n/index.svelte.ts';
-import { session } from '#lib/session.svelte.ts';
 
 export type RecordingStatus = 'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted';
 
@@ -72,7 +71,6 @@ export function formatSize(bytes: number | null, locale: string): string {
 
 export function loadErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return t('recording.list.loadError');
-  if (error.status === 401 && error.code === 'unauthorized') session.expire();
   if (error.code === 'network') return t('recording.error.network');
   if (error.code === 'not_found') return t('recording.list.notFound');
   return t('recording.list.loadError');

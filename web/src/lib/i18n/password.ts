@@ -1,0 +1,107 @@
+import type { PasswordSuggestion, PasswordWarning } from '@gavel/api/domain/password';
+import type { Translation } from './en.ts';
+
+// The password rule's feedback: zxcvbn answers with keys, and every key it can give has a message here,
+// in English and in Chinese (zxcvbn has no Chinese language pack).
+type Warnings = Record<`password.warning.${PasswordWarning}`, string>;
+type Suggestions = Record<`password.suggestion.${PasswordSuggestion}`, string>;
+
+const warningsEn: Warnings = {
+  'password.warning.straightRow': 'Straight rows of keys are easy to guess.',
+  'password.warning.keyPattern': 'Short keyboard patterns are easy to guess.',
+  'password.warning.simpleRepeat': 'Repeated characters like “aaa” are easy to guess.',
+  'password.warning.extendedRepeat': 'Repeated patterns like “abcabcabc” are easy to guess.',
+  'password.warning.sequences': 'Sequences like “abc” or “123” are easy to guess.',
+  'password.warning.recentYears': 'Recent years are easy to guess.',
+  'password.warning.dates': 'Dates are easy to guess.',
+  'password.warning.topTen': 'This is one of the most used passwords.',
+  'password.warning.topHundred': 'This is a very often used password.',
+  'password.warning.common': 'This is a commonly used password.',
+  'password.warning.similarToCommon': 'This is close to a commonly used password.',
+  'password.warning.wordByItself': 'A single word is easy to guess.',
+  'password.warning.namesByThemselves': 'Names on their own are easy to guess.',
+  'password.warning.commonNames': 'Common names and surnames are easy to guess.',
+  'password.warning.userInputs':
+    'Avoid words that relate to you or this court: your name, your email, the court’s name.',
+  'password.warning.pwned': 'This password was exposed in a data breach.',
+};
+
+const suggestionsEn: Suggestions = {
+  'password.suggestion.l33t': 'Predictable substitutions like “@” for “a” do not help.',
+  'password.suggestion.reverseWords': 'Reversed spellings of common words do not help.',
+  'password.suggestion.allUppercase': 'Capitalise some, but not all, letters.',
+  'password.suggestion.capitalization': 'Capitalise more than the first letter.',
+  'password.suggestion.dates': 'Avoid dates and years that are associated with you.',
+  'password.suggestion.recentYears': 'Avoid recent years.',
+  'password.suggestion.associatedYears': 'Avoid years that are associated with you.',
+  'password.suggestion.sequences': 'Avoid common sequences of characters.',
+  'password.suggestion.repeated': 'Avoid repeated words and characters.',
+  'password.suggestion.longerKeyboardPattern': 'Use longer keyboard patterns and change direction often.',
+  'password.suggestion.anotherWord': 'Add more words that are less common.',
+  'password.suggestion.useWords': 'Use several words, but not a well-known phrase.',
+  'password.suggestion.noNeed':
+    'A strong password needs no symbols, digits or capitals: several unrelated words will do.',
+  'password.suggestion.pwned': 'If you use this password anywhere else, change it there.',
+};
+
+export const passwordEn = {
+  ...warningsEn,
+  ...suggestionsEn,
+  'password.strength.label': 'Strength',
+  'password.strength.checking': 'Checking the password’s strength…',
+  'password.strength.tooShort': (p: { min: number }) => `Too short: at least ${p.min} characters.`,
+  'password.strength.tooLong': (p: { max: number }) => `Too long: at most ${p.max} characters.`,
+  'password.strength.weak': 'Too easy to guess',
+  'password.strength.fair': 'Still too easy to guess',
+  'password.strength.good': 'Good',
+  'password.strength.strong': 'Strong',
+  'password.refused.guessable': 'This password is too easy to guess.',
+  'password.refused.tooShort': (p: { min: number }) => `The password must be at least ${p.min} characters long.`,
+  'password.refused.tooLong': (p: { max: number }) => `The password must be at most ${p.max} characters long.`,
+  'password.refused.sameAsCurrent': 'The new password must differ from the current one.',
+};
+
+export const passwordZhCN: Translation<typeof passwordEn> = {
+  'password.warning.straightRow': '键盘上连成一行的按键很容易被猜到。',
+  'password.warning.keyPattern': '简短的键盘图案很容易被猜到。',
+  'password.warning.simpleRepeat': '像“aaa”这样重复的字符很容易被猜到。',
+  'password.warning.extendedRepeat': '像“abcabcabc”这样重复的组合很容易被猜到。',
+  'password.warning.sequences': '像“abc”或“123”这样的序列很容易被猜到。',
+  'password.warning.recentYears': '最近的年份很容易被猜到。',
+  'password.warning.dates': '日期很容易被猜到。',
+  'password.warning.topTen': '这是最常用的密码之一。',
+  'password.warning.topHundred': '这是非常常用的密码。',
+  'password.warning.common': '这是常用密码。',
+  'password.warning.similarToCommon': '这与常用密码十分相似。',
+  'password.warning.wordByItself': '单个词语很容易被猜到。',
+  'password.warning.namesByThemselves': '单独的名字或姓氏很容易被猜到。',
+  'password.warning.commonNames': '常见的名字和姓氏很容易被猜到。',
+  'password.warning.userInputs': '请勿使用与您或本法院相关的词语：您的姓名、电子邮箱、法院名称。',
+  'password.warning.pwned': '此密码已在数据泄露中公开。',
+  'password.suggestion.l33t': '用“@”代替“a”这类可预测的替换并无帮助。',
+  'password.suggestion.reverseWords': '将常见词语倒过来拼写并无帮助。',
+  'password.suggestion.allUppercase': '只将部分字母大写，而非全部。',
+  'password.suggestion.capitalization': '不要只大写首字母。',
+  'password.suggestion.dates': '避免使用与您相关的日期和年份。',
+  'password.suggestion.recentYears': '避免使用最近的年份。',
+  'password.suggestion.associatedYears': '避免使用与您相关的年份。',
+  'password.suggestion.sequences': '避免使用常见的字符序列。',
+  'password.suggestion.repeated': '避免重复的词语和字符。',
+  'password.suggestion.longerKeyboardPattern': '使用更长的键盘图案，并多次改变方向。',
+  'password.suggestion.anotherWord': '再加几个不常见的词语。',
+  'password.suggestion.useWords': '使用几个词语，但不要用众所周知的短语。',
+  'password.suggestion.noNeed': '安全的密码不一定需要符号、数字或大写字母：几个不相关的词语就够了。',
+  'password.suggestion.pwned': '如果您在其他地方也使用此密码，请在那里修改。',
+  'password.strength.label': '强度',
+  'password.strength.checking': '正在检查密码强度…',
+  'password.strength.tooShort': (p) => `太短：至少 ${p.min} 个字符。`,
+  'password.strength.tooLong': (p) => `太长：最多 ${p.max} 个字符。`,
+  'password.strength.weak': '太容易被猜到',
+  'password.strength.fair': '仍然容易被猜到',
+  'password.strength.good': '良好',
+  'password.strength.strong': '强',
+  'password.refused.guessable': '此密码太容易被猜到。',
+  'password.refused.tooShort': (p) => `密码至少需要 ${p.min} 个字符。`,
+  'password.refused.tooLong': (p) => `密码最多 ${p.max} 个字符。`,
+  'password.refused.sameAsCurrent': '新密码不能与当前密码相同。',
+};
