@@ -46,6 +46,14 @@ describe('court administration in Chromium', () => {
     await signIn(page, admin.email, admin.password);
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('heading', { name: 'Court settings', level: 1 }).waitFor();
+    // The court's signing certificate, with the fingerprint anyone can compare against court.pem.
+    const signing = page.getByRole('region', { name: 'Record signing certificate' });
+    const published = await (await fetch(`${gavel.url}/.well-known/gavel/court.pem`)).text();
+    const { X509Certificate } = await import('node:crypto');
+    await expect
+      .poll(() => signing.getByTestId('court-fingerprint').textContent())
+      .toBe(new X509Certificate(published).fingerprint256);
+    await page.screenshot({ path: 'docs/screenshots/admin-signing-certificate.png', fullPage: true });
     await expectAccessible(page, 'court settings');
     await page.getByRole('navigation', { name: 'Court administration' }).getByRole('link', { name: 'Staff' }).click();
     await page.getByRole('heading', { name: 'Staff', level: 1 }).waitFor();
@@ -78,7 +86,7 @@ describe('court administration in Chromium', () => {
     await clerkPage.getByRole('button', { name: 'Set password' }).click();
     await clerkPage
       .getByRole('alert')
-      .filter({ hasText: /less common password/ })
+      .filter({ hasText: /^This password is too easy to guess\. This is close to a commonly used password\./ })
       .waitFor();
     await clerkPage.getByLabel('New password', { exact: true }).fill('lanterns over the quiet harbour');
     await clerkPage.getByLabel('New password again').fill('lanterns over the quiet harbour');
@@ -161,6 +169,60 @@ describe('court administration in Chromium', () => {
     await page.getByText('Judge Gao').first().waitFor();
     expect(await page.evaluate(async () => (await fetch('/api/auth/me')).status)).toBe(200);
     expect(page.problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a refused court setting is marked, focused and explained, with the server’s reason, in both languages', async () => {
+    const admin = gavel.createUser('admin', 'Admin Fang');
+    const page = await newPage();
+    await signIn(page, admin.email, admin.password);
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'Court settings', level: 1 }).waitFor();
+    const focused = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement
+            ?.id ?? '',
+      );
+    const zone = page.getByLabel('Time zone');
+    const name = page.getByLabel('Court name');
+
+    // A zone no one keeps: refused before a round trip, the field marked and focused.
+    await zone.fill('Mars/Olympus_Mons');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('alert').filter({ hasText: 'This is not a known time zone' }).waitFor();
+    expect(await focused()).toBe('court-timezone');
+    expect(await zone.getAttribute('aria-invalid')).toBe('true');
+    await page.screenshot({ path: 'docs/screenshots/admin-court-settings-refused.png', fullPage: true });
+    await expectAccessible(page, 'court settings, a refused zone');
+
+    // A refusal only the server makes (a blank name passes the browser's `required`): its field and its reason.
+    await zone.fill('Asia/Shanghai');
+    await name.fill('   ');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /Check “Court name”: must not be blank/ })
+      .waitFor();
+    expect(await focused()).toBe('court-name');
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    expect(await zone.getAttribute('aria-invalid')).toBe('false');
+    await page.getByLabel('Language / 语言').selectOption('zh-CN');
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /请检查“法院名称”：must not be blank/ })
+      .waitFor();
+
+    // Put right, it saves and the marks go.
+    await page.getByLabel('法院名称').fill('Fang District Court');
+    await page.getByRole('button', { name: '保存更改' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /已保存/ })
+      .waitFor();
+    expect(await page.getByLabel('法院名称').getAttribute('aria-invalid')).toBe('false');
+    // Chromium logs the API's 400 for the blank name, which was the point; nothing else went wrong.
+    expect(page.problems.filter((p) => !p.includes('status of 400'))).toEqual([]);
     await page.context().close();
   });
 });

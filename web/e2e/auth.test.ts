@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
+import { apiAs, expectAccessible, json, launchChromium, startGavel, type Gavel } from './harness.ts';
 
 let gavel: Gavel;
 let browser: Browser;
@@ -72,6 +72,33 @@ describe('staff sign-in in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Court docket' }).waitFor();
     await expectAccessible(page, 'court docket');
+    await page.context().close();
+  });
+
+  it('a session ended elsewhere sends the open page to sign in at its next call', async () => {
+    const clerk = gavel.createUser('clerk', 'Clerk Ended');
+    const page = await newPage();
+    await page.goto(`${gavel.url}/login`);
+    await page.getByLabel('Email').fill(clerk.email);
+    await page.getByLabel('Password').fill(clerk.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Court docket' }).waitFor();
+
+    // From another device, the clerk ends every other session (the browser's among them).
+    const other = await apiAs(gavel, clerk);
+    const { sessions } = await json<{ sessions: { id: string; current: boolean }[] }>(
+      await other.get('/api/account/sessions'),
+    );
+    for (const s of sessions.filter((s) => !s.current)) {
+      expect((await other.post(`/api/account/sessions/${s.id}/end`, { data: {} })).status()).toBe(204);
+    }
+    await other.dispose();
+
+    // The next call the page makes is answered 401: the app signs out and asks to sign in again.
+    await page.getByRole('button', { name: 'Next day' }).click();
+    await page.waitForURL(/\/login/);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(problemsOf(page)).toEqual([]);
     await page.context().close();
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIRequestContext, Browser, Page } from 'playwright-core';
+import { formatCourtTime } from '../../api/src/domain/court-time.ts';
 import {
   apiAs,
   enterBench,
@@ -14,9 +15,10 @@ import {
   startGavel,
 } from './harness.ts';
 
-// Private consultation in three browsers: the plaintiff and their agent step out of the hearing into
-// a room of their own, the judge sees only that they are consulting and cannot get in, and both
-// come back. No LiveKit server runs here: media fails to connect, the consultation's state must not.
+// Private consultation in three browsers: the plaintiff (on a phone) asks their agent, who accepts in
+// another browser; they step out into a room of their own, the judge sees only that they are
+// consulting and since when, and cannot get in; both come back. In English and in Chinese.
+// No LiveKit server runs here: media fails to connect, the consultation's state must not.
 
 let gavel: Gavel;
 let browser: Browser;
@@ -25,6 +27,10 @@ let judge: { email: string; password: string };
 let hearingId = '';
 let plaintiffInvite = '';
 let agentInvite = '';
+let zhHearingId = '';
+let zhPlaintiffInvite = '';
+let zhAgentInvite = '';
+const PHONE = { viewport: { width: 375, height: 667 } };
 
 const TITLE = 'Consultation hearing';
 const BANNER = 'Private consultation — not recorded; the judge cannot hear you';
@@ -52,7 +58,36 @@ beforeAll(async () => {
   });
   plaintiffInvite = plaintiff.inviteUrl;
   agentInvite = agent.inviteUrl;
+
+  ({ hearingId: zhHearingId } = await scheduleHearing(clerkApi, {
+    caseNumber: '(2027) 沪0101民初10号',
+    title: '私下协商庭审',
+    judge: 'Judge Li Ming',
+    // After the first hearing, in the same courtroom.
+    startsInMinutes: 80,
+  }));
+  const zhPlaintiff = await invite(clerkApi, zhHearingId, { role: 'plaintiff', displayName: '张三' });
+  const zhAgent = await invite(clerkApi, zhHearingId, {
+    role: 'agent',
+    displayName: '王律师',
+    representsId: zhPlaintiff.participant.id,
+  });
+  zhPlaintiffInvite = zhPlaintiff.inviteUrl;
+  zhAgentInvite = zhAgent.inviteUrl;
 });
+
+/** When the open consultation of a hearing began, as the bench's banner words it. */
+async function heldSince(id: string, locale: string): Promise<string> {
+  const row = await gavel.database.db
+    .selectFrom('consultations as c')
+    .innerJoin('hearings as h', 'h.id', 'c.hearing_id')
+    .innerJoin('courts as ct', 'ct.id', 'h.court_id')
+    .select(['c.opened_at', 'ct.timezone'])
+    .where('c.hearing_id', '=', id)
+    .where('c.closed_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return formatCourtTime(row.opened_at, row.timezone, locale);
+}
 
 afterAll(async () => {
   await clerkApi?.dispose();
@@ -83,7 +118,7 @@ describe('private consultation', () => {
     await bench.page.getByRole('button', { name: 'Open the lobby' }).click();
     await bench.page.getByText('Lobby open').first().waitFor();
 
-    const plaintiff = await openPage(browser);
+    const plaintiff = await openPage(browser, PHONE);
     const agent = await openPage(browser);
     await enterLobby(plaintiff.page, plaintiffInvite);
     await enterLobby(agent.page, agentInvite);
@@ -99,7 +134,39 @@ describe('private consultation', () => {
     // The bench is offered nothing of the kind.
     expect(await bench.page.getByRole('button', { name: /Consult privately/ }).count()).toBe(0);
 
+    // The plaintiff asks; nothing starts until the agent answers. A first asking is declined.
     await consult.click();
+    await plaintiff.page.getByText('Waiting for Lawyer Wang to accept…').waitFor({ timeout: 15_000 });
+    await plaintiff.page.screenshot({ path: '/tmp/consult-en-waiting.png', fullPage: true });
+    const invitation = agent.page.getByRole('heading', { name: 'Zhang San asks to speak privately with you' });
+    await invitation.waitFor({ timeout: 15_000 });
+    await agent.page.screenshot({ path: '/tmp/consult-en-invitation.png', fullPage: true });
+    await expectAccessible(agent.page, 'consultation invitation (agent)');
+    expect(await bench.page.getByText(/asks to speak privately/).count()).toBe(0);
+    await agent.page.getByRole('button', { name: 'Decline' }).click();
+    await plaintiff.page
+      .getByTestId('consult-offer')
+      .getByText('Lawyer Wang declined to consult privately now.')
+      .waitFor({ timeout: 15_000 });
+    await plaintiff.page.screenshot({ path: '/tmp/consult-en-declined.png', fullPage: true });
+    expect(
+      await gavel.database.db.selectFrom('consultations').select('id').where('hearing_id', '=', hearingId).execute(),
+    ).toEqual([]);
+
+    // Asked again, and withdrawn: the agent's invitation goes away.
+    await consult.click();
+    await invitation.waitFor({ timeout: 15_000 });
+    await plaintiff.page.getByRole('button', { name: 'Withdraw the request' }).click();
+    await agent.page
+      .getByTestId('consult-offer')
+      .getByText('Zhang San withdrew the request to consult.')
+      .waitFor({ timeout: 15_000 });
+    await expect.poll(() => invitation.count(), { timeout: 15_000 }).toBe(0);
+
+    // Asked a third time, and accepted.
+    await consult.click();
+    await invitation.waitFor({ timeout: 15_000 });
+    await agent.page.getByRole('button', { name: 'Accept' }).click();
 
     // Both pages are in the consultation: the banner, its members, and no hearing chat.
     const plaintiffBanner = plaintiff.page.getByRole('heading', { name: BANNER });
@@ -124,10 +191,20 @@ describe('private consultation', () => {
     await agent.page.getByRole('heading', { name: BANNER }).waitFor({ timeout: 15_000 });
     await agent.page.getByTestId('consultation-banner').getByText('With Zhang San.').waitFor();
 
-    // The judge sees that both are consulting, not where nor what.
+    // The judge sees that both are consulting, and since when, not where nor what.
     const present = bench.page.getByRole('region', { name: /In the hearing/ });
     await expect.poll(() => present.getByText(/In private consultation/).count(), { timeout: 15_000 }).toBe(2);
     await expect.poll(() => bench.page.getByRole('heading', { name: BANNER }).count()).toBe(0);
+    const held = bench.page.getByTestId('consultations-held');
+    await held
+      .getByText(`Zhang San is in private consultation with counsel, since ${await heldSince(hearingId, 'en')}`)
+      .waitFor({ timeout: 15_000 });
+    await bench.page.screenshot({ path: '/tmp/consult-en-bench.png', fullPage: true });
+    // It stays across a reload of the bench (the snapshot carries it).
+    await bench.page.reload();
+    await bench.page.getByLabel(/I will not record/).check();
+    await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
+    await held.getByText(/Zhang San is in private consultation with counsel, since/).waitFor({ timeout: 15_000 });
 
     // Nor can the judge get in: the consultation's token and opening one are refused to staff.
     const consultation = await gavel.database.db
@@ -141,7 +218,7 @@ describe('private consultation', () => {
       403,
     );
     const opened = await bench.page.evaluate(async (id) => {
-      const r = await fetch(`/api/hearings/${id}/consultations`, {
+      const r = await fetch(`/api/hearings/${id}/consultation-requests`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ participantIds: [] }),
@@ -161,6 +238,7 @@ describe('private consultation', () => {
     await expect.poll(() => focusedId(plaintiff.page)).toBe('room-heading');
     await consult.waitFor({ timeout: 15_000 });
     await expect.poll(() => present.getByText(/In private consultation/).count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => held.count(), { timeout: 15_000 }).toBe(0);
     const rows = await gavel.database.db
       .selectFrom('participants')
       .select('presence')
@@ -173,6 +251,81 @@ describe('private consultation', () => {
       .where('id', '=', consultation.id)
       .executeTakeFirstOrThrow();
     expect(closed.closed_at).not.toBeNull();
+
+    for (const p of [bench, plaintiff, agent]) {
+      expect(p.problems).toEqual([]);
+      await p.context.close();
+    }
+  });
+
+  it('in Chinese: the plaintiff on a phone asks, the agent accepts, the judge sees the banner in Chinese, both return', async () => {
+    const zh = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+    const bench = await openPage(browser, zh);
+    await bench.page.goto(`${gavel.url}/login`);
+    await bench.page.getByLabel('电子邮件').fill(judge.email);
+    await bench.page.getByLabel('密码').fill(judge.password);
+    await bench.page.getByRole('button', { name: '登录' }).click();
+    await bench.page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await bench.page.goto(`${gavel.url}/hearings/${zhHearingId}/room`);
+    await bench.page.getByLabel(/本人承诺/).check();
+    await bench.page.getByRole('button', { name: '进入法庭' }).click();
+    await bench.page.getByRole('button', { name: '开放候审室' }).click();
+
+    const enterLobbyZh = async (page: Page, link: string) => {
+      await page.goto(link);
+      await page.getByRole('button', { name: '进入候审室' }).click();
+      await page.getByRole('heading', { name: '入庭前准备' }).waitFor();
+      await page.getByLabel('不开启摄像头参加').check();
+      await page.getByLabel(/本人承诺/).check();
+      await page.getByRole('button', { name: '进入候审室' }).click();
+      await page.getByTestId('lobby-status').waitFor();
+    };
+    const plaintiff = await openPage(browser, { ...zh, ...PHONE });
+    const agent = await openPage(browser, zh);
+    await enterLobbyZh(plaintiff.page, zhPlaintiffInvite);
+    await enterLobbyZh(agent.page, zhAgentInvite);
+    const admitAll = bench.page.getByRole('button', { name: '准许所有等候人员入庭' });
+    await expect.poll(() => agent.page.getByTestId('lobby-status').count()).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (
+            await gavel.database.db
+              .selectFrom('participants')
+              .select('presence')
+              .where('hearing_id', '=', zhHearingId)
+              .where('presence', '=', 'in_lobby')
+              .execute()
+          ).length,
+        { timeout: 15_000 },
+      )
+      .toBe(2);
+    await admitAll.click();
+
+    const consult = plaintiff.page.getByRole('button', { name: '与我的代理人私下协商' });
+    await consult.waitFor({ timeout: 15_000 });
+    await consult.click();
+    await plaintiff.page.getByText('正在等待 王律师 接受…').waitFor({ timeout: 15_000 });
+    await plaintiff.page.screenshot({ path: '/tmp/consult-zh-waiting.png', fullPage: true });
+    await agent.page.getByRole('heading', { name: '张三 请求与您私下交谈' }).waitFor({ timeout: 15_000 });
+    await agent.page.screenshot({ path: '/tmp/consult-zh-invitation.png', fullPage: true });
+    await agent.page.getByRole('button', { name: '接受' }).click();
+
+    const banner = '私下协商——不录音录像，审判员听不到你们的谈话';
+    await plaintiff.page.getByRole('heading', { name: banner }).waitFor({ timeout: 15_000 });
+    await agent.page.getByRole('heading', { name: banner }).waitFor({ timeout: 15_000 });
+    await plaintiff.page.screenshot({ path: '/tmp/consult-zh-in-consultation.png', fullPage: true });
+    await bench.page
+      .getByTestId('consultations-held')
+      .getByText(`张三 正在与代理人私下协商，开始于 ${await heldSince(zhHearingId, 'zh-CN')}`)
+      .waitFor({ timeout: 15_000 });
+    await bench.page.screenshot({ path: '/tmp/consult-zh-bench.png', fullPage: true });
+    await expectAccessible(bench.page, 'bench with a consultation held (zh-CN)');
+
+    await plaintiff.page.getByRole('button', { name: '返回庭审' }).click();
+    for (const p of [plaintiff.page, agent.page])
+      await expect.poll(() => p.getByRole('heading', { name: banner }).count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => bench.page.getByTestId('consultations-held').count(), { timeout: 15_000 }).toBe(0);
 
     for (const p of [bench, plaintiff, agent]) {
       expect(p.problems).toEqual([]);

@@ -84,7 +84,8 @@ describe('every door, as the people concerned meet it', () => {
     const bench = await openPage(browser);
     await signIn(bench.page, gavel.url, judge);
     await enterBench(bench.page, gavel.url, hearingId);
-    await bench.page.getByRole('button', { name: 'Remove Acme Trading Ltd' }).click();
+    await bench.page.getByRole('button', { name: 'Actions for Acme Trading Ltd' }).click();
+    await bench.page.getByRole('menuitem', { name: 'Remove Acme Trading Ltd' }).click();
     await bench.page
       .getByRole('dialog', { name: 'Remove Acme Trading Ltd from the hearing?' })
       .getByRole('button', { name: 'Remove' })

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIRequestContext, Browser, Page } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import {
   apiAs,
   enterBench,
@@ -25,6 +27,42 @@ let judge: { email: string; password: string };
 let hearingId = '';
 let partyUrl = '';
 let agentUrl = '';
+
+/** Shares of a screenshot's pixels: the PDF viewer's dark grey chrome, and white paper (read by a canvas). */
+const VIEWER_PIXELS = `(async (src) => {
+  const img = new Image();
+  img.src = src;
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = img.width;
+  canvas.height = img.height;
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const data = ctx.getImageData(0, 0, img.width, img.height).data;
+  let grey = 0;
+  let white = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const r = data[i], g = data[i + 1], b = data[i + 2];
+    if (r > 235 && g > 235 && b > 235) white++;
+    else if (r >= 25 && r <= 110 && Math.abs(r - g) < 12 && Math.abs(g - b) < 12) grey++;
+  }
+  const n = img.width * img.height;
+  return { viewerGrey: grey / n, paper: white / n };
+})`;
+
+async function viewerPixels(png: Buffer): Promise<{ viewerGrey: number; paper: number }> {
+  const page = await browser.newPage();
+  try {
+    return (await page.evaluate(
+      `${VIEWER_PIXELS}(${JSON.stringify(`data:image/png;base64,${png.toString('base64')}`)})`,
+    )) as {
+      viewerGrey: number;
+      paper: number;
+    };
+  } finally {
+    await page.close();
+  }
+}
 
 async function twoPagePdf(): Promise<Buffer> {
   const doc = await PDFDocument.create();
@@ -120,6 +158,8 @@ describe('exhibits in the hearing room', () => {
     const item = (p: Page) => p.locator('[data-testid="exhibit-item"][data-label="P-2"]');
     await expect.poll(() => item(party).getAttribute('data-status'), { timeout: 15_000 }).toBe('marked');
     await expect.poll(() => item(bench.page).count(), { timeout: 15_000 }).toBe(1);
+    // On the bench the exhibits are a tab beside the stage.
+    await bench.page.getByRole('tab', { name: 'Exhibits' }).click();
     await bench.page.getByRole('button', { name: 'Admit exhibit P-2' }).click();
     await expect.poll(() => item(party).getAttribute('data-status'), { timeout: 15_000 }).toBe('admitted');
 
@@ -129,22 +169,33 @@ describe('exhibits in the hearing room', () => {
     await viewer.waitFor({ timeout: 15_000 });
     expect(await viewer.getByRole('heading').innerText()).toBe('On screen: P-2 — Delivery note');
     await expect.poll(() => party.getByTestId('exhibit-viewer-page').innerText()).toBe('Page 1 of 2');
-    const frameSrc = () => viewer.locator('iframe').getAttribute('src');
-    expect(await frameSrc()).toMatch(/\/exhibits\/[0-9a-f-]{36}\/file\?copy=stamped#page=1$/);
+    // Drawn by pdf.js into a canvas in the page (no frame, no browser PDF viewer), at the judge's page.
+    const canvas = viewer.locator('canvas');
+    await expect.poll(() => canvas.getAttribute('data-status'), { timeout: 30_000 }).toBe('ready');
+    expect(await canvas.getAttribute('data-page')).toBe('1');
+    expect(await viewer.locator('iframe').count()).toBe(0);
     // The party only follows; the judge turns the page.
     expect(await viewer.getByRole('button', { name: 'Next page' }).count()).toBe(0);
     await bench.page.getByTestId('exhibit-viewer').getByRole('button', { name: 'Next page' }).click();
     await expect
       .poll(() => party.getByTestId('exhibit-viewer-page').innerText(), { timeout: 15_000 })
       .toBe('Page 2 of 2');
-    expect(await frameSrc()).toMatch(/#page=2$/);
+    await expect.poll(() => canvas.getAttribute('data-page')).toBe('2');
+    await expect.poll(() => canvas.getAttribute('data-status'), { timeout: 30_000 }).toBe('ready');
+    const shotPath = joinPath(tmpdir(), 'gavel-exhibit-canvas-viewer.png');
+    const drawn = await viewerPixels(await canvas.screenshot({ path: shotPath }));
+    expect(drawn.paper).toBeGreaterThan(0.5);
 
-    // The frame's document is the stamped PDF, served to the party's own session.
-    const src = (await frameSrc())!.split('#')[0]!;
+    // The bytes drawn are the stamped PDF, served to the party's own session under a sandbox CSP.
+    const src = `/api/hearings/${hearingId}/exhibits/${(await canvas.getAttribute('data-exhibit'))!}/file?copy=stamped`;
     const file = await party.request.get(`${gavel.url}${src}`);
     expect(file.status()).toBe(200);
     expect(file.headers()['content-type']).toBe('application/pdf');
     expect((await file.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(file.headers()['content-security-policy']).toBe("sandbox; frame-ancestors 'self'");
+    // The original is a download, never shown from Gavel's origin.
+    const original = await party.request.get(`${gavel.url}${src.replace('copy=stamped', 'copy=original')}`);
+    expect(original.headers()['content-disposition']).toMatch(/^attachment; /);
 
     // Ending the presentation takes it off the party's screen.
     await bench.page.getByTestId('exhibit-viewer').getByRole('button', { name: 'Stop presenting' }).click();

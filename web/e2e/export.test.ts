@@ -92,8 +92,8 @@ describe('the clerk’s record', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download the record' }).click(),
     ]);
-    expect(download.suggestedFilename()).toMatch(/^record-.+\.zip$/);
-    await expect.poll(() => page.getByTestId('export-status').innerText()).toMatch(/^Saved record-.+\.zip \(/);
+    expect(download.suggestedFilename()).toMatch(/^Gavel-record-.+\.zip$/);
+    await expect.poll(() => page.getByTestId('export-status').innerText()).toMatch(/^Saved Gavel-record-.+\.zip \(/);
     expect(await page.evaluate<boolean>('window.sawProgress')).toBe(true);
 
     const dir = mkdtempSync(join(tmpdir(), 'gavel-e2e-bundle-'));

@@ -142,6 +142,90 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   throw new Error(`accessibility violations on "${label}" (${page.url()}):\n${lines.join('\n')}`);
 }
 
+/** The little of the DOM the in-page checks below use (this file is type-checked without the DOM's types). */
+interface InPage {
+  parentElement: InPage | null;
+  innerText: string;
+  matches(selector: string): boolean;
+  getClientRects(): { length: number };
+  querySelectorAll(selector: string): Iterable<InPage>;
+}
+interface InPageStyle {
+  color: string;
+  backgroundColor: string;
+  visibility: string;
+}
+
+/**
+ * Every visible, enabled button (and link drawn as a button) inside `scope` has text with a WCAG contrast
+ * of at least 4.5:1 against the background it is actually drawn on (its own and its ancestors' colours,
+ * composited), or this throws naming each one. axe-core leaves a button whose text and background are
+ * the same colour as "incomplete", so this is checked by measuring.
+ */
+export async function expectReadableButtons(page: Page, label: string, scope = 'body'): Promise<void> {
+  // A colour mid-transition (a button that has just appeared or been enabled) is measured again.
+  let failure: Error | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (attempt > 0) await page.waitForTimeout(300);
+    failure = await unreadableButtons(page, label, scope);
+    if (!failure) return;
+  }
+  throw failure;
+}
+
+async function unreadableButtons(page: Page, label: string, scope: string): Promise<Error | undefined> {
+  const found = await page.locator(scope).evaluate((root: InPage) => {
+    const getComputedStyle = (globalThis as unknown as { getComputedStyle(e: InPage): InPageStyle }).getComputedStyle;
+    type Rgba = [number, number, number, number];
+    const parse = (css: string): Rgba => {
+      const m = /rgba?\(([^)]+)\)/.exec(css);
+      if (!m) return [0, 0, 0, 0];
+      const [r = 0, g = 0, b = 0, a = 1] = m[1]!
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return [r, g, b, a];
+    };
+    const over = (top: Rgba, under: Rgba): Rgba => {
+      const a = top[3];
+      return [0, 1, 2].map((i) => top[i]! * a + under[i]! * (1 - a)).concat(1) as Rgba;
+    };
+    const luminance = ([r, g, b]: Rgba) => {
+      const lin = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    const backgroundOf = (el: InPage): Rgba => {
+      const layers: Rgba[] = [];
+      for (let e: InPage | null = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c[3] > 0) layers.push(c);
+        if (c[3] >= 1) break;
+      }
+      return layers.reverse().reduce<Rgba>((under, top) => over(top, under), [255, 255, 255, 1]);
+    };
+    const buttons = root.querySelectorAll('button, a.button, [role="button"]');
+    const results: { text: string; ratio: number; fg: string; bg: string }[] = [];
+    for (const b of buttons) {
+      if (b.getClientRects().length === 0 || b.matches(':disabled')) continue;
+      const style = getComputedStyle(b);
+      if (style.visibility === 'hidden') continue;
+      const text = b.innerText.trim();
+      if (!text) continue;
+      const bg = backgroundOf(b);
+      const fg = over(parse(style.color), bg);
+      const [hi, lo] = [luminance(fg), luminance(bg)].sort((x, y) => y - x) as [number, number];
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      results.push({ text, ratio, fg: style.color, bg: `rgb(${bg.slice(0, 3).map(Math.round).join(', ')})` });
+    }
+    return results;
+  });
+  if (found.length === 0) return new Error(`no buttons to check on "${label}" in ${scope}`);
+  const bad = found.filter((b) => b.ratio < 4.5);
+  if (bad.length === 0) return undefined;
+  const lines = bad.map((b) => `- "${b.text}": ${b.ratio.toFixed(2)}:1 (text ${b.fg} on ${b.bg})`);
+  return new Error(`button text below 4.5:1 on "${label}" (${page.url()}):\n${lines.join('\n')}`);
+}
+
 /** The demo court's logins, as a first start prints them once (api/src/seed.ts, api/src/server.ts). */
 export function demoLogins(gavel: Gavel): Record<'admin' | 'judge' | 'clerk', { email: string; password: string }> {
   const logins: Partial<Record<string, { email: string; password: string }>> = {};

@@ -65,7 +65,7 @@ describe('the live hearing, in two browsers', () => {
     await expectAccessible(party.page, 'join landing');
     await party.page.getByRole('button', { name: 'Continue to the lobby' }).click();
     await party.page.waitForURL(new RegExp(`/hearings/${hearingId}/lobby$`));
-    await party.page.getByRole('heading', { name: 'You have joined' }).waitFor();
+    await party.page.getByRole('heading', { name: 'Check your camera and microphone' }).waitFor();
 
     // Pre-join: the fake camera and microphone are previewed, with a level meter and device choice.
     await party.page.getByRole('heading', { name: 'Before you enter' }).waitFor();
@@ -188,11 +188,13 @@ describe('the live hearing, in two browsers', () => {
     // Called, the witness moves into the room; released, back to the lobby.
     await bench.page.getByRole('button', { name: 'Call Witness Chen' }).click();
     await witness.page.getByRole('heading', { name: 'Witness hearing' }).waitFor({ timeout: 15_000 });
-    await bench.page.getByRole('button', { name: 'Release Witness Chen' }).click();
+    await bench.page.getByRole('button', { name: 'Actions for Witness Chen' }).click();
+    await bench.page.getByRole('menuitem', { name: 'Release Witness Chen' }).click();
     await witness.page.getByRole('heading', { name: 'Lobby', exact: true }).waitFor({ timeout: 15_000 });
 
     // Removal asks first, then the defendant sees the removed screen.
-    await bench.page.getByRole('button', { name: 'Remove Acme Trading Ltd' }).click();
+    await bench.page.getByRole('button', { name: 'Actions for Acme Trading Ltd' }).click();
+    await bench.page.getByRole('menuitem', { name: 'Remove Acme Trading Ltd' }).click();
     await bench.page
       .getByRole('dialog', { name: 'Remove Acme Trading Ltd from the hearing?' })
       .getByRole('button', { name: 'Remove' })

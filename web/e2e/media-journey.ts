@@ -238,6 +238,7 @@ export async function runMediaJourney(o: JourneyOptions): Promise<JourneyResult>
 
     // A private consultation: the plaintiff and their agent in their own room, out of the judge's sight and hearing.
     await people.agent.page.getByRole('button', { name: `Consult privately with ${NAMES.plaintiff}` }).click();
+    await people.plaintiff.page.getByRole('button', { name: 'Accept' }).click();
     await people.agent.page.getByTestId('consultation-banner').waitFor();
     await people.plaintiff.page.getByTestId('consultation-banner').waitFor();
     await seesAndHears(`${NAMES.agent} sees and hears ${NAMES.plaintiff} in consultation`, people.agent.page, P);

@@ -62,7 +62,12 @@ afterAll(async () => {
 
 /** What the egress worker would send: the webhook signed with the API secret over the exact body. */
 async function egressWebhook(event: string, info: Record<string, unknown>) {
-  const body = JSON.stringify({ event, egressInfo: info, id: `EV_${Date.now()}`, createdAt: '1700000000' });
+  const body = JSON.stringify({
+    event,
+    egressInfo: info,
+    id: `EV_${Date.now()}`,
+    createdAt: String(Math.floor(Date.now() / 1000)),
+  });
   const at = new AccessToken(KEY, SECRET);
   at.sha256 = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body))).toString('base64');
   const res = await fetch(`${gavel.url}/api/livekit/webhook`, {
@@ -130,11 +135,15 @@ describe('recording a hearing, in two browsers', () => {
       expect.stringMatching(/^\[\d\d:\d\d\] Recording resumed$/),
     ]);
 
-    // The recordings screen, reached from the bench.
-    await recording.getByRole('link', { name: 'Recordings of this hearing' }).click();
-    await bench.page.getByRole('heading', { name: 'Recordings', exact: true }).waitFor();
-    await expectAccessible(bench.page, 'recordings');
-    const rows = bench.page.getByTestId('recording-row');
+    // The recordings screen, reached from the bench: it opens beside the room, which stays where it is.
+    const [list] = await Promise.all([
+      bench.context.waitForEvent('page'),
+      recording.getByRole('link', { name: 'Recordings of this hearing' }).click(),
+    ]);
+    await list.getByRole('heading', { name: 'Recordings', exact: true }).waitFor();
+    await expectAccessible(list, 'recordings');
+    await bench.page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+    const rows = list.getByTestId('recording-row');
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.nth(0).innerText()).toMatch(/Starting/);
     expect(await rows.nth(1).innerText()).toMatch(/Failed[\s\S]*Interrupted[\s\S]*disk full/);

@@ -107,7 +107,7 @@ describe('scheduling and inviting, in Chromium', () => {
 
     await page.getByRole('button', { name: 'Continue to the lobby' }).click();
     await page.waitForURL(new RegExp(`/hearings/${hearingId}/lobby$`));
-    await page.getByRole('heading', { name: 'You have joined' }).waitFor();
+    await page.getByRole('heading', { name: 'Check your camera and microphone' }).waitFor();
     await expectAccessible(page, 'lobby');
     expect(problems).toEqual([]);
     await context.close();

@@ -198,6 +198,7 @@ describe('screenshots of each role’s main screen (docs/screenshots.md)', () =>
 
     // The agent takes the plaintiff aside for a private consultation.
     await agent.page.getByRole('button', { name: 'Consult privately with Zhang San' }).click({ timeout: 15_000 });
+    await party.page.getByRole('button', { name: 'Accept' }).click({ timeout: 15_000 });
     const banner = 'Private consultation — not recorded; the judge cannot hear you';
     await agent.page.getByTestId('consultation-banner').getByText('With Zhang San.').waitFor({ timeout: 15_000 });
     await agent.page.getByText('The media server cannot be reached').first().waitFor({ timeout: 30_000 });

@@ -152,7 +152,7 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
 
     // A correction keeps the earlier wording, and reaches the room too.
     await desk.page
-      .getByRole('button', { name: /^Correct entry \d+$/ })
+      .getByRole('button', { name: /^Correct this entry \(No\. \d+\)$/ })
       .nth(-3)
       .click();
     await expect.poll(() => activeId(desk.page)).toMatch(/^fix-text-/);
@@ -160,6 +160,12 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
     await desk.page.getByLabel('Reason for the correction').fill('Misheard the date');
     await desk.page.getByRole('button', { name: 'Save the correction' }).click();
     await deskEntries.getByText('I delivered the goods on 4 March.').waitFor();
+    await deskEntries
+      .getByTestId('transcript-entry')
+      .filter({ hasText: 'I delivered the goods on 4 March.' })
+      .getByText('Corrected', { exact: true })
+      .waitFor();
+    await desk.page.screenshot({ path: '/tmp/words-desk-en.png', fullPage: true });
     await partyPanel.getByText('I delivered the goods on 4 March.').waitFor({ timeout: 15_000 });
     const history = deskEntries.locator('details.history').first();
     await history.getByText('Earlier wording').waitFor();
@@ -200,13 +206,32 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
     // Both the typed name and the confirmation are needed.
     await party.page.getByRole('button', { name: 'Sign' }).click();
     await party.page.getByText('Type your full name.').waitFor();
-    await party.page.getByLabel('Your full name').fill('Zhang San');
+    // The name must be the one the court invited (the page says which); case and spacing do not matter,
+    // and the signature keeps the name as typed.
+    await party.page.getByText('As the court invited you: Zhang San').waitFor();
+    await party.page.getByLabel('Your full name').fill('Zhang');
+    await party.page.getByRole('button', { name: 'Sign' }).click();
+    await party.page.getByText(/Type your full name as the court invited you: Zhang San\./).waitFor();
+    await party.page.getByLabel('Your full name').fill('zhang  san');
     await party.page.getByRole('button', { name: 'Sign' }).click();
     await party.page.getByText('Tick the confirmation to sign.').waitFor();
     await party.page.getByLabel(/I have read the sealed transcript, version 1/).check();
     await party.page.getByRole('button', { name: 'Sign' }).click();
     await party.page.getByText('You have signed version 1.').waitFor();
     await party.page.getByTestId('signature-row').getByText('Signed').waitFor();
+    // Coming back later: the page confirms the signature instead of offering the form (and its error) again.
+    await party.page.reload();
+    const confirmation = party.page.getByTestId('signed-confirmation');
+    await confirmation.getByText('You have signed version 1.').waitFor();
+    await confirmation.getByText(/^Signed .* There is nothing more to do here\.$|nothing more to do here/).waitFor();
+    expect(await party.page.getByRole('button', { name: 'Sign' }).count()).toBe(0);
+    expect(
+      await party.page
+        .getByRole('alert')
+        .filter({ hasText: /already signed/ })
+        .count(),
+    ).toBe(0);
+    await party.page.screenshot({ path: '/tmp/words-review-en.png', fullPage: true });
 
     // Anyone, signed out, verifies it on /verify by choosing the file.
     const visitor = await openPage(browser, { acceptDownloads: true });
@@ -226,7 +251,7 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
     // The plaintiff's signature is listed with the seal, as the PDF's verification shows it.
     await expect
       .poll(() => result.getByRole('listitem').allInnerTexts())
-      .toEqual([expect.stringMatching(/^Zhang San \(Plaintiff\): Signed, /)]);
+      .toEqual([expect.stringMatching(/^zhang san \(Plaintiff\): Signed, /)]);
     // The result's heading takes focus, so a screen reader reads the verdict.
     expect(await activeId(visitor.page)).toBe('verify-result');
 

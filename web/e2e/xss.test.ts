@@ -69,7 +69,8 @@ const P = {
   exhibitClerk: full('Exhibit C'),
   exhibitAgent: full('Exhibit A'),
   fileName: `${VECTORS[0]!}.png`,
-  signature: full('Signed'),
+  // A signature must carry the name the court invited (case and spacing aside): the plaintiff's, typed in capitals.
+  signature: full('Plaintiff').toUpperCase(),
   objection: full('Objection'),
   cancelledTitle: full('Cancelled'),
 };
@@ -346,7 +347,8 @@ describe('stored XSS payloads in every text field are shown as text, never run',
       params: { copy: 'original' },
     });
     expect(original.status()).toBe(200);
-    expect(original.headers()['content-disposition']).toMatch(/^inline; filename="C-1-[^"<>]*\.png"$/);
+    // (An original is only ever a download.)
+    expect(original.headers()['content-disposition']).toMatch(/^attachment; filename="C-1-[^"<>]*\.png"$/);
     // The judge admits both, so the observer sees them too.
     for (const id of [courtExhibit.exhibit.id, uploaded.body.exhibit.id]) {
       await json(

@@ -154,11 +154,11 @@ describe('Gavel in Chinese (zh-CN), in Chromium', () => {
 
     await page.getByRole('button', { name: '进入候审室' }).click();
     await page.waitForURL(new RegExp(`/hearings/${hearingId}/lobby$`));
-    await page.getByRole('heading', { name: '您已进入' }).waitFor();
+    await page.getByRole('heading', { name: '检查摄像头和麦克风' }).waitFor();
     await page.getByRole('heading', { name: '法庭纪律' }).waitFor();
     await page.getByText(RULES['zh-CN']).waitFor();
     expect(await page.getByTestId('lobby-local-time').innerText()).toContain('您的当地时间（America/New_York）');
-    await expectChinese(page, ['You have joined', 'The court’s rules', RULES.en]);
+    await expectChinese(page, ['Check your camera and microphone', 'The court’s rules', RULES.en]);
     await expectAccessible(page, 'lobby (zh-CN)');
     expect(problems).toEqual([]);
     await context.close();
