@@ -60,8 +60,8 @@ export const consultationsRoutes: FastifyPluginAsync<{
       },
     },
     async (request, reply) => {
-      const c = answerer(await resolveHearingCaller(db, request, request.params.id));
-      const { consultation, replayed } = await consultations.accept(c, request.params.rid);
+      const caller = await resolveHearingCaller(db, request, request.params.id);
+      const { consultation, replayed } = await consultations.acceptFrom(caller, request.params.rid);
       return reply.code(replayed ? 200 : 201).send({ consultation });
     },
   );

@@ -9,6 +9,7 @@ import { DomainError, forbidden, notFound } from '../http/errors.ts';
 import { mediaCall, type LiveDeps } from '../lobby/live-deps.ts';
 import {
   actorOf,
+  allows,
   authorizeParticipant,
   hearingFacts,
   participantFacts,
@@ -233,6 +234,30 @@ export class ConsultationsService {
    * One of those asked accepts: the consultation opens, once. A repeated accept by the same person
    * gets the same consultation back (`replayed`); anything else that finds it answered gets 409.
    */
+  /**
+   * Accepting, from the route: a repeated accept by the one who accepted gets the same consultation
+   * (200), even though by then they are consulting and the policy would refuse a fresh answer.
+   */
+  async acceptFrom(
+    caller: HearingCaller,
+    requestId: string,
+  ): Promise<{ consultation: OpenedConsultation; replayed: boolean }> {
+    if (!allows(caller, 'consultation.answer') && caller.participant?.presence === 'in_consultation') {
+      const replay = await this.replayedAccept(caller as Participant, requestId);
+      if (replay) return { consultation: replay, replayed: true };
+    }
+    return this.accept(answerer(caller), requestId);
+  }
+
+  /** The consultation this caller opened by accepting this request, if it is still open. */
+  private async replayedAccept(c: Participant, requestId: string): Promise<OpenedConsultation | undefined> {
+    const req = await repo.findRequest(this.d.db, c.hearing.id, requestId);
+    if (!req || req.outcome !== 'accepted' || req.ended_by !== c.participant.id || !req.consultation_id) return;
+    const open = await repo.findOpenConsultation(this.d.db, c.hearing.id, req.consultation_id);
+    if (!open) return;
+    return { id: open.id, room: open.room, participantIds: await repo.activeMembers(this.d.db, open.id) };
+  }
+
   async accept(c: Participant, requestId: string): Promise<{ consultation: OpenedConsultation; replayed: boolean }> {
     const h = c.hearing;
     const me = c.participant.id;

@@ -138,6 +138,10 @@ describe('asking for a private consultation', () => {
     ]);
     expect([first.statusCode, second.statusCode].sort()).toEqual([200, 201]);
     expect(first.json().consultation.id).toBe(second.json().consultation.id);
+    // Replayed after the first has committed (the agent is consulting by then): the same, not a refusal.
+    const again = await h.on(r.id, 'accept', h.agent.cookie);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().consultation).toEqual(first.json().consultation);
     const open = await consultationsOf(h.id);
     expect(open).toHaveLength(1);
     expect(standin.callsOf('CreateRoom').length).toBe(rooms + 1);

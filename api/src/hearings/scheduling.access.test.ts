@@ -267,7 +267,7 @@ describe('who may call each scheduling route', () => {
       .filter((r) => !/\/(audit|export)(\/|$)/.test(r.url))
       .filter(
         (r) =>
-          !/\/(state|admit-all|lobby|leave|media-token|chat|consultations|participants\/:pid\/(admit|return-to-lobby|remove|mute|screen-share))/.test(
+          !/\/(state|admit-all|lobby|leave|media-token|chat|consultations|consultation-requests|participants\/:pid\/(admit|return-to-lobby|remove|mute|screen-share))/.test(
             r.url,
           ),
       )
