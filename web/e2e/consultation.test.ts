@@ -177,6 +177,8 @@ describe('private consultation', () => {
     await agent.page.getByTestId('consultation-banner').getByText('With Zhang San.').waitFor();
     await expect.poll(() => focusedId(plaintiff.page)).toBe('consultation-heading');
     expect(await plaintiff.page.getByRole('heading', { name: 'Chat' }).count()).toBe(0);
+    // Nor a chat button in the party's bar pointing at a chat that is not there.
+    expect(await plaintiff.page.getByTestId('party-bar').getByRole('button', { name: 'Chat' }).count()).toBe(0);
     expect(await plaintiff.page.getByRole('region', { name: 'Video of the consultation' }).count()).toBe(1);
     // Media cannot connect here; the page says so and stays in the consultation.
     await plaintiff.page.getByText('The media server cannot be reached').waitFor({ timeout: 30_000 });
@@ -231,10 +233,10 @@ describe('private consultation', () => {
     await plaintiff.page.getByRole('button', { name: 'Return to the hearing' }).click();
     await expect.poll(() => plaintiff.page.getByRole('heading', { name: BANNER }).count(), { timeout: 15_000 }).toBe(0);
     await expect.poll(() => agent.page.getByRole('heading', { name: BANNER }).count(), { timeout: 15_000 }).toBe(0);
-    for (const p of [plaintiff.page, agent.page]) {
-      await p.getByRole('heading', { name: TITLE }).waitFor();
-      await p.getByRole('heading', { name: 'Chat' }).waitFor();
-    }
+    for (const p of [plaintiff.page, agent.page]) await p.getByRole('heading', { name: TITLE }).waitFor();
+    // The hearing's chat is back: open beside the agent's room, behind the bar's button on the plaintiff's phone.
+    await agent.page.getByRole('heading', { name: 'Chat' }).waitFor();
+    await plaintiff.page.getByTestId('party-bar').getByRole('button', { name: 'Chat' }).waitFor();
     await expect.poll(() => focusedId(plaintiff.page)).toBe('room-heading');
     await consult.waitFor({ timeout: 15_000 });
     await expect.poll(() => present.getByText(/In private consultation/).count(), { timeout: 15_000 }).toBe(0);

@@ -142,6 +142,10 @@ describe('every door, as the people concerned meet it', () => {
       text: 'SECRET-CHAT the witness will be called',
       to: 'all',
     });
+    // On a phone the chat is behind the bar's Chat button, as the person finds it.
+    const openChat = (page: typeof defendant.page) =>
+      page.getByTestId('party-bar').getByRole('button', { name: 'Chat' }).click();
+    await openChat(defendant.page);
     await defendant.page.getByText('SECRET-CHAT the witness will be called').waitFor({ timeout: 30_000 });
     await defendant.page.getByLabel('Show captions').check();
     await defendant.page
@@ -155,6 +159,7 @@ describe('every door, as the people concerned meet it', () => {
     expect(await witness.page.content()).not.toMatch(/SECRET-(TESTIMONY|CHAT)/);
     await expectAccessible(witness.page, 'lobby (witness waiting, phone)');
     // The gallery hears the hearing (chat to everyone) but is not given the record, nor offered captions.
+    await openChat(observer.page);
     await observer.page.getByText('SECRET-CHAT the witness will be called').waitFor({ timeout: 30_000 });
     expect(observerFrames.join('\n')).not.toContain('SECRET-TESTIMONY');
     expect(await observer.page.getByLabel('Show captions').count()).toBe(0);
