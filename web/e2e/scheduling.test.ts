@@ -67,7 +67,7 @@ describe('scheduling and inviting, in Chromium', () => {
       .executeTakeFirstOrThrow();
     expect(row.scheduled_start.toISOString()).toBe('2027-01-15T01:30:00.000Z');
     expect(row.scheduled_end.toISOString()).toBe('2027-01-15T02:30:00.000Z');
-    await page.getByText('Friday, January 15, 2027 09:30 AM – 10:30 AM').waitFor();
+    await page.getByText('Friday, January 15, 2027 9:30 – 10:30 AM GMT+8').waitFor();
 
     await page.getByLabel('Role', { exact: true }).selectOption('plaintiff');
     await page.getByLabel('Full name').fill('Zhang San');

@@ -42,6 +42,7 @@ const P = {
   court: full('Court'),
   rulesEn: full('Rules'),
   rulesZh: full('规则'),
+  contactNote: full('Hours'),
   courtroom: short('Room'),
   admin: full('Admin'),
   judge: full('Judge'),
@@ -111,7 +112,7 @@ beforeAll(async () => {
   // The admin names the court, writes the pre-join rules, adds a courtroom and invites a clerk.
   await json(
     await adminApi.post('/api/admin/court', {
-      data: { name: P.court, rulesText: { en: P.rulesEn, 'zh-CN': P.rulesZh } },
+      data: { name: P.court, rulesText: { en: P.rulesEn, 'zh-CN': P.rulesZh }, contactNote: P.contactNote },
     }),
   );
   const room = await json<{ courtroom: { id: string } }>(
@@ -206,6 +207,27 @@ async function expectInert(page: Page, where: string): Promise<void> {
   expect(dialogs, `dialogs after ${where}`).toEqual([]);
 }
 
+/**
+ * The bench keeps chat, transcript and exhibits in tabs, one shown at a time: each text is on screen in
+ * one of them, found as a judge would, by going through the tabs (until all are seen, or 15 s).
+ */
+async function expectShownInTabs(page: Page, where: string, texts: string[]): Promise<void> {
+  const tabs = page.getByRole('tab');
+  const missing = new Set(texts);
+  const until = Date.now() + 15_000;
+  while (missing.size && Date.now() < until) {
+    for (let i = 0; i < (await tabs.count()) && missing.size; i++) {
+      await tabs.nth(i).click();
+      for (const text of [...missing]) {
+        if (await page.getByText(text).filter({ visible: true }).count()) missing.delete(text);
+      }
+    }
+  }
+  expect([...missing], `not shown as text in any tab of ${where} (${page.url()})`).toEqual([]);
+  await tabs.first().click();
+  await expectInert(page, where);
+}
+
 /** Each text is on screen, as the characters that were typed (so escaped, not parsed). */
 async function expectShown(page: Page, where: string, texts: string[]): Promise<void> {
   for (const text of texts) {
@@ -235,7 +257,7 @@ describe('stored XSS payloads in every text field are shown as text, never run',
     const textareas = page.locator('textarea');
     await expect
       .poll(() => textareas.evaluateAll((els) => els.map((e) => (e as { value: string }).value)))
-      .toEqual([P.rulesEn, P.rulesZh]);
+      .toEqual([P.rulesEn, P.rulesZh, P.contactNote]);
 
     await page.goto(`${gavel.url}/admin/courtrooms`);
     await page.getByRole('heading', { name: 'Courtrooms', level: 1 }).waitFor();
@@ -385,7 +407,8 @@ describe('stored XSS payloads in every text field are shown as text, never run',
       // Observers are not shown the record (only the bench, the parties and their agents read it).
       const record = [P.corrected, P.entry, P.speaker];
       const expected = who === 'observer' ? seen.filter((s) => !record.includes(s)) : seen;
-      await expectShown(p.page, `hearing room (${who})`, expected);
+      if (who === 'bench') await expectShownInTabs(p.page, 'hearing room (bench)', expected);
+      else await expectShown(p.page, `hearing room (${who})`, expected);
       await p.page.getByText(P.chatLink, { exact: true }).waitFor();
     }
     // The bench sees who is in the hearing; the viewer is headed by the exhibit's title.
@@ -398,6 +421,8 @@ describe('stored XSS payloads in every text field are shown as text, never run',
 
     // The agent consults privately with the plaintiff: both banners name the other.
     await agent.page.getByRole('button', { name: /^Consult privately with/ }).click({ timeout: 15_000 });
+    // It starts when the plaintiff accepts.
+    await party.page.getByRole('button', { name: 'Accept' }).click({ timeout: 15_000 });
     await agent.page.getByTestId('consultation-banner').getByText(`With ${P.plaintiff}.`).waitFor({ timeout: 15_000 });
     await party.page.getByTestId('consultation-banner').getByText(`With ${P.agent}.`).waitFor({ timeout: 15_000 });
     await expectInert(agent.page, 'consultation (agent)');
