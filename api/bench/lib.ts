@@ -342,7 +342,10 @@ function serverProcess(
 export async function startGavel(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'gavel-bench-data-'));
-  const child = spawn(process.execPath, [SERVER], {
+  // BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops (open it in Chrome's
+  // DevTools, or summarise it by function), to find where a figure's time goes before changing code.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, SERVER], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
