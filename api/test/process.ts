@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -23,4 +24,64 @@ export function memoryOf(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): num
 /** Resets the process's peak RSS (VmHWM) to its current RSS, so the next peak is the next step's own. */
 export function resetPeakMemory(pid: number | undefined): void {
   writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/** Gavel's real server (api/src/server.ts) in a child process of its own, on a free port. */
+export interface ServerProcess {
+  base: string;
+  child: ChildProcess;
+  /**
+   * Stops it (SIGTERM, or SIGKILL when a test must not wait for a graceful end) and resolves with its
+   * exit code once it has exited (null when a signal ended it).
+   */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<number | null>;
+}
+
+/**
+ * Starts the server with the test's environment plus `env` (DATABASE_URL, DATA_DIR and what the test
+ * configures) and resolves once it says it is ready; rejects with its output if it exits or takes 30 s.
+ */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [new URL('../src/server.ts', import.meta.url).pathname], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: 'warn', ...env },
+    stdio: 'pipe',
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('gavel: ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', () => reject(new Error(`server exited:\n${output}`)));
+  });
+  return {
+    base,
+    child,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Signs a staff member in through the real sign-in route; the session cookie(s) for later requests. */
+export async function signInCookie(base: string, email: string, password: string): Promise<string> {
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { origin: base, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (login.status !== 200) throw new Error(`sign-in as ${email}: ${login.status} ${await login.text()}`);
+  return login.headers
+    .getSetCookie()
+    .map((v) => v.split(';')[0])
+    .join('; ');
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { createCourtFixture, type CourtFixture } from '../../test/scheduling.ts'
 import { LIVEKIT_KEY, LIVEKIT_SECRET, startStandin } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 import { pdfBytes } from '../../test/exhibits.ts';
-import { freePort, memoryOf, resetPeakMemory } from '../../test/process.ts';
+import { type ServerProcess, memoryOf, resetPeakMemory, signInCookie, startServerProcess } from '../../test/process.ts';
 
 // A 20,000-page PDF sent to the real server, in a child process of its own so its memory is measured
 // alone: the kernel's peak RSS (VmHWM), reset just before the upload. With the default limits it is
@@ -26,7 +26,7 @@ let work: string;
 let hearingId: string;
 let base: string;
 let server: ChildProcess;
-let exited: Promise<number | null>;
+let running: ServerProcess | undefined;
 let cookie: string;
 
 const status = (field: 'VmRSS' | 'VmHWM') => memoryOf(server.pid, field);
@@ -72,54 +72,20 @@ beforeAll(async () => {
     .executeTakeFirstOrThrow();
   hearingId = h.id;
 
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [new URL('../server.ts', import.meta.url).pathname], {
-    env: {
-      ...process.env,
-      DATABASE_URL: t.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: base,
-      DATA_DIR: join(work, 'data'),
-      LOG_LEVEL: 'warn',
-      LIVEKIT_API_URL: s.apiUrl,
-      LIVEKIT_API_KEY: LIVEKIT_KEY,
-      LIVEKIT_API_SECRET: LIVEKIT_SECRET,
-    },
-    stdio: 'pipe',
+  running = await startServerProcess({
+    DATABASE_URL: t.url,
+    DATA_DIR: join(work, 'data'),
+    LIVEKIT_API_URL: s.apiUrl,
+    LIVEKIT_API_KEY: LIVEKIT_KEY,
+    LIVEKIT_API_SECRET: LIVEKIT_SECRET,
   });
-  exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-    server.stdout?.on('data', (d: Buffer) => {
-      output += d.toString();
-      if (output.includes('gavel: ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    server.on('exit', () => reject(new Error(`server exited:\n${output}`)));
-  });
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { origin: base, 'content-type': 'application/json' },
-    body: JSON.stringify({ email: f.clerk.email, password: f.clerk.password }),
-  });
-  expect(login.status).toBe(200);
-  cookie = login.headers
-    .getSetCookie()
-    .map((v) => v.split(';')[0])
-    .join('; ');
+  server = running.child;
+  base = running.base;
+  cookie = await signInCookie(base, f.clerk.email, f.clerk.password);
 }, 120_000);
 
 afterAll(async () => {
-  if (server.exitCode === null) {
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await running?.stop('SIGTERM');
   await standin.stop();
   await t.drop();
   rmSync(work, { recursive: true, force: true });

@@ -19,7 +19,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { createCourtFixture, type CourtFixture } from '../../test/scheduling.ts';
 import { LIVEKIT_KEY, LIVEKIT_SECRET, startStandin } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
-import { freePort, memoryOf, resetPeakMemory } from '../../test/process.ts';
+import { type ServerProcess, memoryOf, resetPeakMemory, signInCookie, startServerProcess } from '../../test/process.ts';
 
 // A 200 MB export from the real server in a child process of its own, so its memory is measured
 // alone: the kernel's peak RSS (VmHWM), reset just before the export. Four 50 MB recordings, then
@@ -42,7 +42,7 @@ let localDir: string;
 let hearingId: string;
 let base: string;
 let server: ChildProcess;
-let exited: Promise<number | null>;
+let running: ServerProcess | undefined;
 let cookie: string;
 
 const status = (field: 'VmRSS' | 'VmHWM') => memoryOf(server.pid, field);
@@ -104,56 +104,22 @@ beforeAll(async () => {
   }));
   await t.db.insertInto('recordings').values(rows).execute();
 
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [new URL('../server.ts', import.meta.url).pathname], {
-    env: {
-      ...process.env,
-      DATABASE_URL: t.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: base,
-      DATA_DIR: join(work, 'data'),
-      LOG_LEVEL: 'warn',
-      RECORDING_FILE_DIR: '/out',
-      RECORDING_LOCAL_DIR: localDir,
-      LIVEKIT_API_URL: s.apiUrl,
-      LIVEKIT_API_KEY: LIVEKIT_KEY,
-      LIVEKIT_API_SECRET: LIVEKIT_SECRET,
-    },
-    stdio: 'pipe',
+  running = await startServerProcess({
+    DATABASE_URL: t.url,
+    DATA_DIR: join(work, 'data'),
+    RECORDING_FILE_DIR: '/out',
+    RECORDING_LOCAL_DIR: localDir,
+    LIVEKIT_API_URL: s.apiUrl,
+    LIVEKIT_API_KEY: LIVEKIT_KEY,
+    LIVEKIT_API_SECRET: LIVEKIT_SECRET,
   });
-  exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-    server.stdout?.on('data', (d: Buffer) => {
-      output += d.toString();
-      if (output.includes('gavel: ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    server.on('exit', () => reject(new Error(`server exited:\n${output}`)));
-  });
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { origin: base, 'content-type': 'application/json' },
-    body: JSON.stringify({ email: f.clerk.email, password: f.clerk.password }),
-  });
-  expect(login.status).toBe(200);
-  cookie = login.headers
-    .getSetCookie()
-    .map((v) => v.split(';')[0])
-    .join('; ');
+  server = running.child;
+  base = running.base;
+  cookie = await signInCookie(base, f.clerk.email, f.clerk.password);
 }, 120_000);
 
 afterAll(async () => {
-  if (server.exitCode === null) {
-    server.kill('SIGKILL');
-    await exited;
-  }
+  await running?.stop('SIGKILL');
   await standin.stop();
   await t.drop();
   rmSync(work, { recursive: true, force: true });
@@ -232,7 +198,7 @@ describe('a 200 MB export', () => {
     curl.kill('SIGKILL');
     await expect.poll(openRecordings, { timeout: 5_000 }).toBe(0);
 
-    server.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    // A graceful stop with a download cut off mid-way still ends cleanly.
+    expect(await running!.stop('SIGTERM')).toBe(0);
   }, 60_000);
 });

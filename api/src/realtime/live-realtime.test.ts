@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { ORIGIN, testConfig } from '../../test/app.ts';
 import { call } from '../../test/scheduling.ts';
+import { startServerProcess } from '../../test/process.ts';
 import {
   connectSocket,
   expectOk,
@@ -155,66 +154,25 @@ describe('/api/ws for a live hearing', () => {
   });
 
   it('two API processes on one Postgres: an action on the in-test instance reaches a client of `node api/src/server.ts`', async () => {
-    const port = await freePort();
     const config = testConfig();
-    const child = spawn(process.execPath, ['api/src/server.ts'], {
-      env: {
-        ...process.env,
-        ...liveEnv(apiUrl),
-        DATABASE_URL: t.url,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: ORIGIN,
-        SESSION_SECRET: config.sessionSecret,
-        LOG_LEVEL: 'warn',
-        WEB_ROOT: '/nonexistent-web-root',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const server = await startServerProcess({
+      ...liveEnv(apiUrl),
+      DATABASE_URL: t.url,
+      PUBLIC_URL: ORIGIN,
+      SESSION_SECRET: config.sessionSecret,
+      WEB_ROOT: '/nonexistent-web-root',
     });
     try {
-      await ready(child);
       const id = await scheduleHearing(one, c);
       const party = await invite(one, c, id, 'witness');
-      const client = await connectSocket(`ws://127.0.0.1:${port}/api/ws`, party.cookie);
+      const client = await connectSocket(`${server.base.replace('http', 'ws')}/api/ws`, party.cookie);
       client.ws.send(JSON.stringify({ type: 'subscribe', hearingId: id }));
       await client.next((m) => m.type === 'snapshot');
       await setState(one, c, id, 'open');
       expect((await client.next(isEvent('hearing.state'))).payload).toEqual({ state: 'open' });
       client.close();
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await server.stop();
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function ready(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('gavel: ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${String(code)}:\n${out}`));
-    });
-  });
-}

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
-import { freePort, memoryOf, resetPeakMemory } from '../../test/process.ts';
+import { type ServerProcess, memoryOf, resetPeakMemory, startServerProcess } from '../../test/process.ts';
 
 // Six anonymous 50 MB verifications at once against the real server in a child process of its own,
 // so its memory is measured alone: the kernel's peak RSS (VmHWM), reset just before the uploads.
@@ -22,7 +22,7 @@ let work: string;
 let dataDir: string;
 let base: string;
 let server: ChildProcess;
-let exited: Promise<number | null>;
+let running: ServerProcess | undefined;
 
 const status = (field: 'VmRSS' | 'VmHWM') => memoryOf(server.pid, field);
 
@@ -45,42 +45,17 @@ beforeAll(async () => {
   t = await createTestDatabase();
   work = mkdtempSync(join(tmpdir(), 'gavel-verify-mem-'));
   dataDir = join(work, 'data');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [new URL('../server.ts', import.meta.url).pathname], {
-    env: {
-      ...process.env,
-      DATABASE_URL: t.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: base,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      VERIFY_CONCURRENCY: String(UPLOADS),
-    },
-    stdio: 'pipe',
+  running = await startServerProcess({
+    DATABASE_URL: t.url,
+    DATA_DIR: dataDir,
+    VERIFY_CONCURRENCY: String(UPLOADS),
   });
-  exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-    server.stdout?.on('data', (d: Buffer) => {
-      output += d.toString();
-      if (output.includes('gavel: ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    server.on('exit', () => reject(new Error(`server exited:\n${output}`)));
-  });
+  server = running.child;
+  base = running.base;
 }, 120_000);
 
 afterAll(async () => {
-  if (server.exitCode === null) {
-    server.kill('SIGKILL');
-    await exited;
-  }
+  await running?.stop('SIGKILL');
   await t.drop();
   rmSync(work, { recursive: true, force: true });
 });
