@@ -22,6 +22,11 @@ const core = {
 
   'language.label': 'Language / 语言',
 
+  'accessibility.heading': 'Accessibility',
+  'accessibility.readOut': 'Read out new transcript entries',
+  'accessibility.readOutHint':
+    'For screen readers, on this browser: announced politely, and never while you are typing.',
+
   'time.courtList': (p: { zone: string }) => `Times are court time, ${p.zone}.`,
 
   'account.label': 'Signed-in account',

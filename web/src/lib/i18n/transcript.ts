@@ -23,8 +23,6 @@ export const transcriptEn = {
   'transcript.entryNumber': (p: { seq: number }) => `Entry ${String(p.seq)}`,
 
   'transcript.panel.heading': 'Transcript',
-  'transcript.panel.announce': 'Read out new entries',
-  'transcript.panel.announceHint': 'Announced politely, and never while you are typing.',
   'transcript.panel.openDesk': 'Open the transcript desk',
   'transcript.captions.toggle': 'Show captions',
   'transcript.captions.label': 'Captions',
@@ -252,8 +250,6 @@ export const transcriptZhCN: Translation<typeof transcriptEn> = {
   'transcript.entryNumber': (p) => `第 ${String(p.seq)} 条`,
 
   'transcript.panel.heading': '庭审笔录',
-  'transcript.panel.announce': '朗读新的笔录内容',
-  'transcript.panel.announceHint': '以不打断的方式播报；您输入文字时不播报。',
   'transcript.panel.openDesk': '打开笔录记录界面',
   'transcript.captions.toggle': '显示字幕',
   'transcript.captions.label': '字幕',

@@ -30,6 +30,10 @@ const core: Omit<
 
   'language.label': 'Language / 语言',
 
+  'accessibility.heading': '无障碍',
+  'accessibility.readOut': '朗读新的笔录内容',
+  'accessibility.readOutHint': '供读屏软件使用，仅对本浏览器生效：以不打断的方式播报；您输入文字时不播报。',
+
   'time.courtList': (p) => `时间均为法院时间：${p.zone}。`,
 
   'account.label': '当前登录账户',
