@@ -81,9 +81,14 @@ describe('reading out new transcript entries, an accessibility setting', () => {
     await post(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'start' });
     await party.page.getByRole('heading', { name: 'Accessible hearing' }).waitFor({ timeout: 30_000 });
 
+    // Entries within a second and a half of each other are announced as one burst: once Gavel's note that
+    // the hearing is in session is on the page and that moment has passed, the next entry is heard alone.
+    await party.page.getByText('Hearing in session').first().waitFor({ state: 'attached', timeout: 15_000 });
+    await party.page.waitForTimeout(2_500);
     // On by default: an entry is read out.
     await say(hearingId, 'FIRST the goods arrived on 3 March');
     await expect.poll(() => announced(party.page), { timeout: 15_000 }).toContain('FIRST the goods arrived');
+    const lastSaid = await announced(party.page);
     // No longer a switch in the transcript panel.
     expect(await party.page.getByRole('checkbox', { name: 'Read out new entries' }).count()).toBe(0);
 
@@ -104,7 +109,8 @@ describe('reading out new transcript entries, an accessibility setting', () => {
       .first()
       .waitFor({ state: 'attached', timeout: 15_000 });
     await party.page.waitForTimeout(2_500);
-    expect(await announced(party.page)).not.toContain('SECOND');
+    // Nothing new was said: the announcer still holds what it last read out.
+    expect(await announced(party.page)).toBe(lastSaid);
 
     // After a reload (the camera check and the pledge again, then straight back in) the setting holds.
     await party.page.reload();
@@ -122,7 +128,8 @@ describe('reading out new transcript entries, an accessibility setting', () => {
     await say(hearingId, 'THIRD after the reload');
     await party.page.getByText('THIRD after the reload').first().waitFor({ state: 'attached', timeout: 15_000 });
     await party.page.waitForTimeout(2_500);
-    expect(await announced(party.page)).not.toContain('THIRD');
+    // A fresh page, nothing read out.
+    expect(await announced(party.page)).toBe('');
 
     // Turned on again: the next entry is read out.
     await party.page
@@ -153,7 +160,7 @@ describe('reading out new transcript entries, an accessibility setting', () => {
     await say(hearingId, 'BENCH-ENTRY the witness is sworn');
     await bench.page.getByText('BENCH-ENTRY the witness is sworn').first().waitFor({ timeout: 15_000 });
     await bench.page.waitForTimeout(2_500);
-    expect(await announced(bench.page)).not.toContain('BENCH-ENTRY');
+    expect(await announced(bench.page)).toBe('');
     expect(bench.problems).toEqual([]);
     await bench.context.close();
   });
