@@ -3,17 +3,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIRequestContext, Browser, Page } from 'playwright-core';
 import {
-  apiAs,
   enterBench,
   enterLobby,
   expectAccessible,
   type Gavel,
   invite,
-  launchChromium,
   openPage,
   scheduleHearing,
   signIn,
-  startGavel,
+  startCourtroom,
+  type Courtroom,
+  postOk,
 } from './harness.ts';
 
 // "Read out new transcript entries" is an accessibility setting of the browser, not a switch of the
@@ -22,6 +22,7 @@ import {
 
 const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true };
 
+let court: Courtroom;
 let gavel: Gavel;
 let browser: Browser;
 let clerkApi: APIRequestContext;
@@ -30,28 +31,13 @@ let judge: { email: string; password: string };
 let n = 0;
 
 beforeAll(async () => {
-  [gavel, browser] = await Promise.all([
-    startGavel(),
-    launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']),
-  ]);
-  const clerk = gavel.createUser('clerk', 'Clerk Zhao');
-  judge = gavel.createUser('judge', 'Judge Li Ming');
-  clerkApi = await apiAs(gavel, clerk);
-  judgeApi = await apiAs(gavel, judge);
+  court = await startCourtroom();
+  ({ gavel, browser, clerkApi, judgeApi, judge } = court);
 });
 
 afterAll(async () => {
-  await clerkApi?.dispose();
-  await judgeApi?.dispose();
-  await browser?.close();
-  await gavel?.stop();
+  await court?.stop();
 });
-
-const post = async (api: APIRequestContext, path: string, data: unknown = {}) => {
-  const res = await api.post(path, { data });
-  if (!res.ok()) throw new Error(`${path} → ${res.status()}: ${await res.text()}`);
-  return res;
-};
 
 async function hearingInSession(title: string) {
   n++;
@@ -61,12 +47,12 @@ async function hearingInSession(title: string) {
     judge: 'Judge Li Ming',
     startsInMinutes: 70 * n - 55,
   });
-  await post(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'open' });
+  await postOk(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'open' });
   return hearingId;
 }
 
 const say = (hearingId: string, text: string) =>
-  post(clerkApi, `/api/hearings/${hearingId}/transcript/entries`, { speaker: 'Witness Chen', text });
+  postOk(clerkApi, `/api/hearings/${hearingId}/transcript/entries`, { speaker: 'Witness Chen', text });
 
 /** What the page's polite transcript announcer says now (it speaks after a quiet moment). */
 const announced = (page: Page) => page.getByTestId('transcript-announcer').first().innerText();
@@ -77,8 +63,8 @@ describe('reading out new transcript entries, an accessibility setting', () => {
     const p = await invite(clerkApi, hearingId, { role: 'plaintiff', displayName: 'Zhang San' });
     const party = await openPage(browser, PHONE);
     await enterLobby(party.page, p.inviteUrl);
-    await post(judgeApi, `/api/hearings/${hearingId}/participants/${p.participant.id}/admit`);
-    await post(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'start' });
+    await postOk(judgeApi, `/api/hearings/${hearingId}/participants/${p.participant.id}/admit`);
+    await postOk(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'start' });
     await party.page.getByRole('heading', { name: 'Accessible hearing' }).waitFor({ timeout: 30_000 });
 
     // Entries within a second and a half of each other are announced as one burst: once Gavel's note that
@@ -155,7 +141,7 @@ describe('reading out new transcript entries, an accessibility setting', () => {
     await expectAccessible(bench.page, 'account page, accessibility');
 
     await enterBench(bench.page, gavel.url, hearingId);
-    await post(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'start' });
+    await postOk(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'start' });
     await bench.page.getByRole('tab', { name: 'Transcript' }).click();
     await say(hearingId, 'BENCH-ENTRY the witness is sworn');
     await bench.page.getByText('BENCH-ENTRY the witness is sworn').first().waitFor({ timeout: 15_000 });

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIRequestContext, Browser, Page } from 'playwright-core';
 import {
-  apiAs,
   enterBench,
   enterLobby,
   expectAccessible,
   type Gavel,
   invite,
-  launchChromium,
   openPage,
   scheduleHearing,
   signIn,
-  startGavel,
+  startCourtroom,
+  type Courtroom,
+  postOk,
 } from './harness.ts';
 
 // What REST refuses, no other door gives away, as the people concerned meet it in a browser: a party
@@ -20,6 +20,7 @@ import {
 
 const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true };
 
+let court: Courtroom;
 let gavel: Gavel;
 let browser: Browser;
 let clerkApi: APIRequestContext;
@@ -28,21 +29,12 @@ let judge: { email: string; password: string };
 let n = 0;
 
 beforeAll(async () => {
-  [gavel, browser] = await Promise.all([
-    startGavel(),
-    launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']),
-  ]);
-  const clerk = gavel.createUser('clerk', 'Clerk Zhao');
-  judge = gavel.createUser('judge', 'Judge Li Ming');
-  clerkApi = await apiAs(gavel, clerk);
-  judgeApi = await apiAs(gavel, judge);
+  court = await startCourtroom();
+  ({ gavel, browser, clerkApi, judgeApi, judge } = court);
 });
 
 afterAll(async () => {
-  await clerkApi?.dispose();
-  await judgeApi?.dispose();
-  await browser?.close();
-  await gavel?.stop();
+  await court?.stop();
 });
 
 /** Every websocket frame the page receives, as text: what reached the browser, shown or not. */
@@ -63,21 +55,15 @@ async function hearing(title: string) {
   });
 }
 
-const post = async (api: APIRequestContext, path: string, data: unknown = {}) => {
-  const res = await api.post(path, { data });
-  if (!res.ok()) throw new Error(`${path} → ${res.status()}: ${await res.text()}`);
-  return res;
-};
-
 describe('every door, as the people concerned meet it', () => {
   it('a party removed by the judge is told so on their phone, and hears nothing of the hearing after', async () => {
     const { hearingId } = await hearing('Removal hearing');
     const p = await invite(clerkApi, hearingId, { role: 'defendant', displayName: 'Acme Trading Ltd' });
-    await post(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'open' });
+    await postOk(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'open' });
     const party = await openPage(browser, PHONE);
     const frames = framesOf(party.page);
     await enterLobby(party.page, p.inviteUrl);
-    await post(judgeApi, `/api/hearings/${hearingId}/participants/${p.participant.id}/admit`);
+    await postOk(judgeApi, `/api/hearings/${hearingId}/participants/${p.participant.id}/admit`);
     await party.page.getByRole('heading', { name: 'Removal hearing' }).waitFor({ timeout: 30_000 });
 
     // The step under test, as the judge takes it: on the bench, with the confirmation.
@@ -96,12 +82,12 @@ describe('every door, as the people concerned meet it', () => {
     await expectAccessible(party.page, 'removed (party, phone)');
 
     // The hearing goes on: nothing of it reaches the removed party's browser, on any frame.
-    await post(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'start' });
-    await post(clerkApi, `/api/hearings/${hearingId}/transcript/entries`, {
+    await postOk(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'start' });
+    await postOk(clerkApi, `/api/hearings/${hearingId}/transcript/entries`, {
       speaker: 'Witness',
       text: 'AFTER-REMOVAL testimony',
     });
-    await post(judgeApi, `/api/hearings/${hearingId}/chat`, { text: 'AFTER-REMOVAL chat', to: 'all' });
+    await postOk(judgeApi, `/api/hearings/${hearingId}/chat`, { text: 'AFTER-REMOVAL chat', to: 'all' });
     await bench.page.getByText('AFTER-REMOVAL chat').waitFor({ timeout: 30_000 });
     await party.page.waitForTimeout(1000);
     expect(frames.join('\n')).not.toContain('AFTER-REMOVAL');
@@ -119,7 +105,7 @@ describe('every door, as the people concerned meet it', () => {
     const w = await invite(clerkApi, hearingId, { role: 'witness', displayName: 'Witness Chen' });
     const o = await invite(clerkApi, hearingId, { role: 'observer', displayName: 'Press gallery' });
     const d = await invite(clerkApi, hearingId, { role: 'defendant', displayName: 'Acme Trading Ltd' });
-    await post(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'open' });
+    await postOk(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'open' });
     const witness = await openPage(browser, PHONE);
     const observer = await openPage(browser, PHONE);
     const defendant = await openPage(browser, PHONE);
@@ -128,17 +114,17 @@ describe('every door, as the people concerned meet it', () => {
     await enterLobby(witness.page, w.inviteUrl);
     await enterLobby(observer.page, o.inviteUrl);
     await enterLobby(defendant.page, d.inviteUrl);
-    await post(judgeApi, `/api/hearings/${hearingId}/admit-all`);
-    await post(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'start' });
+    await postOk(judgeApi, `/api/hearings/${hearingId}/admit-all`);
+    await postOk(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'start' });
     await observer.page.getByRole('heading', { name: 'Testimony hearing' }).waitFor({ timeout: 30_000 });
     await defendant.page.getByRole('heading', { name: 'Testimony hearing' }).waitFor({ timeout: 30_000 });
 
     // The testimony, as the clerk keeps it: the defendant, in the room, may read it as captions.
-    await post(clerkApi, `/api/hearings/${hearingId}/transcript/entries`, {
+    await postOk(clerkApi, `/api/hearings/${hearingId}/transcript/entries`, {
       speaker: 'Acme Trading Ltd',
       text: 'SECRET-TESTIMONY the invoice was paid in March',
     });
-    await post(judgeApi, `/api/hearings/${hearingId}/chat`, {
+    await postOk(judgeApi, `/api/hearings/${hearingId}/chat`, {
       text: 'SECRET-CHAT the witness will be called',
       to: 'all',
     });
@@ -171,11 +157,11 @@ describe('every door, as the people concerned meet it', () => {
   it('after adjournment a party can still read the record: the lobby page, a reload and the review page all work', async () => {
     const { hearingId } = await hearing('Review hearing');
     const p = await invite(clerkApi, hearingId, { role: 'plaintiff', displayName: 'Zhang San' });
-    await post(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'open' });
+    await postOk(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'open' });
     const party = await openPage(browser, PHONE);
     await enterLobby(party.page, p.inviteUrl);
-    await post(judgeApi, `/api/hearings/${hearingId}/participants/${p.participant.id}/admit`);
-    await post(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'start' });
+    await postOk(judgeApi, `/api/hearings/${hearingId}/participants/${p.participant.id}/admit`);
+    await postOk(judgeApi, `/api/hearings/${hearingId}/state`, { action: 'start' });
     await party.page.getByRole('heading', { name: 'Review hearing' }).waitFor({ timeout: 30_000 });
 
     // The judge adjourns on the bench.

@@ -395,3 +395,43 @@ export async function enterLobby(page: Page, invite: string): Promise<void> {
   await page.getByRole('button', { name: 'Enter the lobby' }).click();
   await page.getByTestId('lobby-status').waitFor();
 }
+
+/** A POST made to set up state around the step under test; any answer but 2xx throws with the body. */
+export async function postOk(api: APIRequestContext, path: string, data: unknown = {}): Promise<APIResponse> {
+  const res = await api.post(path, { data });
+  if (!res.ok()) throw new Error(`${path} → ${res.status()}: ${await res.text()}`);
+  return res;
+}
+
+/** A court for live-hearing journeys: Gavel, Chromium with a fake camera and microphone, a clerk and a judge. */
+export interface Courtroom {
+  gavel: Gavel;
+  browser: Browser;
+  clerkApi: APIRequestContext;
+  judgeApi: APIRequestContext;
+  judge: { email: string; password: string };
+  stop(): Promise<void>;
+}
+
+export async function startCourtroom(): Promise<Courtroom> {
+  const [gavel, browser] = await Promise.all([
+    startGavel(),
+    launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']),
+  ]);
+  const clerk = gavel.createUser('clerk', 'Clerk Zhao');
+  const judge = gavel.createUser('judge', 'Judge Li Ming');
+  const [clerkApi, judgeApi] = await Promise.all([apiAs(gavel, clerk), apiAs(gavel, judge)]);
+  return {
+    gavel,
+    browser,
+    clerkApi,
+    judgeApi,
+    judge,
+    async stop() {
+      await clerkApi.dispose();
+      await judgeApi.dispose();
+      await browser.close();
+      await gavel.stop();
+    },
+  };
+}
