@@ -58,7 +58,7 @@ describe('the sealed PDF', () => {
       doc([
         { seq: 1, speaker: '审判员', time: '09:30:00', text: ZH, procedural: false },
         { seq: 2, speaker: 'Counsel Chen', time: '09:31:10', text: EN, procedural: false },
-        { seq: 3, speaker: 'Court', time: '09:32:00', text: '[09:32] Hearing in recess', procedural: true },
+        { seq: 3, speaker: 'Court', time: '09:32:00', text: 'Hearing in recess', procedural: true },
         { seq: 4, speaker: 'Counsel Chen', time: '09:33:00', text: '<script>alert(1)</script>', procedural: false },
       ]),
     );
@@ -70,9 +70,10 @@ describe('the sealed PDF', () => {
     expect(text).toContain(EN);
     expect(text).toContain('(2026)沪0101民初123号');
     expect(text).toContain('<script>alert(1)</script>');
-    expect(text).toContain('[09:32] Hearing in recess');
-    // Gavel's notes are set apart by layout, not wrapped in brackets of their own ("[[09:32] …]").
-    expect(text).not.toContain('[[');
+    // Gavel's note: its time in the time column once, its words set apart by layout, no brackets ("[[09:32] …]").
+    expect(text).toContain('3 09:32:00');
+    expect(text).toContain('Hearing in recess');
+    expect(text).not.toContain('[');
     expect(text).toContain('Counsel Chen — representative, for 张三');
     expect(text).toContain(HASH.slice(0, 32));
     const info = pdfInfo(r.pdf);

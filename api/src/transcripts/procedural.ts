@@ -1,6 +1,5 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { courtClock } from '../domain/court-time.ts';
 import type { RealtimeHub } from '../realtime/realtime.hub.ts';
 import { appendProceduralEntry } from './transcript.repository.ts';
 
@@ -85,18 +84,22 @@ const NOTES: Record<NoteLocale, Notes> = {
 /** The notes in the court's language (English for any language Gavel does not write notes in). */
 export const notesFor = (locale: string | null | undefined): Notes => NOTES[locale === 'zh-CN' ? 'zh-CN' : 'en'];
 
-/** Gavel's own note in the record ("[10:42] Hearing adjourned"), in the court's language, in the caller's transaction. */
+/**
+ * Gavel's own note in the record ("Hearing adjourned"), in the court's language, in the caller's transaction.
+ * Its time is the entry's own (spoken_at), which every reader prints in its time column: the text carries no
+ * clock of its own, so no screen or page shows the time twice.
+ */
 export function noteInRecord(
   trx: Transaction<Database>,
   hub: RealtimeHub,
-  hearing: { id: string; court_timezone: string; court_locale: string },
+  hearing: { id: string; court_locale: string },
   at: Date,
   note: string | ((n: Notes) => string),
 ) {
   const text = typeof note === 'string' ? note : note(notesFor(hearing.court_locale));
   return appendProceduralEntry(trx, hub, {
     hearingId: hearing.id,
-    text: `[${courtClock(at, hearing.court_timezone)}] ${text}`,
+    text,
     at,
   });
 }
@@ -119,7 +122,7 @@ export function admittedNotes(people: Person[], n: Notes = NOTES.en): string[] {
   return listNotes(n.admittedLead, [...named, ...gallery], NOTE_MAX, n === NOTES['zh-CN'] ? '、' : ', ');
 }
 
-/** An entry's text is at most 20,000 characters (transcript_entries_text_check); the "[10:42] " prefix fits in the rest. */
+/** An entry's text is at most 20,000 characters (transcript_entries_text_check); a note stays well inside it. */
 const NOTE_MAX = 19_900;
 
 /**

@@ -31,7 +31,7 @@ export async function nextSeq(trx: Transaction<Database>, hearingId: string): Pr
 }
 
 /**
- * A note Gavel itself puts in the record ("[10:42] Recording interrupted"): source 'procedural',
+ * A note Gavel itself puts in the record ("Recording interrupted", at its own time): source 'procedural',
  * speaker 'Court', no author. Audited with its content hash and pushed as `transcript.entry` in the
  * same transaction.
  */
