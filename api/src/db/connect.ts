@@ -1,10 +1,41 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { createHash } from 'node:crypto';
+import { Kysely, PostgresDialect, type Compilable } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+
+/**
+ * SQL texts to run as named prepared statements, with their names. PostgreSQL then parses each once
+ * per connection and, after a few runs, keeps a generic plan for it: for the few statements on the
+ * hottest paths (the session and the hearing behind every live request) planning is most of their
+ * cost. Only statements marked with `prepared` are here: their texts are fixed shapes, so each
+ * connection holds a handful of plans, never one per distinct IN-list.
+ */
+const statementNames = new Map<string, string>();
+
+/** Marks a query to run as a named prepared statement; returns it unchanged, to execute as usual. */
+export function prepared<Q extends Compilable>(query: Q): Q {
+  const { sql } = query.compile();
+  if (!statementNames.has(sql)) {
+    statementNames.set(sql, `gavel_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`);
+  }
+  return query;
+}
+
+/** A pg client that sends the marked statements by name (pg prepares a name once per connection). */
+class PreparingClient extends pg.Client {
+  // pg's query has many overloads; this only looks at the (text, values) form Kysely uses.
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    const name = typeof text === 'string' && args.length <= 2 ? statementNames.get(text) : undefined;
+    const call = super.query as (...a: unknown[]) => never;
+    return name ? call.call(this, { name, text, values }) : call.apply(this, args);
+  }
+}
 
 // bigint (bigserial ids, counts) arrives as text; keep it that way rather than lose precision.
 export function createDb(connectionString: string, max = 10): Kysely<Database> {
   const pool = new pg.Pool({
+    Client: PreparingClient,
     connectionString,
     max,
     // A server that takes the connection but never answers must not hold a request forever.

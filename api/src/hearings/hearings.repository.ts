@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { prepared } from '../db/connect.ts';
 import type { HearingTable } from './scheduling.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -83,7 +84,7 @@ function hearingQuery(db: Db) {
 export type HearingRow = NonNullable<Awaited<ReturnType<typeof findHearing>>>;
 
 export function findHearing(db: Db, id: string) {
-  return hearingQuery(db).where('h.id', '=', id).executeTakeFirst();
+  return prepared(hearingQuery(db).where('h.id', '=', id)).executeTakeFirst();
 }
 
 /** No sitting is longer than this (the service refuses it; a check constraint holds it in the table). */

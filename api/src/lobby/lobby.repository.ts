@@ -1,6 +1,7 @@
 import { LIVE_STATES } from '../domain/hearing/index.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { prepared } from '../db/connect.ts';
 import type { ParticipantRole, Presence } from '../hearings/scheduling.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -32,12 +33,9 @@ export interface LiveParticipantRow {
 }
 
 export function findLiveParticipant(db: Db, hearingId: string, id: string): Promise<LiveParticipantRow | undefined> {
-  return db
-    .selectFrom('participants')
-    .select(columns)
-    .where('hearing_id', '=', hearingId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  return prepared(
+    db.selectFrom('participants').select(columns).where('hearing_id', '=', hearingId).where('id', '=', id),
+  ).executeTakeFirst();
 }
 
 /** Locks the row, so two admits or an admit and a removal cannot interleave. */

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { prepared } from '../db/connect.ts';
 import type { ParticipantTable } from '../hearings/scheduling.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -79,27 +80,28 @@ export function insertSession(
 
 /** The session's participant and the state of its hearing (validity is the caller's call). */
 export function findSession(db: Db, tokenHash: string) {
-  return db
-    .selectFrom('participant_sessions as s')
-    .innerJoin('participants as p', 'p.id', 's.participant_id')
-    .innerJoin('hearings as h', 'h.id', 's.hearing_id')
-    .innerJoin('courts as ct', 'ct.id', 'h.court_id')
-    .select([
-      's.id as session_id',
-      's.expires_at',
-      's.hearing_id',
-      'p.id',
-      'p.role',
-      'p.display_name',
-      'p.presence',
-      'p.revoked_at',
-      'h.state as hearing_state',
-      // The link's expiry as of now: a hearing moved earlier or a shorter grace period ends sessions too.
-      'h.scheduled_end',
-      'ct.invite_grace_minutes',
-    ])
-    .where('s.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+  return prepared(
+    db
+      .selectFrom('participant_sessions as s')
+      .innerJoin('participants as p', 'p.id', 's.participant_id')
+      .innerJoin('hearings as h', 'h.id', 's.hearing_id')
+      .innerJoin('courts as ct', 'ct.id', 'h.court_id')
+      .select([
+        's.id as session_id',
+        's.expires_at',
+        's.hearing_id',
+        'p.id',
+        'p.role',
+        'p.display_name',
+        'p.presence',
+        'p.revoked_at',
+        'h.state as hearing_state',
+        // The link's expiry as of now: a hearing moved earlier or a shorter grace period ends sessions too.
+        'h.scheduled_end',
+        'ct.invite_grace_minutes',
+      ])
+      .where('s.token_hash', '=', tokenHash),
+  ).executeTakeFirst();
 }
 
 export function deleteSession(db: Db, id: string) {
