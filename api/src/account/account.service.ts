@@ -1,8 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import * as audit from '../audit/audit.service.ts';
-import * as authRepo from '../auth/auth.repository.ts';
-import { TWO_FACTOR_ROLES, type AuthService, type SessionUser } from '../auth/auth.service.ts';
+import {
+  TWO_FACTOR_ROLES,
+  countUnusedRecoveryCodes,
+  findTwoFactor,
+  setPassword,
+  type AuthService,
+  type SessionUser,
+} from '../auth/auth.service.ts';
 import { assertPasswordAllowed, type Passwords } from '../auth/password.ts';
 import {
   hashRecoveryCode,
@@ -15,6 +21,9 @@ import {
 import { DomainError, notFound } from '../http/errors.ts';
 import { courtStream } from '../admin/court.service.ts';
 import * as repo from './account.repository.ts';
+
+/** An admin removes a second factor still being set up; an enrolled one goes only through a two-factor reset. */
+export { deleteTwoFactor } from './account.repository.ts';
 
 const actor = (user: SessionUser): audit.Actor => ({ type: 'user', id: user.id });
 
@@ -33,9 +42,9 @@ export class AccountService {
 
   async twoFactorStatus(user: SessionUser) {
     const [row, court, left] = await Promise.all([
-      authRepo.findTwoFactor(this.db, user.id),
+      findTwoFactor(this.db, user.id),
       repo.findCourtRequirement(this.db, user.id),
-      authRepo.countUnusedRecoveryCodes(this.db, user.id),
+      countUnusedRecoveryCodes(this.db, user.id),
     ]);
     return {
       enabled: Boolean(row?.enabled_at),
@@ -59,7 +68,7 @@ export class AccountService {
     await this.auth.confirmPassword(user, input.currentPassword, input.ip);
     const hash = await this.passwords.hash(input.newPassword);
     await this.db.transaction().execute(async (trx) => {
-      await authRepo.setPassword(trx, user.id, hash);
+      await setPassword(trx, user.id, hash);
       const ended = await repo.deleteOtherSessions(trx, user.id, user.sessionId);
       await audit.append(trx, {
         stream: courtStream(user.court?.id),
@@ -98,7 +107,7 @@ export class AccountService {
 
   /** A new secret awaiting confirmation; shown once as a QR code and as text. */
   async startEnrolment(user: SessionUser) {
-    const existing = await authRepo.findTwoFactor(this.db, user.id);
+    const existing = await findTwoFactor(this.db, user.id);
     if (existing?.enabled_at) {
       throw new DomainError(409, 'two_factor_enabled', 'Two-factor sign-in is already on for this account.');
     }
@@ -112,7 +121,7 @@ export class AccountService {
   async confirmEnrolment(user: SessionUser, code: string) {
     const codes = newRecoveryCodes();
     await this.db.transaction().execute(async (trx) => {
-      const row = await authRepo.findTwoFactor(trx, user.id);
+      const row = await findTwoFactor(trx, user.id);
       if (row?.enabled_at) {
         throw new DomainError(409, 'two_factor_enabled', 'Two-factor sign-in is already on for this account.');
       }
@@ -136,7 +145,7 @@ export class AccountService {
     await this.auth.confirmPassword(user, password, ip);
     const codes = newRecoveryCodes();
     await this.db.transaction().execute(async (trx) => {
-      const row = await authRepo.findTwoFactor(trx, user.id);
+      const row = await findTwoFactor(trx, user.id);
       if (!row?.enabled_at) throw new DomainError(409, 'two_factor_off', 'Two-factor sign-in is not on.');
       await repo.replaceRecoveryCodes(trx, user.id, codes.map(hashRecoveryCode), this.now());
       await audit.append(trx, {

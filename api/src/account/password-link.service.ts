@@ -4,11 +4,14 @@ import type { Database } from '../db/schema.ts';
 import type { PasswordLinkPurpose } from '../admin/admin.table.ts';
 import * as audit from '../audit/audit.service.ts';
 import { DomainError } from '../http/errors.ts';
-import * as authRepo from '../auth/auth.repository.ts';
+import * as accounts from '../auth/auth.service.ts';
 import { assertPasswordAllowed, type Passwords } from '../auth/password.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import { courtStream } from '../admin/court.service.ts';
 import * as repo from './password-link.repository.ts';
+
+/** Other features end an account's links (disabling it) and ask whether it ever accepted its invitation. */
+export { hasAcceptedInvite, revokeLinksOfUser } from './password-link.repository.ts';
 
 /** How long a link works: a week to accept an invitation, a day for a forced reset. */
 export const LINK_TTL_MS: Record<PasswordLinkPurpose, number> = {
@@ -102,8 +105,8 @@ export class PasswordLinkService {
       const link = usable(await repo.findLink(trx, tokenHash, true), now);
       await repo.markUsed(trx, link.id, now);
       await repo.revokeLinksOfUser(trx, link.user_id, now);
-      await authRepo.setPassword(trx, link.user_id, hash);
-      await authRepo.deleteSessionsOfUser(trx, link.user_id);
+      await accounts.setPassword(trx, link.user_id, hash);
+      await accounts.deleteSessionsOfUser(trx, link.user_id);
       await audit.append(trx, {
         stream: courtStream(link.court_id),
         actor: { type: 'user', id: link.user_id },

@@ -2,14 +2,13 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, StaffRole } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import * as audit from '../audit/audit.service.ts';
-import * as authRepo from '../auth/auth.repository.ts';
+import * as accounts from '../auth/auth.service.ts';
 import type { SessionUser } from '../auth/auth.service.ts';
 import { DomainError, notFound } from '../http/errors.ts';
 import type { PasswordLinkPurpose } from './admin.table.ts';
-import { issueLink, setPasswordUrl } from '../account/password-link.service.ts';
-import * as linkRepo from '../account/password-link.repository.ts';
+import { hasAcceptedInvite, issueLink, revokeLinksOfUser, setPasswordUrl } from '../account/password-link.service.ts';
 import * as repo from './staff.repository.ts';
-import { deleteTwoFactor } from '../account/account.repository.ts';
+import { deleteTwoFactor } from '../account/account.service.ts';
 import { lockCourt, findCourt } from './court.repository.ts';
 import {
   applyDueResets,
@@ -96,11 +95,11 @@ export class StaffService {
     const name = input.name.trim().replace(/\s+/g, ' ');
     if (!name) throw new DomainError(400, 'validation', 'body/name must not be blank');
     const { staff, token, expiresAt } = await this.db.transaction().execute(async (trx) => {
-      if (await authRepo.findUserByEmail(trx, email)) {
+      if (await accounts.findUserByEmail(trx, email)) {
         throw new DomainError(409, 'email_taken', 'A staff account with this email address already exists.');
       }
       // No usable password until the invitation link is used.
-      const created = await authRepo.insertUser(trx, {
+      const created = await accounts.insertUser(trx, {
         court_id: courtId,
         email,
         name,
@@ -141,8 +140,8 @@ export class StaffService {
       await repo.updateStaff(trx, userId, { disabled, updated_at: this.now() });
       if (disabled) {
         // At once: the next request of any of their sessions is refused.
-        await authRepo.deleteSessionsOfUser(trx, userId);
-        await linkRepo.revokeLinksOfUser(trx, userId, this.now());
+        await accounts.deleteSessionsOfUser(trx, userId);
+        await revokeLinksOfUser(trx, userId, this.now());
       }
       return { action: disabled ? 'staff.disabled' : 'staff.enabled', payload: {} };
     });
@@ -163,9 +162,9 @@ export class StaffService {
       if (await this.openReset(trx, userId)) throw resetPending();
       // An invitation not yet accepted is renewed as an invitation.
       const purpose: PasswordLinkPurpose =
-        target.awaiting_password && !(await linkRepo.hasAcceptedInvite(trx, userId)) ? 'invite' : 'reset';
+        target.awaiting_password && !(await hasAcceptedInvite(trx, userId)) ? 'invite' : 'reset';
       await repo.updateStaff(trx, userId, { password_hash: '', updated_at: this.now() });
-      await authRepo.deleteSessionsOfUser(trx, userId);
+      await accounts.deleteSessionsOfUser(trx, userId);
       const link = await issueLink(trx, { userId, purpose, createdBy: admin.id, now: this.now() });
       const shownToAdmin = purpose === 'invite' || !this.mailer.configured;
       await audit.append(trx, {

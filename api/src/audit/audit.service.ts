@@ -28,6 +28,18 @@ export interface AppendedEvent {
   hash: string;
 }
 
+/** The stream's last event (its seq and hash), if it has one. */
+export { lastEvent } from './audit.repository.ts';
+
+/**
+ * Locks the stream until the transaction ends and reads its head: until then nothing but this
+ * transaction appends to it, so what the transaction computes from the head stays the head's.
+ */
+export async function lockHead(trx: Transaction<Database>, stream: string) {
+  await repo.lockStream(trx, stream);
+  return repo.lastEvent(trx, stream);
+}
+
 /**
  * The one way to write to the audit trail. Pass the caller's transaction so the event commits or
  * rolls back with the action it records; given the Kysely instance it opens its own.
@@ -37,8 +49,7 @@ export async function append(db: Kysely<Database> | Transaction<Database>, input
     return (db as Kysely<Database>).transaction().execute((trx) => append(trx, input));
   }
   const trx = db as Transaction<Database>;
-  await repo.lockStream(trx, input.stream);
-  const last = await repo.lastEvent(trx, input.stream);
+  const last = await lockHead(trx, input.stream);
   const seq = (last?.seq ?? 0) + 1;
   const prevHash = last?.hash ?? GENESIS_HASH;
   // Round-trip through JSON so what is hashed is exactly what jsonb will give back.

@@ -11,6 +11,20 @@ import { applyDueResets } from './two-factor-reset.ts';
 import { SecretBox, hashRecoveryCode, matchTotp, normalizeRecoveryCode } from './two-factor.ts';
 
 /**
+ * What other features may read and write of staff accounts, inside their own transactions: an admin
+ * creates an account; an account's password is set and its sessions ended (account, admin); its
+ * second factor is read (account).
+ */
+export {
+  countUnusedRecoveryCodes,
+  deleteSessionsOfUser,
+  findTwoFactor,
+  findUserByEmail,
+  insertUser,
+  setPassword,
+} from './auth.repository.ts';
+
+/**
  * What a session still owes before it counts as signed in: its TOTP code ('second_factor'), or
  * enrolment in two-factor sign-in because the court requires it ('enrol'). Such a session may call
  * only the routes that finish that step (see http/access.ts).

@@ -1,4 +1,4 @@
-import type { HearingRow } from '../hearings/hearings.repository.ts';
+import type { HearingRow } from '../hearings/hearings.service.ts';
 import { calendar } from './ics.ts';
 
 /** The words of the event, in the reader's language (an invitee's, else the court's). */

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import * as audit from '../audit/audit.service.ts';
 import { claim } from '../audit/record-contents.ts';
 import { DomainError } from '../http/errors.ts';
@@ -5,7 +7,7 @@ import type { LiveDeps } from '../lobby/live-deps.ts';
 import { actorOf, authorize, benchOf, hearingFacts, type HearingCaller } from '../hearings/hearing-caller.ts';
 import { chatReach } from '../domain/hearing/index.ts';
 import * as repo from './chat.repository.ts';
-import type { ChatMessageRow } from './chat.repository.ts';
+import type { ChatMessageRow, ChatReach } from './chat.repository.ts';
 
 export function messageView(m: ChatMessageRow) {
   return {
@@ -23,6 +25,16 @@ export function messageView(m: ChatMessageRow) {
 }
 
 export type MessageView = ReturnType<typeof messageView>;
+
+/** The hearing's latest messages within a reach (what one watcher may read), oldest first. */
+export async function messagesWithin(
+  db: Kysely<Database>,
+  hearingId: string,
+  reach: ChatReach,
+  limit: number,
+): Promise<MessageView[]> {
+  return (await repo.messagesWithin(db, hearingId, reach, limit)).map(messageView);
+}
 
 /** In-hearing chat, kept by Gavel (not LiveKit data) so it stays with the hearing. */
 export class ChatService {
@@ -73,7 +85,6 @@ export class ChatService {
   async list(c: HearingCaller, limit = 200) {
     authorize(c, 'chat.read_own');
     const reach = chatReach({ caller: c.facts, hearing: hearingFacts(c.hearing) });
-    const rows = await repo.messagesWithin(this.d.db, c.hearing.id, reach, limit);
-    return rows.map(messageView);
+    return messagesWithin(this.d.db, c.hearing.id, reach, limit);
   }
 }

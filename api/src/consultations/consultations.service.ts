@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import * as audit from '../audit/audit.service.ts';
 import { SYSTEM_ACTOR } from '../audit/audit.service.ts';
 import type { Database } from '../db/schema.ts';
-import type { RealtimeHub } from '../realtime/realtime.hub.ts';
+import type { EventInput, RealtimeHub } from '../realtime/realtime.hub.ts';
 import type { ConsultationRequest } from '../domain/realtime.ts';
 import { DomainError, forbidden, notFound } from '../http/errors.ts';
 import { mediaCall, type LiveDeps } from '../lobby/live-deps.ts';
@@ -17,8 +17,12 @@ import {
   type ParticipantCaller,
 } from '../hearings/hearing-caller.ts';
 import { classify } from '../domain/hearing/index.ts';
-import * as lobbyRepo from '../lobby/lobby.repository.ts';
-import type { LiveParticipantRow } from '../lobby/lobby.repository.ts';
+import {
+  findLiveParticipant,
+  lockLiveParticipant,
+  setPresence,
+  type LiveParticipantRow,
+} from '../lobby/lobby.service.ts';
 import { presenceEvent, toHeldWatchers, toMembers } from '../lobby/live-events.ts';
 import { consultationGrant, mintMediaToken } from '../media/grants.ts';
 import { CONSULTATION_ROOM } from '../media/livekit.service.ts';
@@ -27,6 +31,9 @@ import * as repo from './consultations.repository.ts';
 
 type Participant = ParticipantCaller;
 type OpenedConsultation = { id: string; room: string; participantIds: string[] };
+
+/** The hearing's control closes every consultation at adjournment; the lobby finds a media room's consultation. */
+export { closeAllOfHearing, findConsultationByRoom, openConsultationOf } from './consultations.repository.ts';
 
 /** How long an asking waits for its answer before it lapses. */
 export const CONSULTATION_REQUEST_TTL_MS = 2 * 60_000;
@@ -76,7 +83,7 @@ const REFUSALS: Record<string, { code: string; message: string }> = {
 async function lockMembers(trx: Transaction<Database>, hearingId: string, ids: string[], strict = true) {
   const members: LiveParticipantRow[] = [];
   for (const id of [...ids].sort()) {
-    const p = await lobbyRepo.lockLiveParticipant(trx, hearingId, id);
+    const p = await lockLiveParticipant(trx, hearingId, id);
     if (!p || p.revoked_at) {
       if (strict) throw new DomainError(400, 'not_a_participant', 'Everyone must be a participant of this hearing.');
       continue;
@@ -145,6 +152,56 @@ export async function endPendingRequests(
       }),
     });
   }
+}
+
+/**
+ * Takes a participant out of a consultation; the last to leave closes it. Returns whether it closed and
+ * the events that tell those in it (and, when it closed, whoever watches the consultations held).
+ */
+export async function stepOut(
+  trx: Transaction<Database>,
+  consultation: { id: string; room: string },
+  participantId: string,
+  now: Date,
+): Promise<{ closed: boolean; events: EventInput[] }> {
+  await repo.markLeft(trx, consultation.id, participantId, now);
+  const remaining = await repo.activeMembers(trx, consultation.id);
+  const closed = remaining.length === 0;
+  if (closed) await repo.close(trx, consultation.id, now);
+  const events = [
+    toMembers(closed ? 'consultation.closed' : 'consultation.left', [participantId, ...remaining], {
+      consultation: { id: consultation.id, room: consultation.room, participantIds: remaining },
+      participantId,
+    }),
+    ...(closed ? [toHeldWatchers('consultation.held_ended', { id: consultation.id })] : []),
+  ];
+  return { closed, events };
+}
+
+/**
+ * The consultations as one watcher of the hearing finds them on (re)connecting: a participant's own open
+ * consultation and the askings that wait and name them; the consultations held, for whoever may see them.
+ */
+export async function consultationsSeenBy(
+  db: Kysely<Database>,
+  hearingId: string,
+  watcher: { participantId: string | null; seesHeld: boolean; now: Date },
+) {
+  const me = watcher.participantId;
+  const consultation = me ? await repo.openConsultationOf(db, me) : undefined;
+  const participantIds = consultation ? await repo.activeMembers(db, consultation.id) : [];
+  const requests = me ? (await repo.pendingRequests(db, hearingId, me)).filter((r) => r.expires_at > watcher.now) : [];
+  const held = watcher.seesHeld ? await repo.heldConsultations(db, hearingId) : [];
+  return {
+    consultation: consultation ? { id: consultation.id, room: consultation.room, participantIds } : null,
+    requests: requests.map(requestView),
+    held: held.map((c) => ({
+      id: c.id,
+      partyId: c.party_id,
+      partyName: c.party_name,
+      since: c.opened_at.toISOString(),
+    })),
+  };
 }
 
 /** Askings past their time are ended as lapsed, and those named told. */
@@ -303,7 +360,7 @@ export class ConsultationsService {
       const room = `consult-${randomUUID()}`;
       const row = await repo.insertConsultation(trx, { hearing_id: h.id, room, opened_by: req.requested_by });
       await repo.insertMembers(trx, row.id, ids);
-      await lobbyRepo.setPresence(trx, ids, 'in_consultation');
+      await setPresence(trx, ids, 'in_consultation');
       await repo.endRequest(trx, req.id, { outcome: 'accepted', at: now, by: me, consultationId: row.id });
       await audit.append(trx, {
         stream: h.id,
@@ -432,28 +489,17 @@ export class ConsultationsService {
     const h = c.hearing;
     const { room } = await this.membership(c, consultationId);
     const closed = await this.d.db.transaction().execute(async (trx) => {
-      const p = await lobbyRepo.lockLiveParticipant(trx, h.id, c.participant.id);
+      const p = await lockLiveParticipant(trx, h.id, c.participant.id);
       if (!p) throw notFound('Participant');
-      const now = this.d.now();
-      await repo.markLeft(trx, consultationId, p.id, now);
-      const remaining = await repo.activeMembers(trx, consultationId);
-      const closed = remaining.length === 0;
-      if (closed) await repo.close(trx, consultationId, now);
-      await lobbyRepo.setPresence(trx, [p.id], 'admitted');
+      const { closed, events } = await stepOut(trx, { id: consultationId, room }, p.id, this.d.now());
+      await setPresence(trx, [p.id], 'admitted');
       await audit.append(trx, {
         stream: h.id,
         actor: actorOf(c),
         action: closed ? 'consultation.closed' : 'consultation.left',
         payload: { consultationId, participantId: p.id },
       });
-      await this.d.hub.publishMany(trx, h.id, [
-        presenceEvent(p, 'in_consultation', 'admitted'),
-        toMembers(closed ? 'consultation.closed' : 'consultation.left', [p.id, ...remaining], {
-          consultation: { id: consultationId, room, participantIds: remaining },
-          participantId: p.id,
-        }),
-        ...(closed ? [toHeldWatchers('consultation.held_ended', { id: consultationId })] : []),
-      ]);
+      await this.d.hub.publishMany(trx, h.id, [presenceEvent(p, 'in_consultation', 'admitted'), ...events]);
       return closed;
     });
     if (closed) await mediaCall(this.d, h.id, 'close a consultation room', () => this.d.rooms.deleteRoom(room));
@@ -471,7 +517,7 @@ export class ConsultationsService {
 
   /** The caller as they stand now (back in the hearing room), for their new hearing token. */
   private async refreshed(c: Participant): Promise<Participant> {
-    const p = await lobbyRepo.findLiveParticipant(this.d.db, c.hearing.id, c.participant.id);
+    const p = await findLiveParticipant(this.d.db, c.hearing.id, c.participant.id);
     if (!p) throw notFound('Participant');
     const { facts, side } = await participantFacts(this.d.db, p);
     return { ...c, participant: p, facts, side, class: classify(facts, hearingFacts(c.hearing)) };

@@ -25,5 +25,5 @@ export const exhibitsFeature: FastifyPluginAsync<FeatureDeps> = async (app, deps
     now: deps.now,
     log: { identity: deps.courtIdentity, origin: deps.config.publicOrigin },
   });
-  await app.register(exhibitsRoutes, { exhibits, maxBytes: deps.config.exhibitMaxBytes });
+  await app.register(exhibitsRoutes, { db: deps.db, exhibits, maxBytes: deps.config.exhibitMaxBytes });
 };

@@ -6,6 +6,9 @@ import { DomainError, ErrorBody } from '../http/errors.ts';
 import { IdParams } from '../hearings/hearings.schema.ts';
 import { EmptyBody } from '../participants/participants.schema.ts';
 import type { ExhibitService } from './exhibits.service.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { resolveHearingCaller } from '../hearings/hearing-caller.ts';
 import { PDF_CSP, contentDisposition } from '../http/content-disposition.ts';
 import {
   ExhibitAnswer,
@@ -22,10 +25,11 @@ import {
  * Exhibits: parties, agents and the hearing's clerk submit them; the judge rules; the judge or the
  * submitter presents one in the hearing room. Participants see only what the rules let them.
  */
-export const exhibitsRoutes: FastifyPluginAsync<{ exhibits: ExhibitService; maxBytes: number }> = async (
-  fastify,
-  { exhibits, maxBytes },
-) => {
+export const exhibitsRoutes: FastifyPluginAsync<{
+  db: Kysely<Database>;
+  exhibits: ExhibitService;
+  maxBytes: number;
+}> = async (fastify, { db, exhibits, maxBytes }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['exhibits'];
   // Only in this plugin: other routes keep refusing multipart bodies.
@@ -49,7 +53,7 @@ export const exhibitsRoutes: FastifyPluginAsync<{ exhibits: ExhibitService; maxB
         response: { 200: ExhibitList, ...exhibitErrors },
       },
     },
-    async (request) => exhibits.list(await exhibits.viewer(request, request.params.id)),
+    async (request) => exhibits.list(exhibits.viewer(await resolveHearingCaller(db, request, request.params.id))),
   );
 
   app.post(
@@ -74,7 +78,7 @@ export const exhibitsRoutes: FastifyPluginAsync<{ exhibits: ExhibitService; maxB
       },
     },
     async (request, reply) => {
-      const v = await exhibits.viewer(request, request.params.id);
+      const v = exhibits.viewer(await resolveHearingCaller(db, request, request.params.id));
       if (!request.isMultipart()) {
         throw new DomainError(415, 'unsupported_media_type', 'Send the exhibit as multipart/form-data.');
       }
@@ -112,7 +116,7 @@ export const exhibitsRoutes: FastifyPluginAsync<{ exhibits: ExhibitService; maxB
       },
     },
     async (request, reply) => {
-      const v = await exhibits.viewer(request, request.params.id);
+      const v = exhibits.viewer(await resolveHearingCaller(db, request, request.params.id));
       const e = await exhibits.visible(v, request.params.eid);
       const copy = request.query.copy ?? 'stamped';
       const file = exhibits.openFile(e, copy);
@@ -150,7 +154,7 @@ export const exhibitsRoutes: FastifyPluginAsync<{ exhibits: ExhibitService; maxB
       },
     },
     async (request) => {
-      const v = await exhibits.viewer(request, request.params.id);
+      const v = exhibits.viewer(await resolveHearingCaller(db, request, request.params.id));
       return { exhibit: await exhibits.rule(v, request.params.eid, request.body.ruling) };
     },
   );
@@ -169,7 +173,7 @@ export const exhibitsRoutes: FastifyPluginAsync<{ exhibits: ExhibitService; maxB
       },
     },
     async (request) => {
-      const v = await exhibits.viewer(request, request.params.id);
+      const v = exhibits.viewer(await resolveHearingCaller(db, request, request.params.id));
       return exhibits.present(v, request.params.eid, request.body.page);
     },
   );
@@ -186,7 +190,8 @@ export const exhibitsRoutes: FastifyPluginAsync<{ exhibits: ExhibitService; maxB
         response: { 200: PresentationAnswer, ...exhibitErrors },
       },
     },
-    async (request) => exhibits.endPresentation(await exhibits.viewer(request, request.params.id)),
+    async (request) =>
+      exhibits.endPresentation(exhibits.viewer(await resolveHearingCaller(db, request, request.params.id))),
   );
 };
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { courtDate } from '../domain/court-time.ts';
@@ -9,15 +8,8 @@ import type { RecordLog } from '../log/log.service.ts';
 import * as audit from '../audit/audit.service.ts';
 import { claim } from '../audit/record-contents.ts';
 import { DomainError, forbidden, notFound } from '../http/errors.ts';
-import type { HearingRow } from '../hearings/hearings.repository.ts';
-import {
-  actorOf,
-  allows,
-  authorize,
-  benchOf,
-  resolveHearingCaller,
-  type HearingCaller,
-} from '../hearings/hearing-caller.ts';
+import type { HearingRow } from '../hearings/hearings.service.ts';
+import { actorOf, allows, authorize, benchOf, type HearingCaller } from '../hearings/hearing-caller.ts';
 import { exhibitVisible, isEnded, type Topic } from '../domain/hearing/index.ts';
 import type { RealtimeHub } from '../realtime/realtime.hub.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -27,6 +19,9 @@ import type { ExhibitRow } from './exhibits.repository.ts';
 import type { ExhibitView } from './exhibits.schema.ts';
 import type { ExhibitSide, ExhibitStatus } from './exhibits.table.ts';
 import type { StampPool } from './stamp-thread.ts';
+
+/** The record export lists every exhibit of the hearing, whoever may see it. */
+export { listExhibits } from './exhibits.repository.ts';
 
 /** Whoever looks at a hearing's exhibits, as the hearing policy sees them. */
 export type ExhibitViewer = HearingCaller;
@@ -93,10 +88,9 @@ export class ExhibitService {
   }
 
   /** Whoever asks about the hearing's exhibits, if the hearing policy lets them read them. */
-  async viewer(request: FastifyRequest, hearingId: string): Promise<ExhibitViewer> {
-    const v = await resolveHearingCaller(this.deps.db, request, hearingId);
-    authorize(v, 'exhibits.read');
-    return v;
+  viewer(c: HearingCaller): ExhibitViewer {
+    authorize(c, 'exhibits.read');
+    return c;
   }
 
   /** The side the caller's exhibits are numbered on, or null when they may not submit. */

@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import * as audit from '../audit/audit.service.ts';
-import * as hearingsRepo from '../hearings/hearings.repository.ts';
+import { findHearing } from '../hearings/hearings.service.ts';
 import { HearingEgress } from '../recordings/egress.ts';
 import { RecordingService } from '../recordings/recordings.service.ts';
 import { RealtimeHub } from '../realtime/realtime.hub.ts';
@@ -24,7 +24,7 @@ export async function exportHearingToFile(
   file: string,
   opts: { recordings: boolean },
 ): Promise<{ files: BundleFile[]; bytes: number } | null> {
-  const h = /^[0-9a-f-]{36}$/i.test(hearingId) ? await hearingsRepo.findHearing(db, hearingId) : undefined;
+  const h = /^[0-9a-f-]{36}$/i.test(hearingId) ? await findHearing(db, hearingId) : undefined;
   if (!h) return null;
   const log = { identity: loadCourtIdentity(signingConfig(config)), origin: config.publicOrigin };
   // Only localPath and logFile are used: no LiveKit call and no socket is made from here.

@@ -6,15 +6,13 @@ import { ZipFile } from 'yazl';
 import type { Database } from '../db/schema.ts';
 import type { SessionUser } from '../auth/auth.service.ts';
 import * as audit from '../audit/audit.service.ts';
-import * as auditRepo from '../audit/audit.repository.ts';
-import * as hearingsRepo from '../hearings/hearings.repository.ts';
-import * as exhibitsRepo from '../exhibits/exhibits.repository.ts';
+import { listHearings, type HearingRow } from '../hearings/hearings.service.ts';
+import { listExhibits } from '../exhibits/exhibits.service.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { HearingRow } from '../hearings/hearings.repository.ts';
 import { DomainError, notFound } from '../http/errors.ts';
 import { authorize, staffCaller } from '../hearings/hearing-caller.ts';
 import * as repo from './record.repository.ts';
-import * as transcriptRepo from '../transcripts/transcript.repository.ts';
+import * as transcripts from '../transcripts/transcript.service.ts';
 import { csvLine } from './csv.ts';
 import { courtDate } from '../domain/court-time.ts';
 import { readmeText } from './readme.ts';
@@ -171,14 +169,14 @@ export class RecordService {
     });
     const verification = await audit.verifyStream(db, h.id);
     // Every event up to now, broken or not: the verification result says where the chain fails.
-    const lastEvent = await auditRepo.lastEvent(db, h.id);
+    const lastEvent = await audit.lastEvent(db, h.id);
     const lastSeq = lastEvent?.seq ?? 0;
     const [participants, recordings, seals, signatures, exhibits] = await Promise.all([
       repo.participantsOf(db, h.id),
       repo.recordingsOf(db, h.id),
-      transcriptRepo.listSeals(db, h.id),
-      transcriptRepo.signaturesOfHearing(db, h.id).then((rows) => rows.sort((a, b) => a.version - b.version)),
-      exhibitsRepo.listExhibits(db, h.id),
+      transcripts.listSeals(db, h.id),
+      transcripts.signaturesOfHearing(db, h.id).then((rows) => rows.sort((a, b) => a.version - b.version)),
+      listExhibits(db, h.id),
     ]);
 
     const zip = new ZipFile();
@@ -252,7 +250,7 @@ export class RecordService {
       add(
         `${base}.pdf`,
         async () => {
-          const pdf = (await transcriptRepo.findSealPdf(db, s.id))?.pdf;
+          const pdf = (await transcripts.findSealPdf(db, s.id))?.pdf;
           if (!pdf) throw new Error(`sealed version ${s.version} has no PDF`);
           return Readable.from([pdf]);
         },
@@ -605,7 +603,7 @@ export class RecordService {
     if (to.getTime() - from.getTime() > MAX_DOCKET_DAYS * 86_400_000) {
       throw new DomainError(400, 'validation', `The docket export covers at most ${MAX_DOCKET_DAYS} days at a time.`);
     }
-    const rows = await hearingsRepo.listHearings(this.d.db, { courtId: user.court.id, from, to });
+    const rows = await listHearings(this.d.db, { courtId: user.court.id, from, to });
     const lines = [
       csvLine([
         'hearing_id',

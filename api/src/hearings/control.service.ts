@@ -1,13 +1,13 @@
 import * as audit from '../audit/audit.service.ts';
-import { DomainError, notFound } from '../http/errors.ts';
+import { DomainError } from '../http/errors.ts';
 import * as hearingsRepo from './hearings.repository.ts';
+import { lockHearing } from './hearings.service.ts';
 import { mediaCall, type LiveDeps } from '../lobby/live-deps.ts';
 import { actorOf, authorizeStaff, targetParticipant, type HearingCaller } from './hearing-caller.ts';
-import * as lobbyRepo from '../lobby/lobby.repository.ts';
+import { listLiveParticipants, lockParticipant, setPresence, setScreenShare } from '../lobby/lobby.service.ts';
 import { presenceEvent, toHeldWatchers, toParticipant } from '../lobby/live-events.ts';
-import { endPendingRequests } from '../consultations/consultations.service.ts';
+import { closeAllOfHearing, endPendingRequests } from '../consultations/consultations.service.ts';
 import { MOVES, canMove, describeMoves, isEnded, isLive, type CourtroomMove } from '../domain/hearing/index.ts';
-import * as consultationsRepo from '../consultations/consultations.repository.ts';
 import { HEARING_ROOM } from '../media/livekit.service.ts';
 import type { MediaRole } from '../media/grants.ts';
 import { noteInRecord } from '../transcripts/procedural.ts';
@@ -32,8 +32,7 @@ export class ControlService {
     const move = MOVES[action];
     const hearingId = caller.hearing.id;
     const result = await this.d.db.transaction().execute(async (trx) => {
-      const h = await lobbyRepo.lockHearing(trx, hearingId);
-      if (!h) throw notFound('Hearing');
+      const h = await lockHearing(trx, hearingId);
       if (!canMove(h.state, action)) {
         throw new DomainError(
           409,
@@ -61,15 +60,15 @@ export class ControlService {
       let closedRooms: string[] = [];
       if (move.to === 'adjourned') {
         // Everyone present leaves with the hearing; removed stay removed, the never-came stay invited.
-        const present = (await lobbyRepo.listLiveParticipants(trx, hearingId)).filter((p) =>
+        const present = (await listLiveParticipants(trx, hearingId)).filter((p) =>
           ['in_lobby', 'admitted', 'in_consultation'].includes(p.presence),
         );
-        await lobbyRepo.setPresence(
+        await setPresence(
           trx,
           present.map((p) => p.id),
           'left',
         );
-        const closed = await consultationsRepo.closeAllOfHearing(trx, hearingId, now);
+        const closed = await closeAllOfHearing(trx, hearingId, now);
         closedRooms = closed.map((c) => c.room);
         await this.d.hub.publishMany(trx, hearingId, [
           ...present.map((p) => presenceEvent(p, p.presence, 'left')),
@@ -131,8 +130,7 @@ export class ControlService {
     const h = caller.hearing;
     if (isEnded(h.state)) throw new DomainError(409, 'hearing_ended', `The hearing is ${h.state}.`);
     const p = await this.d.db.transaction().execute(async (trx) => {
-      const p = await lobbyRepo.lockLiveParticipant(trx, h.id, pid);
-      if (!p || p.revoked_at) throw notFound('Participant');
+      const p = await lockParticipant(trx, h.id, pid);
       if (!['plaintiff', 'defendant', 'agent'].includes(p.role)) {
         throw new DomainError(
           409,
@@ -141,7 +139,7 @@ export class ControlService {
         );
       }
       if (p.presence === 'removed') throw new DomainError(409, 'removed', 'This participant was removed.');
-      await lobbyRepo.setScreenShare(trx, p.id, allowed);
+      await setScreenShare(trx, p.id, allowed);
       await audit.append(trx, {
         stream: h.id,
         actor: actorOf(caller),

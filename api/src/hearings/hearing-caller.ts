@@ -1,7 +1,7 @@
-import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { SessionUser } from '../auth/auth.service.ts';
+import type { SessionParticipant } from '../participants/participant-session.ts';
 import type { Actor } from '../audit/audit.service.ts';
 import { DomainError, notFound, unauthorized } from '../http/errors.ts';
 import {
@@ -17,17 +17,19 @@ import {
 } from '../domain/hearing/index.ts';
 import * as hearingsRepo from './hearings.repository.ts';
 import type { HearingRow } from './hearings.repository.ts';
-import { findLiveParticipant, type LiveParticipantRow } from '../lobby/lobby.repository.ts';
+import { findLiveParticipant, type LiveParticipantRow } from '../lobby/lobby.service.ts';
 import type { MediaRole } from '../media/grants.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** With access 'participant': a staff session may call it too (the hearing policy decides what staff may do). */
-    orStaff?: boolean;
-  }
+/** Who a request comes from, as its sessions say: a staff member, a participant of one hearing, or neither. */
+export interface Identity {
+  user: SessionUser | null;
+  participant: Pick<SessionParticipant, 'id' | 'hearingId'> | null;
 }
+
+/** The sessions of a request (or anything that carries them), as plain values to hand to a service. */
+export const identityOf = ({ user, participant }: Identity): Identity => ({ user, participant });
 
 /** Who calls about a hearing, as the policy sees them, with the rows the services need. */
 export interface HearingCaller {
@@ -88,10 +90,11 @@ export async function staffCaller(db: Db, user: SessionUser, hearingId: string):
 /**
  * The caller of a hearing route: the staff session if there is one, else the participant session
  * (which is for one hearing: any other is, to them, not found). What they may do is the policy's call.
+ * A route passes its request, which carries both sessions.
  */
-export async function resolveHearingCaller(db: Db, request: FastifyRequest, hearingId: string): Promise<HearingCaller> {
-  if (request.user) return staffCaller(db, request.user, hearingId);
-  const me = request.participant;
+export async function resolveHearingCaller(db: Db, who: Identity, hearingId: string): Promise<HearingCaller> {
+  if (who.user) return staffCaller(db, who.user, hearingId);
+  const me = who.participant;
   if (!me) throw unauthorized('Open your invitation link first.');
   if (me.hearingId !== hearingId) throw notFound('Hearing');
   const [h, p] = await Promise.all([

@@ -236,3 +236,8 @@ export function activeCourtrooms(db: Db, courtId: string) {
     .orderBy('name')
     .execute();
 }
+
+/** Locks the hearing's row until the transaction ends: its state cannot change meanwhile. */
+export function lockHearing(trx: Transaction<Database>, id: string) {
+  return trx.selectFrom('hearings').select(['id', 'state']).where('id', '=', id).forUpdate().executeTakeFirst();
+}

@@ -3,12 +3,25 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { SessionUser } from '../auth/auth.service.ts';
 import * as audit from '../audit/audit.service.ts';
-import { DomainError, forbidden } from '../http/errors.ts';
-import * as cases from '../cases/cases.repository.ts';
+import { DomainError, forbidden, notFound } from '../http/errors.ts';
+import * as cases from './cases.repository.ts';
 import * as repo from './hearings.repository.ts';
 import type { DocketRow, HearingRow } from './hearings.repository.ts';
 import { authorize, mayDo, staffCaller } from './hearing-caller.ts';
 import { afterReschedule, canMove, isReschedulable, type Action } from '../domain/hearing/index.ts';
+
+/**
+ * What other features read of hearings: one hearing with its case, courtroom, bench and court; a court's
+ * docket; a staff member as they are now (role, court, whether disabled).
+ */
+export { findHearing, findStaffMember, listHearings, type HearingRow } from './hearings.repository.ts';
+
+/** Locks the hearing's row until the transaction ends, so its state cannot move meanwhile; not found when there is none. */
+export async function lockHearing(trx: Transaction<Database>, id: string) {
+  const h = await repo.lockHearing(trx, id);
+  if (!h) throw notFound('Hearing');
+  return h;
+}
 
 export type StaffUser = SessionUser & { court: NonNullable<SessionUser['court']> };
 

@@ -22,6 +22,8 @@ declare module 'fastify' {
      * step (and sign-out) list one. Every other route treats such a session as not signed in.
      */
     signInStep?: readonly PendingStep[];
+    /** With access 'participant': a staff session may call it too (the hearing policy decides what staff may do). */
+    orStaff?: boolean;
   }
 }
 

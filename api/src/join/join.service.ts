@@ -2,10 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import * as audit from '../audit/audit.service.ts';
 import { DomainError, tooManyRequests } from '../http/errors.ts';
-import * as hearingsRepo from '../hearings/hearings.repository.ts';
-import type { HearingRow } from '../hearings/hearings.repository.ts';
-import * as repo from '../participants/participants.repository.ts';
-import type { ParticipantRow } from '../participants/participants.repository.ts';
+import { findHearing, type HearingRow } from '../hearings/hearings.service.ts';
+import * as repo from './join.repository.ts';
+import {
+  findByInviteHash,
+  findParticipant,
+  inviteExpiry,
+  updateParticipant,
+  type ParticipantRow,
+} from '../participants/participants.service.ts';
 import {
   accessCodeMatches,
   inviteTokenHash,
@@ -13,7 +18,6 @@ import {
   newToken,
   participantSessionHash,
 } from '../participants/invite-token.ts';
-import { inviteExpiry } from '../participants/participants.service.ts';
 import { may, permitted, standingOf } from '../domain/hearing/index.ts';
 import { normaliseAccessCode } from '../domain/invitation/index.ts';
 import { courtContact, type CourtContact } from '../admin/court-contact.ts';
@@ -91,8 +95,8 @@ export class JoinService {
   private async resolve(token: string, ip: string): Promise<{ p: ParticipantRow; h: HearingRow; tokenHash: string }> {
     const tokenHash = inviteTokenHash(token);
     await this.refuseIfLimited(tokenHash, ip);
-    const p = isTokenShaped(token) ? await repo.findByInviteHash(this.db, tokenHash) : undefined;
-    const h = p ? await hearingsRepo.findHearing(this.db, p.hearing_id) : undefined;
+    const p = isTokenShaped(token) ? await findByInviteHash(this.db, tokenHash) : undefined;
+    const h = p ? await findHearing(this.db, p.hearing_id) : undefined;
     if (!p || !h) {
       const k = this.keys(tokenHash, ip);
       await repo.recordAttemptFailure(this.db, [k.ip, k.token], this.now());
@@ -181,7 +185,7 @@ export class JoinService {
         expires_at: expiresAt,
         ip: input.ip,
       });
-      await repo.updateParticipant(trx, p.id, {
+      await updateParticipant(trx, p.id, {
         first_joined_at: p.first_joined_at ?? now,
         last_joined_at: now,
       });
@@ -219,8 +223,8 @@ export class JoinService {
 
   /** What a signed-in participant's page shows of their hearing, with what the policy lets them do now. */
   async participantView(participantId: string, hearingId: string) {
-    const p = await repo.findParticipant(this.db, hearingId, participantId);
-    const h = await hearingsRepo.findHearing(this.db, hearingId);
+    const p = await findParticipant(this.db, hearingId, participantId);
+    const h = await findHearing(this.db, hearingId);
     if (!p || !h) throw new DomainError(404, 'not_found', 'Participant not found.');
     const caller = {
       kind: 'participant' as const,

@@ -100,10 +100,6 @@ export function findByHearingRoom(db: Db, room: string) {
     .executeTakeFirst();
 }
 
-export async function lockHearing(trx: Transaction<Database>, id: string) {
-  return trx.selectFrom('hearings').select(['id', 'state']).where('id', '=', id).forUpdate().executeTakeFirst();
-}
-
 /** Open hearings in which this staff member sits (or sat) on the bench, with their media rooms. */
 export function liveHearingsOfBenchMember(db: Db, userId: string) {
   return db

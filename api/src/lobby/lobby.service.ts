@@ -3,16 +3,19 @@ import type { Database } from '../db/schema.ts';
 import * as audit from '../audit/audit.service.ts';
 import { DomainError, notFound } from '../http/errors.ts';
 import type { Presence } from '../hearings/scheduling.table.ts';
-import * as consultationsRepo from '../consultations/consultations.repository.ts';
 import { mediaCall, type LiveDeps } from './live-deps.ts';
 import { actorOf, authorizeParticipant, authorizeStaff, type HearingCaller } from '../hearings/hearing-caller.ts';
 import * as repo from './lobby.repository.ts';
 import type { LiveParticipantRow } from './lobby.repository.ts';
-import { presenceBatch, presenceEvent, toBench, toHeldWatchers, toMembers, toParticipant } from './live-events.ts';
-import { endPendingRequests } from '../consultations/consultations.service.ts';
+import { presenceBatch, presenceEvent, toBench, toParticipant } from './live-events.ts';
+import {
+  endPendingRequests,
+  findConsultationByRoom,
+  openConsultationOf,
+  stepOut,
+} from '../consultations/consultations.service.ts';
 import { admittedNotes, noteInRecord, notesFor, participantLabel } from '../transcripts/procedural.ts';
-import * as hearingsRepo from '../hearings/hearings.repository.ts';
-import type { BenchChange } from '../hearings/hearings.service.ts';
+import { findHearing, findStaffMember, type BenchChange } from '../hearings/hearings.service.ts';
 import { classify, isBench, isEnded, isLive } from '../domain/hearing/index.ts';
 import { hearingFacts } from '../hearings/hearing-caller.ts';
 
@@ -23,6 +26,31 @@ export interface MediaCleanup {
 }
 
 const IN_HEARING: ReadonlySet<Presence> = new Set(['in_lobby', 'admitted', 'in_consultation']);
+
+/**
+ * What other features read and write of participants' standing in the live hearing (presence, screen
+ * sharing), inside their own transactions: the policy's callers, the bench's controls, consultations
+ * and the socket's snapshot.
+ */
+export {
+  findLiveParticipant,
+  listLiveParticipants,
+  lockLiveParticipant,
+  setPresence,
+  setScreenShare,
+  type LiveParticipantRow,
+} from './lobby.repository.ts';
+
+/** Locks a participant of the hearing whose invitation holds, so two changes to them cannot interleave. */
+export async function lockParticipant(
+  trx: Transaction<Database>,
+  hearingId: string,
+  pid: string,
+): Promise<LiveParticipantRow> {
+  const p = await repo.lockLiveParticipant(trx, hearingId, pid);
+  if (!p || p.revoked_at) throw notFound('Participant');
+  return p;
+}
 
 export class LobbyService {
   private readonly d: LiveDeps;
@@ -35,7 +63,7 @@ export class LobbyService {
     const c = authorizeParticipant(caller, 'lobby.enter');
     const h = c.hearing;
     return this.d.db.transaction().execute(async (trx) => {
-      const p = await this.lock(trx, h.id, c.participant.id);
+      const p = await lockParticipant(trx, h.id, c.participant.id);
       // Already waiting or already inside (a reload): nothing changes.
       if (!['invited', 'left'].includes(p.presence)) return { presence: p.presence };
       await repo.setPresence(trx, [p.id], 'in_lobby');
@@ -54,7 +82,7 @@ export class LobbyService {
     const c = authorizeParticipant(caller, 'lobby.leave');
     const h = c.hearing;
     const cleanup = await this.d.db.transaction().execute(async (trx) => {
-      const p = await this.lock(trx, h.id, c.participant.id);
+      const p = await lockParticipant(trx, h.id, c.participant.id);
       if (!IN_HEARING.has(p.presence)) return { presence: p.presence, media: {} };
       const media = await this.leaveRooms(trx, h, p);
       await repo.setPresence(trx, [p.id], 'left');
@@ -76,7 +104,7 @@ export class LobbyService {
     const c = authorizeStaff(caller, 'lobby.admit');
     const h = c.hearing;
     await this.d.db.transaction().execute(async (trx) => {
-      const p = await this.lock(trx, h.id, pid);
+      const p = await lockParticipant(trx, h.id, pid);
       if (p.presence !== 'in_lobby') {
         throw new DomainError(409, 'not_in_lobby', `${p.display_name} is not waiting in the lobby (${p.presence}).`);
       }
@@ -131,7 +159,7 @@ export class LobbyService {
     const c = authorizeStaff(caller, 'lobby.admit');
     const h = c.hearing;
     const media = await this.d.db.transaction().execute(async (trx) => {
-      const p = await this.lock(trx, h.id, pid);
+      const p = await lockParticipant(trx, h.id, pid);
       if (p.presence !== 'admitted' && p.presence !== 'in_consultation') {
         throw new DomainError(409, 'not_in_room', `${p.display_name} is not in the hearing (${p.presence}).`);
       }
@@ -162,7 +190,7 @@ export class LobbyService {
     const h = c.hearing;
     if (isEnded(h.state)) throw new DomainError(409, 'hearing_ended', `The hearing is ${h.state}.`);
     const media = await this.d.db.transaction().execute(async (trx) => {
-      const p = await this.lock(trx, h.id, pid);
+      const p = await lockParticipant(trx, h.id, pid);
       if (p.presence === 'removed')
         throw new DomainError(409, 'already_removed', `${p.display_name} was already removed.`);
       const media = await this.leaveRooms(trx, h, p);
@@ -190,7 +218,7 @@ export class LobbyService {
    */
   async mediaPresence(room: string, identity: string, connected: boolean) {
     const hearing = await repo.findByHearingRoom(this.d.db, room);
-    const consultation = hearing ? undefined : await consultationsRepo.findConsultationByRoom(this.d.db, room);
+    const consultation = hearing ? undefined : await findConsultationByRoom(this.d.db, room);
     const hearingId = hearing?.id ?? consultation?.hearing_id;
     if (!hearingId) return { handled: false };
     const staffId = /^staff:([0-9a-f-]{36})$/i.exec(identity)?.[1];
@@ -235,10 +263,7 @@ export class LobbyService {
     connected: boolean,
     hearingRoom: boolean,
   ) {
-    const [h, user] = await Promise.all([
-      hearingsRepo.findHearing(this.d.db, hearingId),
-      hearingsRepo.findStaffMember(this.d.db, userId),
-    ]);
+    const [h, user] = await Promise.all([findHearing(this.d.db, hearingId), findStaffMember(this.d.db, userId)]);
     if (!h) return { handled: false };
     const sits =
       hearingRoom &&
@@ -316,7 +341,7 @@ export class LobbyService {
    */
   async staffAccessChanged(userId: string) {
     const [user, hearings, signedIn] = await Promise.all([
-      hearingsRepo.findStaffMember(this.d.db, userId),
+      findStaffMember(this.d.db, userId),
       repo.liveHearingsOfBenchMember(this.d.db, userId),
       repo.hasStaffSession(this.d.db, userId),
     ]);
@@ -335,12 +360,6 @@ export class LobbyService {
     }
   }
 
-  private async lock(trx: Transaction<Database>, hearingId: string, pid: string): Promise<LiveParticipantRow> {
-    const p = await repo.lockLiveParticipant(trx, hearingId, pid);
-    if (!p || p.revoked_at) throw notFound('Participant');
-    return p;
-  }
-
   /** Takes the participant out of any consultation (closing it when they were the last). */
   private async leaveRooms(
     trx: Transaction<Database>,
@@ -353,26 +372,10 @@ export class LobbyService {
     }
     // An asking that names them cannot be answered any more: those named are told.
     await endPendingRequests(trx, this.d.hub, h.id, p.id, 'not_in_room', this.d.now());
-    const consultation = await consultationsRepo.openConsultationOf(trx, p.id);
+    const consultation = await openConsultationOf(trx, p.id);
     if (consultation) {
-      const now = this.d.now();
-      await consultationsRepo.markLeft(trx, consultation.id, p.id, now);
-      const remaining = await consultationsRepo.activeMembers(trx, consultation.id);
-      const closed = remaining.length === 0;
-      if (closed) await consultationsRepo.close(trx, consultation.id, now);
-      await this.d.hub.publish(trx, {
-        stream: h.id,
-        ...toMembers(closed ? 'consultation.closed' : 'consultation.left', [p.id, ...remaining], {
-          consultation: { id: consultation.id, room: consultation.room, participantIds: remaining },
-          participantId: p.id,
-        }),
-      });
-      if (closed) {
-        await this.d.hub.publish(trx, {
-          stream: h.id,
-          ...toHeldWatchers('consultation.held_ended', { id: consultation.id }),
-        });
-      }
+      const { closed, events } = await stepOut(trx, consultation, p.id, this.d.now());
+      await this.d.hub.publishMany(trx, h.id, events);
       media.consultation = { room: consultation.room, identity: p.id, closed };
     }
     return media;

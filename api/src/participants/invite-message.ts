@@ -1,4 +1,4 @@
-import type { HearingRow } from '../hearings/hearings.repository.ts';
+import type { HearingRow } from '../hearings/hearings.service.ts';
 
 type Lang = 'en' | 'zh-CN';
 

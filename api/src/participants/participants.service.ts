@@ -6,14 +6,21 @@ import { claim } from '../audit/record-contents.ts';
 import { DomainError, notFound } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { hearingCalendar } from '../calendar/hearing-calendar.ts';
-import { actorOf, type HearingsService, type StaffUser } from '../hearings/hearings.service.ts';
+import { actorOf, type HearingRow, type HearingsService, type StaffUser } from '../hearings/hearings.service.ts';
 import { takesParticipants } from '../domain/hearing/index.ts';
-import type { HearingRow } from '../hearings/hearings.repository.ts';
 import type { ParticipantRole } from '../hearings/scheduling.table.ts';
 import * as repo from './participants.repository.ts';
 import type { ParticipantRow } from './participants.repository.ts';
 import { accessCodeHash, inviteTokenHash, newAccessCode, newToken } from './invite-token.ts';
 import { changeNotice, inviteMessage, linkPlaceholder } from './invite-message.ts';
+
+/** What joining by invite link reads and writes of a participant: the invitation behind a token, and their row. */
+export {
+  findByInviteHash,
+  findParticipant,
+  updateParticipant,
+  type ParticipantRow,
+} from './participants.repository.ts';
 
 /** When an invite stops working: the hearing's scheduled end plus the court's grace period. */
 export const inviteExpiry = (h: Pick<HearingRow, 'scheduled_end' | 'invite_grace_minutes'>) =>

@@ -7,15 +7,12 @@ import { participantCookieName } from '../participants/participant-session.ts';
 import { participantSessionHash } from '../participants/invite-token.ts';
 import { participantSessionEnded } from '../join/join.service.ts';
 import { socketStandings, type SocketKey, type SocketStanding } from './realtime.repository.ts';
-import * as hearingsRepo from '../hearings/hearings.repository.ts';
-import * as lobbyRepo from '../lobby/lobby.repository.ts';
-import * as consultationsRepo from '../consultations/consultations.repository.ts';
-import * as chatRepo from '../chat/chat.repository.ts';
-import { messageView } from '../chat/chat.service.ts';
-import { latestRecording } from '../recordings/recordings.repository.ts';
-import { statusPayload } from '../recordings/recordings.service.ts';
-import { latestEntries } from '../transcripts/transcript.repository.ts';
-import { entryView } from '../transcripts/transcript.service.ts';
+import { findHearing, findStaffMember } from '../hearings/hearings.service.ts';
+import { findLiveParticipant, listLiveParticipants } from '../lobby/lobby.service.ts';
+import { consultationsSeenBy } from '../consultations/consultations.service.ts';
+import { messagesWithin } from '../chat/chat.service.ts';
+import { recordingStatus } from '../recordings/recordings.service.ts';
+import { recentEntries } from '../transcripts/transcript.service.ts';
 import { hearingFacts, participantFacts } from '../hearings/hearing-caller.ts';
 import {
   chatReach,
@@ -77,7 +74,7 @@ export function hearingRealtimeAccess(deps: {
       const p = await authenticateParticipant(request, participantAuth);
       if (p?.id === viewer.participantId) return true;
       // Say why, as the page should: a withdrawn invitation, or a new link sent since this page opened.
-      const row = await lobbyRepo.findLiveParticipant(db, viewer.hearingId, viewer.participantId);
+      const row = await findLiveParticipant(db, viewer.hearingId, viewer.participantId);
       const issued = row ? await invitationIssuedAt(db, row.id) : null;
       if (row?.revoked_at) return { ...ended, code: 'invite_revoked', message: 'The court withdrew your invitation.' };
       if (issued && issued > since)
@@ -160,17 +157,17 @@ export function hearingRealtimeAccess(deps: {
 
     async watch(viewer: Viewer, hearingId: string): Promise<Watch | WatchEnd> {
       const noSuch = { code: 'not_found', message: 'Hearing not found.', sessionEnded: false };
-      const h = await hearingsRepo.findHearing(db, hearingId);
+      const h = await findHearing(db, hearingId);
       if (!h) return noSuch;
       let caller: CallerFacts;
       if (viewer.kind === 'staff') {
         // The role and court as they are now: an admin may have changed them since the socket opened.
-        const user = await hearingsRepo.findStaffMember(db, viewer.userId);
+        const user = await findStaffMember(db, viewer.userId);
         if (!user || user.disabled) return { ...noSuch, code: 'session_ended', sessionEnded: true };
         caller = { kind: 'staff', userId: user.id, role: user.role as StaffRole, courtId: user.court_id };
       } else {
         if (viewer.hearingId !== hearingId) return noSuch;
-        const p = await lobbyRepo.findLiveParticipant(db, hearingId, viewer.participantId);
+        const p = await findLiveParticipant(db, hearingId, viewer.participantId);
         if (!p) return noSuch;
         caller = (await participantFacts(db, p)).facts;
       }
@@ -181,10 +178,7 @@ export function hearingRealtimeAccess(deps: {
 
     async snapshot(w: Watch) {
       const hearingId = w.hearing.id;
-      const [h, all] = await Promise.all([
-        hearingsRepo.findHearing(db, hearingId),
-        lobbyRepo.listLiveParticipants(db, hearingId),
-      ]);
+      const [h, all] = await Promise.all([findHearing(db, hearingId), listLiveParticipants(db, hearingId)]);
       if (!h) return {};
       const caller = watcherClass(w);
       const situation = { caller, state: w.hearing.state };
@@ -198,16 +192,15 @@ export function hearingRealtimeAccess(deps: {
           (p.id !== meId || p.presence === 'admitted' || p.presence === 'in_consultation') &&
           receives(w, { data: 'presence', participantId: p.id, role: p.role, from: p.presence, to: p.presence }),
       );
-      const chat = await chatRepo.messagesWithin(db, hearingId, chatReach(w), 50);
+      const chat = await messagesWithin(db, hearingId, chatReach(w), 50);
       // So a participant reconnecting from another window or device finds their consultation again.
-      const consultation = me ? await consultationsRepo.openConsultationOf(db, me.id) : undefined;
-      const consultationMembers = consultation ? await consultationsRepo.activeMembers(db, consultation.id) : [];
-      const requests = me
-        ? (await consultationsRepo.pendingRequests(db, hearingId, me.id)).filter((r) => r.expires_at > deps.now())
-        : [];
-      const held = may.has('consultation.see_held') ? await consultationsRepo.heldConsultations(db, hearingId) : [];
-      const recording = statusPayload(await latestRecording(db, hearingId));
-      const transcript = may.has('record.read') ? await latestEntries(db, hearingId, 50) : [];
+      const consultations = await consultationsSeenBy(db, hearingId, {
+        participantId: me?.id ?? null,
+        seesHeld: may.has('consultation.see_held'),
+        now: deps.now(),
+      });
+      const recording = await recordingStatus(db, hearingId);
+      const transcript = may.has('record.read') ? await recentEntries(db, hearingId, 50) : [];
       const bench =
         caller.kind === 'staff' && (caller.relation === 'judge' || caller.relation === 'clerk')
           ? caller.relation
@@ -250,33 +243,12 @@ export function hearingRealtimeAccess(deps: {
                 representsId: me?.represents_id ?? null,
                 caller,
                 may: [...may],
-                consultation: consultation
-                  ? {
-                      id: consultation.id,
-                      room: consultation.room,
-                      participantIds: consultationMembers,
-                    }
-                  : null,
-                consultationRequests: requests.map((r) => ({
-                  id: r.id,
-                  requesterId: r.requested_by,
-                  participantIds: [...r.participant_ids],
-                  requestedAt: r.requested_at.toISOString(),
-                  expiresAt: r.expires_at.toISOString(),
-                })),
+                consultation: consultations.consultation,
+                consultationRequests: consultations.requests,
               },
-        ...(may.has('consultation.see_held')
-          ? {
-              consultationsHeld: held.map((c) => ({
-                id: c.id,
-                partyId: c.party_id,
-                partyName: c.party_name,
-                since: c.opened_at.toISOString(),
-              })),
-            }
-          : {}),
-        chat: chat.map(messageView),
-        transcript: transcript.map(entryView),
+        ...(may.has('consultation.see_held') ? { consultationsHeld: consultations.held } : {}),
+        chat,
+        transcript,
       };
       return snapshot;
     },

@@ -13,9 +13,7 @@ import * as recordLog from '../log/log.service.ts';
 import type { RecordLog } from '../log/log.service.ts';
 import { SYSTEM_ACTOR, type Actor } from '../audit/audit.service.ts';
 import { DomainError, notFound } from '../http/errors.ts';
-import * as hearingsRepo from '../hearings/hearings.repository.ts';
-import type { HearingRow } from '../hearings/hearings.repository.ts';
-import * as lobbyRepo from '../lobby/lobby.repository.ts';
+import { findHearing, lockHearing, type HearingRow } from '../hearings/hearings.service.ts';
 import { authorizeStaff, type HearingCaller } from '../hearings/hearing-caller.ts';
 import type { StateAction, RecordingAutomation } from '../hearings/control.service.ts';
 import type { RealtimeHub } from '../realtime/realtime.hub.ts';
@@ -63,6 +61,11 @@ export function statusPayload(r: { id: string; status: RecordingStatus } | undef
     status: r?.status ?? null,
     recordingId: r?.id ?? null,
   };
+}
+
+/** The hearing's recording now, as the realtime snapshot shows it. */
+export async function recordingStatus(db: Kysely<Database>, hearingId: string) {
+  return statusPayload(await repo.latestRecording(db, hearingId));
 }
 
 /**
@@ -226,7 +229,7 @@ export class RecordingService implements RecordingAutomation {
         return;
       }
       if (action !== 'start' && action !== 'resume') return;
-      const h = await hearingsRepo.findHearing(this.d.db, hearingId);
+      const h = await findHearing(this.d.db, hearingId);
       if (!h?.recording_required) return;
       await this.begin(h, SYSTEM_ACTOR, null, true);
     } catch (err) {
@@ -238,8 +241,7 @@ export class RecordingService implements RecordingAutomation {
   private async begin(h: HearingRow, actor: Actor, startedBy: string | null, automatic: boolean) {
     try {
       return await this.d.db.transaction().execute(async (trx) => {
-        const locked = await lobbyRepo.lockHearing(trx, h.id);
-        if (!locked) throw notFound('Hearing');
+        const locked = await lockHearing(trx, h.id);
         if (locked.state !== 'in_session') {
           throw new DomainError(
             409,
@@ -301,8 +303,7 @@ export class RecordingService implements RecordingAutomation {
   /** Asks Egress to stop; the egress_ended webhook finishes the recording. Null when none runs. */
   private async end(hearingId: string, actor: Actor, requireSession: boolean) {
     return this.d.db.transaction().execute(async (trx) => {
-      const locked = await lobbyRepo.lockHearing(trx, hearingId);
-      if (!locked) throw notFound('Hearing');
+      const locked = await lockHearing(trx, hearingId);
       if (requireSession && locked.state !== 'in_session') {
         throw new DomainError(
           409,
@@ -438,7 +439,7 @@ export class RecordingService implements RecordingAutomation {
     message: string,
     note: 'recordingInterrupted' | 'recordingNotStarted',
   ) {
-    const h = await hearingsRepo.findHearing(this.d.db, hearingId);
+    const h = await findHearing(this.d.db, hearingId);
     if (!h) return;
     await this.d.db.transaction().execute(async (trx) => {
       const now = this.d.now();
@@ -501,10 +502,5 @@ export class RecordingService implements RecordingAutomation {
       settled++;
     }
     return { running: active.length, settled, adopted };
-  }
-
-  /** For the realtime snapshot. */
-  async current(hearingId: string) {
-    return statusPayload(await repo.latestRecording(this.d.db, hearingId));
   }
 }

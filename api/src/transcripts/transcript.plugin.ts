@@ -21,6 +21,7 @@ export const transcriptFeature: FastifyPluginAsync<FeatureDeps> = async (app, de
   // Uploads a crashed process was still checking; a live one is minutes old at most.
   await removeStale(verifyDir, 60 * 60 * 1000);
   await app.register(transcriptRoutes, {
+    db: deps.db,
     transcripts,
     verifyUploads: { dir: verifyDir, slots: new VerifySlots(deps.config.verifyConcurrency) },
     evidence: (pdf, sha256) => pdfEvidence(deps.db, deps.courtIdentity, pdf, sha256),

@@ -7,6 +7,9 @@ import { DomainError, ErrorBody } from '../http/errors.ts';
 import { IdParams } from '../hearings/hearings.schema.ts';
 import { EmptyBody } from '../participants/participants.schema.ts';
 import type { TranscriptService } from './transcript.service.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { identityOf, resolveHearingCaller } from '../hearings/hearing-caller.ts';
 import { parseWebVtt } from './webvtt.ts';
 import { PDF_CSP } from '../http/content-disposition.ts';
 import { receiveUpload, tooLarge, type VerifySlots, type VerifyUpload } from './verify-upload.ts';
@@ -38,6 +41,7 @@ const verifyLimit = { max: 30, timeWindow: '1 minute' };
 type EvidenceOf = (pdfFile: string | null, pdfSha256: string) => Promise<Record<string, unknown>>;
 
 interface TranscriptRouteOptions {
+  db: Kysely<Database>;
   transcripts: TranscriptService;
   evidence?: EvidenceOf;
   /** Where uploads to verify are written while they are checked, and how many may run at once. */
@@ -47,7 +51,7 @@ interface TranscriptRouteOptions {
 /** The record: entries, corrections, import, seal, the sealed PDF, the parties' review, verification. */
 export const transcriptRoutes: FastifyPluginAsync<TranscriptRouteOptions> = async (
   fastify,
-  { transcripts, evidence, verifyUploads },
+  { db, transcripts, evidence, verifyUploads },
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['transcripts'];
@@ -67,7 +71,8 @@ export const transcriptRoutes: FastifyPluginAsync<TranscriptRouteOptions> = asyn
         response: { 200: TranscriptView, ...transcriptErrors },
       },
     },
-    async (request) => transcripts.transcript(await transcripts.reader(request, request.params.id)),
+    async (request) =>
+      transcripts.transcript(transcripts.reader(await resolveHearingCaller(db, request, request.params.id))),
   );
 
   app.post(
@@ -83,7 +88,7 @@ export const transcriptRoutes: FastifyPluginAsync<TranscriptRouteOptions> = asyn
       },
     },
     async (request, reply) => {
-      const b = await transcripts.bench(request, request.params.id);
+      const b = transcripts.bench(await resolveHearingCaller(db, request, request.params.id));
       return reply.code(201).send(await transcripts.addEntry(b, request.body));
     },
   );
@@ -101,7 +106,11 @@ export const transcriptRoutes: FastifyPluginAsync<TranscriptRouteOptions> = asyn
       },
     },
     async (request) =>
-      transcripts.correct(await transcripts.bench(request, request.params.id), request.params.eid, request.body),
+      transcripts.correct(
+        transcripts.bench(await resolveHearingCaller(db, request, request.params.id)),
+        request.params.eid,
+        request.body,
+      ),
   );
 
   app.post(
@@ -120,7 +129,7 @@ export const transcriptRoutes: FastifyPluginAsync<TranscriptRouteOptions> = asyn
       },
     },
     async (request, reply) => {
-      const b = await transcripts.bench(request, request.params.id);
+      const b = transcripts.bench(await resolveHearingCaller(db, request, request.params.id));
       const body = request.body;
       let segments;
       if (typeof body === 'string') {
@@ -145,7 +154,7 @@ export const transcriptRoutes: FastifyPluginAsync<TranscriptRouteOptions> = asyn
       },
     },
     async (request, reply) => {
-      const b = await transcripts.bench(request, request.params.id, 'record.seal');
+      const b = transcripts.bench(await resolveHearingCaller(db, request, request.params.id), 'record.seal');
       return reply.code(201).send(await transcripts.seal(b));
     },
   );
@@ -161,7 +170,8 @@ export const transcriptRoutes: FastifyPluginAsync<TranscriptRouteOptions> = asyn
         response: { 200: SignatureList, ...transcriptErrors },
       },
     },
-    async (request) => transcripts.signatures(await transcripts.reader(request, request.params.id)),
+    async (request) =>
+      transcripts.signatures(transcripts.reader(await resolveHearingCaller(db, request, request.params.id))),
   );
 
   app.get(
@@ -179,7 +189,7 @@ export const transcriptRoutes: FastifyPluginAsync<TranscriptRouteOptions> = asyn
       },
     },
     async (request, reply) => {
-      const { seal } = await transcripts.sealFor(request, request.params.sealId);
+      const { seal } = await transcripts.sealFor(identityOf(request), request.params.sealId);
       const file = await transcripts.pdf(seal.id);
       return (
         reply
@@ -210,7 +220,7 @@ export const transcriptRoutes: FastifyPluginAsync<TranscriptRouteOptions> = asyn
     },
     async (request, reply) =>
       reply.code(201).send(
-        await transcripts.review(request, request.params.sealId, {
+        await transcripts.review(identityOf(request), request.params.sealId, {
           kind: 'signature',
           fullName: request.body.fullName,
         }),
@@ -230,9 +240,12 @@ export const transcriptRoutes: FastifyPluginAsync<TranscriptRouteOptions> = asyn
       },
     },
     async (request, reply) =>
-      reply
-        .code(201)
-        .send(await transcripts.review(request, request.params.sealId, { kind: 'objection', text: request.body.text })),
+      reply.code(201).send(
+        await transcripts.review(identityOf(request), request.params.sealId, {
+          kind: 'objection',
+          text: request.body.text,
+        }),
+      ),
   );
 
   // In a context of its own: only this route streams application/pdf bodies to disk.

@@ -1,22 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { FastifyRequest } from 'fastify';
 import type { Database } from '../db/schema.ts';
 import { courtClock, courtDate, zoneName } from '../domain/court-time.ts';
 import * as audit from '../audit/audit.service.ts';
 import { canonicalJson } from '../audit/audit.hash.ts';
-import * as auditRepo from '../audit/audit.repository.ts';
 import { claim, type ContentClaim } from '../audit/record-contents.ts';
 import { GENESIS_HASH } from '../audit/audit.hash.ts';
 import { DomainError, notFound } from '../http/errors.ts';
-import * as hearingsRepo from '../hearings/hearings.repository.ts';
-import type { HearingRow } from '../hearings/hearings.repository.ts';
+import { findHearing, type HearingRow } from '../hearings/hearings.service.ts';
 import {
   authorize,
   authorizeParticipant,
   authorizeStaff,
   resolveHearingCaller,
   type HearingCaller,
+  type Identity,
   type StaffCaller,
 } from '../hearings/hearing-caller.ts';
 import type { Action } from '../domain/hearing/index.ts';
@@ -87,6 +85,14 @@ export function entryView(e: repo.EntryRow) {
   };
 }
 
+/** The hearing's latest entries, as the realtime snapshot shows them. */
+export async function recentEntries(db: Kysely<Database>, hearingId: string, limit: number) {
+  return (await repo.latestEntries(db, hearingId, limit)).map((e) => entryView(e));
+}
+
+/** What the record export reads of the sealed versions: each seal, its PDF and its review by the parties. */
+export { findSealPdf, listSeals, signaturesOfHearing } from './transcript.repository.ts';
+
 function sealView(s: repo.SealRow, all: repo.SealRow[]) {
   return {
     id: s.id,
@@ -111,21 +117,15 @@ export class TranscriptService {
     this.d = deps;
   }
 
-  /** Whoever asks about the hearing's record, if the hearing policy lets them do `action`. */
-  async caller(request: FastifyRequest, hearingId: string, action: Action): Promise<HearingCaller> {
-    const c = await resolveHearingCaller(this.d.db, request, hearingId);
-    authorize(c, action);
+  /** Whoever asks about the hearing's record, if the hearing policy lets them read it (staff see each correction's earlier text). */
+  reader(c: HearingCaller): HearingCaller {
+    authorize(c, 'record.read');
     return c;
   }
 
-  /** The hearing's record as its reader may see it (staff see each correction's earlier text). */
-  async reader(request: FastifyRequest, hearingId: string): Promise<HearingCaller> {
-    return this.caller(request, hearingId, 'record.read');
-  }
-
   /** The judge or the clerk of the hearing, keeping its record. */
-  async bench(request: FastifyRequest, hearingId: string, action: Action = 'record.keep'): Promise<Bench> {
-    return authorizeStaff(await this.caller(request, hearingId, action), action);
+  bench(c: HearingCaller, action: Action = 'record.keep'): Bench {
+    return authorizeStaff(c, action);
   }
 
   async transcript(r: HearingCaller) {
@@ -291,11 +291,10 @@ export class TranscriptService {
     const render = this.d.render ?? renderInWorker;
     const seal = await this.d.db.transaction().execute(async (trx) => {
       await repo.lockSeals(trx, h.id);
-      await auditRepo.lockStream(trx, h.id);
-      const [entries, seals, head, people, rulings, consultations] = await Promise.all([
+      const head = await audit.lockHead(trx, h.id);
+      const [entries, seals, people, rulings, consultations] = await Promise.all([
         repo.listEntries(trx, h.id),
         repo.listSeals(trx, h.id),
-        auditRepo.lastEvent(trx, h.id),
         repo.appearances(trx, h.id),
         repo.exhibitRulings(trx, h.id),
         repo.consultationsHeld(trx, h.id),
@@ -458,11 +457,13 @@ export class TranscriptService {
   }
 
   /** The seal and whoever asks about it, if they may `action`; anyone who may not see it is told it does not exist. */
-  async sealFor(request: FastifyRequest, sealId: string, action: Action = 'record.read') {
+  async sealFor(who: Identity, sealId: string, action: Action = 'record.read') {
     const s = await repo.findSealMeta(this.d.db, sealId);
     if (!s) throw notFound('Sealed transcript');
     try {
-      return { seal: s, reader: await this.caller(request, s.hearing_id, action) };
+      const reader = await resolveHearingCaller(this.d.db, who, s.hearing_id);
+      authorize(reader, action);
+      return { seal: s, reader };
     } catch (err) {
       if (err instanceof DomainError && err.status === 404) throw notFound('Sealed transcript');
       throw err;
@@ -477,11 +478,11 @@ export class TranscriptService {
 
   /** A party or agent signs that they reviewed this seal, or objects to it; both are audit events bound to its hash. */
   async review(
-    request: FastifyRequest,
+    who: Identity,
     sealId: string,
     input: { kind: 'signature'; fullName: string } | { kind: 'objection'; text: string },
   ) {
-    const { seal, reader } = await this.sealFor(request, sealId, 'record.review');
+    const { seal, reader } = await this.sealFor(who, sealId, 'record.review');
     const p = authorizeParticipant(reader, 'record.review').participant;
     const fullName = input.kind === 'signature' ? printable('full name', input.fullName).trim() : null;
     // A signature is the invited person's: the typed name must be the name the court invited.
@@ -594,7 +595,7 @@ export class TranscriptService {
       .executeTakeFirst();
     if (!seal) return { match: false as const, vouchesFor: NO_MATCH };
     const [hearing, seals, signatures] = await Promise.all([
-      hearingsRepo.findHearing(this.d.db, seal.hearing_id),
+      findHearing(this.d.db, seal.hearing_id),
       repo.listSeals(this.d.db, seal.hearing_id),
       repo.signaturesOfSeal(this.d.db, seal.id),
     ]);
