@@ -18,7 +18,7 @@ help:
 	@echo "make run      install, build, migrate and start Gavel on PORT (default 3000)"
 	@echo "make test     install everything the tests need and run every test"
 	@echo "make test-media  with LIVEKIT_URL set: a browser journey that sees and hears through a real LiveKit"
-	@echo "make check    type-check, svelte-check, lint (zero warnings) and prettier --check"
+	@echo "make check    type-check, the web's API types against the API's schemas, svelte-check, lint (zero warnings), prettier --check"
 	@echo "make migrate  apply pending database migrations"
 	@echo "make dev      API with watch + Vite dev server (http://localhost:5173)"
 	@echo "make bench    load figures beside same-run baselines, one table (docs/performance.md; not verdicts)"
@@ -79,6 +79,7 @@ test-media:
 
 check: install
 	npx tsc -p api
+	node scripts/openapi.ts --check
 	npm run check -w web
 	npx eslint --max-warnings 0 .
 	npx prettier --check .

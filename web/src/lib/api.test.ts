@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, api, onSessionEnded, parseRetryAfter, send } from './api.ts';
+import { ApiError, api, apiClient, onSessionEnded, parseRetryAfter, send } from './api.ts';
 
 function respondWith(response: Response) {
   const fetch = vi.fn<typeof globalThis.fetch>().mockResolvedValue(response);
@@ -37,10 +37,10 @@ describe('parseRetryAfter', () => {
   });
 });
 
-describe('api', () => {
+describe('apiClient', () => {
   it('posts JSON to /api with same-origin cookies', async () => {
     const fetch = respondWith(Response.json({ user: { id: 'u1' } }));
-    await expect(api.post('/auth/login', { email: 'a@b.c', password: 'p' })).resolves.toEqual({
+    await expect(apiClient.post('/auth/login', { body: { email: 'a@b.c', password: 'p' } })).resolves.toEqual({
       user: { id: 'u1' },
     });
     const [url, init] = fetch.mock.calls[0] ?? [];
@@ -53,8 +53,39 @@ describe('api', () => {
 
   it('sends an empty JSON object for a body-less POST and accepts 204', async () => {
     const fetch = respondWith(new Response(null, { status: 204 }));
-    await expect(api.post('/auth/logout')).resolves.toBeUndefined();
+    await expect(apiClient.post('/auth/logout')).resolves.toBeUndefined();
     expect(fetch.mock.calls[0]?.[1]?.body).toBe('{}');
+  });
+
+  it('fills path parameters as encoded segments and sends a DELETE with an empty JSON body', async () => {
+    const fetch = respondWith(new Response(null, { status: 204 }));
+    await apiClient.delete('/hearings/{id}/participants/{pid}', { path: { id: 'h 1', pid: 'p/2' } });
+    const [url, init] = fetch.mock.calls[0] ?? [];
+    expect(url).toBe('/api/hearings/h%201/participants/p%2F2');
+    expect(init?.method).toBe('DELETE');
+    expect(init?.body).toBe('{}');
+  });
+
+  it('reads with GET, no body, the query without its empty filters, and the abort signal', async () => {
+    const fetch = respondWith(Response.json({ hearings: [] }));
+    const controller = new AbortController();
+    await expect(
+      apiClient.get('/hearings', {
+        query: { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', judgeId: '', courtroomId: undefined },
+        signal: controller.signal,
+      }),
+    ).resolves.toEqual({ hearings: [] });
+    const [url, init] = fetch.mock.calls[0] ?? [];
+    expect(url).toBe('/api/hearings?from=2026-01-01T00%3A00%3A00Z&to=2026-01-02T00%3A00%3A00Z');
+    expect(init?.method).toBe('GET');
+    expect(init?.body).toBeUndefined();
+    expect(init?.signal).toBe(controller.signal);
+  });
+
+  it('leaves the question mark out when every filter is empty', async () => {
+    const fetch = respondWith(Response.json({ cases: [] }));
+    await apiClient.get('/cases', { query: { q: '' } });
+    expect(fetch.mock.calls[0]?.[0]).toBe('/api/cases');
   });
 
   it('turns the error shape into an ApiError with Retry-After', async () => {
@@ -64,7 +95,7 @@ describe('api', () => {
         { status: 429, headers: { 'Retry-After': '30' } },
       ),
     );
-    const error = await caught(api.post('/auth/login', {}));
+    const error = await caught(apiClient.post('/auth/login', { body: { email: 'a@b.c', password: 'p' } }));
     expect(error).toMatchObject({
       status: 429,
       code: 'rate_limited',
@@ -75,13 +106,13 @@ describe('api', () => {
 
   it('reports a non-JSON failure as an http error', async () => {
     respondWith(new Response('<h1>Bad gateway</h1>', { status: 502, statusText: 'Bad Gateway' }));
-    const error = await caught(api.get('/auth/me'));
+    const error = await caught(apiClient.get('/auth/me'));
     expect(error).toMatchObject({ status: 502, code: 'http', message: 'Bad Gateway' });
   });
 
   it('reports no response at all as a network error', async () => {
     vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')));
-    const error = await caught(api.get('/auth/me'));
+    const error = await caught(apiClient.get('/auth/me'));
     expect(error).toMatchObject({ status: 0, code: 'network' });
   });
 });
@@ -90,15 +121,17 @@ describe('one place for a 401', () => {
   const unauthorized = () =>
     Response.json({ error: { code: 'unauthorized', message: 'Sign in first.' } }, { status: 401 });
 
-  it('tells the session listeners once for any call answered 401 unauthorized, JSON or raw', async () => {
+  it('tells the session listeners once for any call answered 401 unauthorized: typed, untyped or raw', async () => {
     const ended = vi.fn();
     const stop = onSessionEnded(ended);
     try {
       respondWith(unauthorized());
-      expect((await caught(api.get('/hearings'))).status).toBe(401);
+      expect((await caught(apiClient.get('/auth/me'))).status).toBe(401);
+      respondWith(unauthorized());
+      expect((await caught(api.get('/hearings/h1/recordings'))).status).toBe(401);
       respondWith(unauthorized());
       expect((await caught(send('/hearings/h1/export'))).code).toBe('unauthorized');
-      expect(ended).toHaveBeenCalledTimes(2);
+      expect(ended).toHaveBeenCalledTimes(3);
     } finally {
       stop();
     }
@@ -109,9 +142,9 @@ describe('one place for a 401', () => {
     const stop = onSessionEnded(ended);
     try {
       respondWith(Response.json({ error: { code: 'forbidden', message: 'no' } }, { status: 403 }));
-      await caught(api.get('/hearings/h1/audit'));
+      await caught(apiClient.get('/hearings/{id}/audit', { path: { id: 'h1' } }));
       respondWith(Response.json({ error: { code: 'second_factor_required', message: 'code' } }, { status: 401 }));
-      await caught(api.get('/auth/me'));
+      await caught(apiClient.get('/auth/me'));
       expect(ended).not.toHaveBeenCalled();
     } finally {
       stop();

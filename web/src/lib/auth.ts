@@ -1,44 +1,26 @@
-import { api } from './api.ts';
+import { apiClient, type ApiResponse } from './api.ts';
 
-export type StaffRole = 'judge' | 'clerk' | 'admin';
+/** A signed-in member of staff, with their court (its IANA time zone, e.g. "Asia/Shanghai"). */
+export type User = ApiResponse<'get', '/auth/me'>['user'];
+export type StaffRole = User['role'];
 
-export interface Court {
-  id: string;
-  name: string;
-  /** IANA time zone, e.g. "Asia/Shanghai". */
-  timezone: string;
-  locale: string;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: StaffRole;
-  court: Court | null;
-}
-
-interface UserResponse {
-  user: User;
-}
-
-export async function fetchMe(): Promise<User> {
-  return (await api.get<UserResponse>('/auth/me')).user;
-}
+export type LoginResult = ApiResponse<'post', '/auth/login'>;
 
 /** What the session still owes after the password: its second-factor code, or enrolment in it. */
-export type PendingStep = 'second_factor' | 'enrol';
+export type PendingStep = Extract<LoginResult, { step: unknown }>['step'];
 
-export type LoginResult = { user: User } | { step: PendingStep };
+export async function fetchMe(): Promise<User> {
+  return (await apiClient.get('/auth/me')).user;
+}
 
 export async function login(email: string, password: string): Promise<LoginResult> {
-  return api.post<LoginResult>('/auth/login', { email, password });
+  return apiClient.post('/auth/login', { body: { email, password } });
 }
 
 export async function completeSecondFactor(code: string): Promise<User> {
-  return (await api.post<UserResponse>('/auth/login/second-factor', { code })).user;
+  return (await apiClient.post('/auth/login/second-factor', { body: { code } })).user;
 }
 
 export async function logout(): Promise<void> {
-  await api.post<undefined>('/auth/logout');
+  await apiClient.post('/auth/logout');
 }

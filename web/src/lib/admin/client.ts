@@ -1,184 +1,85 @@
 /** Calls of the admin screens, the account page and the extra sign-in steps. */
-import { api } from '../api.ts';
-import type { StaffRole, User } from '../auth.ts';
+import { apiClient, type ApiBody, type ApiResponse } from '../api.ts';
+import type { StaffRole } from '../auth.ts';
 
-export type StaffStatus = 'active' | 'awaiting_password' | 'disabled';
-export type CourtLocale = 'en' | 'zh-CN';
-
-export interface CourtSettings {
-  id: string;
-  name: string;
-  timezone: string;
-  locale: string;
-  rulesText: Partial<Record<CourtLocale, string>>;
-  recordingRequiredDefault: boolean;
-  inviteGraceMinutes: number;
-  sessionIdleMinutes: number;
-  sessionAbsoluteMinutes: number;
-  requireTwoFactor: boolean;
-  contactPhone: string | null;
-  contactEmail: string | null;
-  contactNote: string | null;
-  updatedAt: string;
-}
-
-export interface Courtroom {
-  id: string;
-  name: string;
-  createdAt: string;
-  retiredAt: string | null;
-}
-
-export interface StaffMember {
-  id: string;
-  email: string;
-  name: string;
-  role: StaffRole;
-  status: StaffStatus;
-  twoFactorEnabled: boolean;
-  createdAt: string;
-}
-
+export type CourtSettings = ApiResponse<'get', '/admin/court'>['court'];
+export type CourtChanges = ApiBody<'post', '/admin/court'>;
+export type CourtLocale = NonNullable<CourtChanges['locale']>;
+export type Courtroom = ApiResponse<'get', '/admin/courtrooms'>['courtrooms'][number];
+export type StaffMember = ApiResponse<'get', '/admin/staff'>['staff'][number];
+export type StaffStatus = StaffMember['status'];
 /** A reset link's url is null when mail is configured: it went to the account's own address only. */
-export interface PasswordLink {
-  url: string | null;
-  expiresAt: string;
-  emailed: boolean;
-}
-
-export interface TwoFactorStatus {
-  enabled: boolean;
-  required: boolean;
-  recoveryCodesLeft: number;
-}
-
-export interface SessionInfo {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  ip: string | null;
-  userAgent: string | null;
-  current: boolean;
-}
-
-export interface TwoFactorSetup {
-  secret: string;
-  otpauthUri: string;
-  qrCode: string;
-}
-
-export interface LinkInfo {
-  email: string;
-  name: string;
-  courtName: string | null;
-  purpose: 'invite' | 'reset';
-  expiresAt: string;
-  /** A reset of an account with two-factor sign-in: its code is needed too. */
-  codeRequired: boolean;
-}
-
+export type PasswordLink = ApiResponse<'post', '/admin/staff'>['link'];
 /** A request to remove a staff member's second factor. */
-export interface TwoFactorReset {
-  id: string;
-  user: { id: string; name: string; email: string; role: StaffRole };
-  requestedBy: { id: string; name: string };
-  requestedAt: string;
-  mode: 'approval' | 'delay';
-  takesEffectAt: string | null;
-  status: 'pending' | 'done' | 'cancelled';
-  approvedBy: { id: string; name: string } | null;
-  cancelledBy: { id: string; name: string } | null;
-}
+export type TwoFactorReset = ApiResponse<'get', '/admin/two-factor-resets'>['resets'][number];
+export type CourtCertificate = ApiResponse<'get', '/court-certificate'>['current'];
 
-export interface AccountNotice {
-  id: string;
-  kind: 'password_reset' | 'two_factor_removed';
-  at: string;
-  by: string;
-  approvedBy: string | null;
-  linkShownToAdmin: boolean;
-}
-
-export interface PendingReset {
-  id: string;
-  requestedBy: string;
-  requestedAt: string;
-  mode: 'approval' | 'delay';
-  takesEffectAt: string | null;
-}
-
-const seg = encodeURIComponent;
-
-export interface CourtCertificate {
-  pem: string;
-  fingerprint: string;
-  fingerprintColons: string;
-  subject: string;
-  notBefore: string;
-  notAfter: string;
-}
+export type TwoFactorStatus = ApiResponse<'get', '/account'>['twoFactor'];
+export type SessionInfo = ApiResponse<'get', '/account/sessions'>['sessions'][number];
+export type TwoFactorSetup = ApiResponse<'post', '/account/two-factor/setup'>;
+/** What a set-password link is for; `codeRequired`: a reset of an account with two-factor sign-in needs its code too. */
+export type LinkInfo = ApiResponse<'post', '/account/set-password/inspect'>;
+export type AccountNotice = ApiResponse<'get', '/account/notices'>['notices'][number];
+export type PendingReset = ApiResponse<'get', '/account/notices'>['pendingResets'][number];
 
 export const adminApi = {
-  courtCertificate: () =>
-    api.get<{ source: 'generated' | 'pkcs12'; current: CourtCertificate; previous: CourtCertificate[] }>(
-      '/court-certificate',
-    ),
-  court: async () => (await api.get<{ court: CourtSettings }>('/admin/court')).court,
-  updateCourt: async (changes: Partial<Omit<CourtSettings, 'id' | 'updatedAt'>>) =>
-    (await api.post<{ court: CourtSettings }>('/admin/court', changes)).court,
+  courtCertificate: () => apiClient.get('/court-certificate'),
+  court: async () => (await apiClient.get('/admin/court')).court,
+  updateCourt: async (changes: CourtChanges) => (await apiClient.post('/admin/court', { body: changes })).court,
 
-  courtrooms: async () => (await api.get<{ courtrooms: Courtroom[] }>('/admin/courtrooms')).courtrooms,
-  createCourtroom: async (name: string) =>
-    (await api.post<{ courtroom: Courtroom }>('/admin/courtrooms', { name })).courtroom,
-  renameCourtroom: async (id: string, name: string) =>
-    (await api.post<{ courtroom: Courtroom }>(`/admin/courtrooms/${seg(id)}/rename`, { name })).courtroom,
-  setCourtroomRetired: async (id: string, retired: boolean) =>
-    (await api.post<{ courtroom: Courtroom }>(`/admin/courtrooms/${seg(id)}/${retired ? 'retire' : 'reinstate'}`))
+  courtrooms: async () => (await apiClient.get('/admin/courtrooms')).courtrooms,
+  createCourtroom: async (name: string) => (await apiClient.post('/admin/courtrooms', { body: { name } })).courtroom,
+  renameCourtroom: async (courtroomId: string, name: string) =>
+    (await apiClient.post('/admin/courtrooms/{courtroomId}/rename', { path: { courtroomId }, body: { name } }))
       .courtroom,
+  setCourtroomRetired: async (courtroomId: string, retired: boolean) =>
+    (retired
+      ? await apiClient.post('/admin/courtrooms/{courtroomId}/retire', { path: { courtroomId } })
+      : await apiClient.post('/admin/courtrooms/{courtroomId}/reinstate', { path: { courtroomId } })
+    ).courtroom,
 
-  staff: async (filters: { role?: StaffRole | ''; status?: StaffStatus | ''; q?: string }) => {
-    const query = new URLSearchParams();
-    if (filters.role) query.set('role', filters.role);
-    if (filters.status) query.set('status', filters.status);
-    if (filters.q?.trim()) query.set('q', filters.q.trim());
-    const qs = query.toString();
-    return (await api.get<{ staff: StaffMember[] }>(`/admin/staff${qs ? `?${qs}` : ''}`)).staff;
-  },
-  invite: (input: { email: string; name: string; role: StaffRole }) =>
-    api.post<{ staff: StaffMember; link: PasswordLink }>('/admin/staff', input),
-  changeRole: async (id: string, role: StaffRole) =>
-    (await api.post<{ staff: StaffMember }>(`/admin/staff/${seg(id)}/role`, { role })).staff,
-  setDisabled: async (id: string, disabled: boolean) =>
-    (await api.post<{ staff: StaffMember }>(`/admin/staff/${seg(id)}/${disabled ? 'disable' : 'enable'}`)).staff,
-  resetPassword: (id: string) =>
-    api.post<{ staff: StaffMember; link: PasswordLink }>(`/admin/staff/${seg(id)}/password-reset`),
-  resetTwoFactor: (id: string) =>
-    api.post<{ staff: StaffMember; reset: TwoFactorReset | null }>(`/admin/staff/${seg(id)}/two-factor-reset`),
-  twoFactorResets: async () => (await api.get<{ resets: TwoFactorReset[] }>('/admin/two-factor-resets')).resets,
-  approveReset: async (id: string) =>
-    (await api.post<{ reset: TwoFactorReset }>(`/admin/two-factor-resets/${seg(id)}/approve`)).reset,
-  cancelReset: async (id: string) =>
-    (await api.post<{ reset: TwoFactorReset }>(`/admin/two-factor-resets/${seg(id)}/cancel`)).reset,
+  staff: async (filters: { role?: StaffRole | ''; status?: StaffStatus | ''; q?: string }) =>
+    (
+      await apiClient.get('/admin/staff', {
+        query: { role: filters.role || undefined, status: filters.status || undefined, q: filters.q?.trim() },
+      })
+    ).staff,
+  invite: (input: { email: string; name: string; role: StaffRole }) => apiClient.post('/admin/staff', { body: input }),
+  changeRole: async (userId: string, role: StaffRole) =>
+    (await apiClient.post('/admin/staff/{userId}/role', { path: { userId }, body: { role } })).staff,
+  setDisabled: async (userId: string, disabled: boolean) =>
+    (disabled
+      ? await apiClient.post('/admin/staff/{userId}/disable', { path: { userId } })
+      : await apiClient.post('/admin/staff/{userId}/enable', { path: { userId } })
+    ).staff,
+  resetPassword: (userId: string) => apiClient.post('/admin/staff/{userId}/password-reset', { path: { userId } }),
+  resetTwoFactor: (userId: string) => apiClient.post('/admin/staff/{userId}/two-factor-reset', { path: { userId } }),
+  twoFactorResets: async () => (await apiClient.get('/admin/two-factor-resets')).resets,
+  approveReset: async (resetId: string) =>
+    (await apiClient.post('/admin/two-factor-resets/{resetId}/approve', { path: { resetId } })).reset,
+  cancelReset: async (resetId: string) =>
+    (await apiClient.post('/admin/two-factor-resets/{resetId}/cancel', { path: { resetId } })).reset,
 };
 
 export const accountApi = {
-  get: () => api.get<{ user: User; twoFactor: TwoFactorStatus }>('/account'),
+  get: () => apiClient.get('/account'),
   changePassword: (currentPassword: string, newPassword: string) =>
-    api.post<undefined>('/account/password', { currentPassword, newPassword }),
-  sessions: async () => (await api.get<{ sessions: SessionInfo[] }>('/account/sessions')).sessions,
-  endSession: (id: string) => api.post<undefined>(`/account/sessions/${seg(id)}/end`),
-  startTwoFactor: () => api.post<TwoFactorSetup>('/account/two-factor/setup'),
+    apiClient.post('/account/password', { body: { currentPassword, newPassword } }),
+  sessions: async () => (await apiClient.get('/account/sessions')).sessions,
+  endSession: (sessionId: string) => apiClient.post('/account/sessions/{sessionId}/end', { path: { sessionId } }),
+  startTwoFactor: () => apiClient.post('/account/two-factor/setup'),
   confirmTwoFactor: async (code: string) =>
-    (await api.post<{ recoveryCodes: string[] }>('/account/two-factor/confirm', { code })).recoveryCodes,
+    (await apiClient.post('/account/two-factor/confirm', { body: { code } })).recoveryCodes,
   newRecoveryCodes: async (password: string) =>
-    (await api.post<{ recoveryCodes: string[] }>('/account/two-factor/recovery-codes', { password })).recoveryCodes,
-  disableTwoFactor: (password: string) => api.post<undefined>('/account/two-factor/disable', { password }),
-  inspectLink: (token: string) => api.post<LinkInfo>('/account/set-password/inspect', { token }),
+    (await apiClient.post('/account/two-factor/recovery-codes', { body: { password } })).recoveryCodes,
+  disableTwoFactor: (password: string) => apiClient.post('/account/two-factor/disable', { body: { password } }),
+  inspectLink: (token: string) => apiClient.post('/account/set-password/inspect', { body: { token } }),
   setPassword: (token: string, password: string, code?: string) =>
-    api.post<undefined>('/account/set-password', { token, password, ...(code ? { code } : {}) }),
-  notices: () => api.get<{ notices: AccountNotice[]; pendingResets: PendingReset[] }>('/account/notices'),
-  dismissNotice: (id: string) => api.post<undefined>(`/account/notices/${seg(id)}/dismiss`),
-  cancelOwnReset: (id: string) => api.post<undefined>(`/account/two-factor-resets/${seg(id)}/cancel`),
+    apiClient.post('/account/set-password', { body: { token, password, ...(code ? { code } : {}) } }),
+  notices: () => apiClient.get('/account/notices'),
+  dismissNotice: (noticeId: string) => apiClient.post('/account/notices/{noticeId}/dismiss', { path: { noticeId } }),
+  cancelOwnReset: (resetId: string) =>
+    apiClient.post('/account/two-factor-resets/{resetId}/cancel', { path: { resetId } }),
 };
 
 /** The token of a set-password link: /login#set-password=TOKEN (a fragment never reaches a server). */

@@ -1,39 +1,10 @@
-import { api, ApiError, send } from '../api.ts';
+import { apiClient, ApiError, send, type ApiBody, type ApiResponse } from '../api.ts';
 
-export type ExhibitSide = 'plaintiff' | 'defendant' | 'court';
-export type ExhibitStatus = 'marked' | 'admitted' | 'rejected';
-
-export interface Exhibit {
-  id: string;
-  label: string;
-  side: ExhibitSide;
-  number: number;
-  title: string;
-  fileName: string;
-  mediaType: string;
-  sizeBytes: number;
-  sha256: string;
-  stampedSha256: string;
-  stampedSizeBytes: number;
-  pages: number;
-  status: ExhibitStatus;
-  submittedBy: { kind: 'staff' | 'participant'; id: string; name: string };
-  markedAt: string;
-  ruledAt: string | null;
-}
-
-export interface Presentation {
-  exhibitId: string;
-  page: number;
-}
-
-export interface ExhibitList {
-  exhibits: Exhibit[];
-  presentation: Presentation | null;
-  you: { canSubmit: boolean; canRule: boolean; side: ExhibitSide | null; participantId: string | null };
-  maxBytes: number;
-  maxPages: number;
-}
+export type ExhibitList = ApiResponse<'get', '/hearings/{id}/exhibits'>;
+export type Exhibit = ExhibitList['exhibits'][number];
+export type Presentation = NonNullable<ExhibitList['presentation']>;
+export type ExhibitSide = Exhibit['side'];
+export type ExhibitStatus = Exhibit['status'];
 
 const base = (hearingId: string) => `/hearings/${encodeURIComponent(hearingId)}/exhibits`;
 
@@ -43,12 +14,12 @@ export function fileUrl(hearingId: string, exhibitId: string, copy: 'stamped' | 
 }
 
 export const exhibits = {
-  list: (hearingId: string) => api.get<ExhibitList>(base(hearingId)),
-  rule: (hearingId: string, exhibitId: string, ruling: 'admitted' | 'rejected') =>
-    api.post<{ exhibit: Exhibit }>(`${base(hearingId)}/${encodeURIComponent(exhibitId)}/ruling`, { ruling }),
-  present: (hearingId: string, exhibitId: string, page: number) =>
-    api.post<{ presentation: Presentation }>(`${base(hearingId)}/${encodeURIComponent(exhibitId)}/present`, { page }),
-  endPresentation: (hearingId: string) => api.post<{ presentation: null }>(`${base(hearingId)}/presentation/end`),
+  list: (id: string) => apiClient.get('/hearings/{id}/exhibits', { path: { id } }),
+  rule: (id: string, eid: string, ruling: ApiBody<'post', '/hearings/{id}/exhibits/{eid}/ruling'>['ruling']) =>
+    apiClient.post('/hearings/{id}/exhibits/{eid}/ruling', { path: { id, eid }, body: { ruling } }),
+  present: (id: string, eid: string, page: number) =>
+    apiClient.post('/hearings/{id}/exhibits/{eid}/present', { path: { id, eid }, body: { page } }),
+  endPresentation: (id: string) => apiClient.post('/hearings/{id}/exhibits/presentation/end', { path: { id } }),
 
   /** Multipart upload: the title (and the clerk's side) before the file, as the API reads them. */
   async submit(hearingId: string, input: { title: string; side?: ExhibitSide; file: File }): Promise<Exhibit> {
@@ -61,7 +32,8 @@ export const exhibits = {
       body: form,
       headers: { Accept: 'application/json' },
     });
-    const body = (await response.json().catch(() => undefined)) as { exhibit?: Exhibit } | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      Partial<ApiResponse<'post', '/hearings/{id}/exhibits'>> | undefined;
     if (!body?.exhibit) throw new ApiError(response.status, 'http', 'The server answered without the exhibit.');
     return body.exhibit;
   },

@@ -1,47 +1,52 @@
-import { api } from '../api.ts';
-import type { ChatAudience, ChatMessage, ConsultationRequest, MediaToken } from './types.ts';
+import { apiClient, type ApiBody, type ApiResponse } from '../api.ts';
+import type { ChatAudience } from './types.ts';
 
-export type StateAction = 'open' | 'start' | 'recess' | 'resume' | 'adjourn';
-
-const h = (id: string) => `/hearings/${encodeURIComponent(id)}`;
-const p = (id: string, pid: string) => `${h(id)}/participants/${encodeURIComponent(pid)}`;
-const c = (id: string, cid: string) => `${h(id)}/consultations/${encodeURIComponent(cid)}`;
-const r = (id: string, rid: string) => `${h(id)}/consultation-requests/${encodeURIComponent(rid)}`;
-
-export interface OpenedConsultation {
-  id: string;
-  room: string;
-  participantIds: string[];
-}
+export type StateAction = ApiBody<'post', '/hearings/{id}/state'>['action'];
+export type OpenedConsultation = ApiResponse<
+  'post',
+  '/hearings/{id}/consultation-requests/{rid}/accept'
+>['consultation'];
 
 /** The live hearing's REST actions (the socket only pushes). */
 export const live = {
   /** "I am here": into the lobby (idempotent for an admitted participant reloading the page). */
-  enterLobby: (id: string) => api.post<unknown>(`${h(id)}/lobby`, {}),
-  leave: (id: string) => api.post<unknown>(`${h(id)}/leave`, {}),
-  mediaToken: (id: string) => api.post<MediaToken>(`${h(id)}/media-token`, {}),
+  enterLobby: (id: string) => apiClient.post('/hearings/{id}/lobby', { path: { id } }),
+  leave: (id: string) => apiClient.post('/hearings/{id}/leave', { path: { id } }),
+  mediaToken: (id: string) => apiClient.post('/hearings/{id}/media-token', { path: { id } }),
   setState: (id: string, action: StateAction) =>
-    api.post<{ hearing: { id: string; state: string; stateChangedAt: string } }>(`${h(id)}/state`, { action }),
-  admit: (id: string, pid: string) => api.post<unknown>(`${p(id, pid)}/admit`, {}),
-  admitAll: (id: string) => api.post<{ admitted: string[] }>(`${h(id)}/admit-all`, {}),
-  returnToLobby: (id: string, pid: string) => api.post<unknown>(`${p(id, pid)}/return-to-lobby`, {}),
-  remove: (id: string, pid: string) => api.post<unknown>(`${p(id, pid)}/remove`, {}),
-  mute: (id: string, pid: string, trackSid: string) => api.post<unknown>(`${p(id, pid)}/mute`, { trackSid }),
+    apiClient.post('/hearings/{id}/state', { path: { id }, body: { action } }),
+  admit: (id: string, pid: string) => apiClient.post('/hearings/{id}/participants/{pid}/admit', { path: { id, pid } }),
+  admitAll: (id: string) => apiClient.post('/hearings/{id}/admit-all', { path: { id } }),
+  returnToLobby: (id: string, pid: string) =>
+    apiClient.post('/hearings/{id}/participants/{pid}/return-to-lobby', { path: { id, pid } }),
+  remove: (id: string, pid: string) =>
+    apiClient.post('/hearings/{id}/participants/{pid}/remove', { path: { id, pid } }),
+  mute: (id: string, pid: string, trackSid: string) =>
+    apiClient.post('/hearings/{id}/participants/{pid}/mute', { path: { id, pid }, body: { trackSid } }),
   screenShare: (id: string, pid: string, allowed: boolean) =>
-    api.post<unknown>(`${p(id, pid)}/screen-share`, { allowed }),
-  chat: (id: string) => api.get<{ messages: ChatMessage[] }>(`${h(id)}/chat`),
+    apiClient.post('/hearings/{id}/participants/{pid}/screen-share', { path: { id, pid }, body: { allowed } }),
+  chat: (id: string) => apiClient.get('/hearings/{id}/chat', { path: { id } }),
   say: (id: string, text: string, to: ChatAudience) =>
-    api.post<{ message: ChatMessage }>(`${h(id)}/chat`, { text, to }),
+    apiClient.post('/hearings/{id}/chat', { path: { id }, body: { text, to } }),
   /** Ask one's own party or agent(s) to step out into a private, unrecorded room; it opens when they accept. */
   requestConsultation: (id: string, participantIds: string[]) =>
-    api.post<{ request: ConsultationRequest }>(`${h(id)}/consultation-requests`, { participantIds }),
+    apiClient.post('/hearings/{id}/consultation-requests', { path: { id }, body: { participantIds } }),
   acceptConsultation: (id: string, rid: string) =>
-    api.post<{ consultation: OpenedConsultation }>(`${r(id, rid)}/accept`, {}),
-  declineConsultation: (id: string, rid: string) => api.post<unknown>(`${r(id, rid)}/decline`, {}),
-  withdrawConsultation: (id: string, rid: string) => api.post<unknown>(`${r(id, rid)}/withdraw`, {}),
-  consultationToken: (id: string, cid: string) => api.post<MediaToken>(`${c(id, cid)}/media-token`, {}),
+    apiClient.post('/hearings/{id}/consultation-requests/{rid}/accept', { path: { id, rid } }),
+  declineConsultation: (id: string, rid: string) =>
+    apiClient.post('/hearings/{id}/consultation-requests/{rid}/decline', { path: { id, rid } }),
+  withdrawConsultation: (id: string, rid: string) =>
+    apiClient.post('/hearings/{id}/consultation-requests/{rid}/withdraw', { path: { id, rid } }),
+  consultationToken: (id: string, cid: string) =>
+    apiClient.post('/hearings/{id}/consultations/{cid}/media-token', { path: { id, cid } }),
   /** Back to the hearing: the answer carries a fresh hearing token. */
-  leaveConsultation: (id: string, cid: string) => api.post<{ hearingToken: MediaToken }>(`${c(id, cid)}/leave`, {}),
+  leaveConsultation: (id: string, cid: string) =>
+    apiClient.post('/hearings/{id}/consultations/{cid}/leave', { path: { id, cid } }),
+  /** The official recording, started and stopped by the bench while the hearing is in session. */
+  recording: (id: string, what: 'start' | 'stop') =>
+    what === 'start'
+      ? apiClient.post('/hearings/{id}/recordings/start', { path: { id } })
+      : apiClient.post('/hearings/{id}/recordings/stop', { path: { id } }),
 };
 
 /** Which state buttons the judge sees for each state (the server refuses every other move with 409). */

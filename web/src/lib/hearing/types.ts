@@ -1,4 +1,5 @@
 import type { Action, CallerClass, HearingState, Presence } from '@gavel/api/domain/hearing';
+import type { ApiResponse } from '../api.ts';
 import type {
   ChatMessage,
   ConsultationRequest,
@@ -57,12 +58,8 @@ export interface Snapshot {
 type Fits<T extends Snapshot> = T;
 export type ProtocolSnapshotFits = Fits<ProtocolSnapshot>;
 
-export interface MediaToken {
-  url: string;
-  token: string;
-  room: string;
-  identity: string;
-}
+/** What joins a LiveKit room: its address, the room and identity, and a short-lived token. */
+export type MediaToken = ApiResponse<'post', '/hearings/{id}/media-token'>;
 
 export type LiveEvent = Extract<ServerMessage, { type: 'event' }>;
 

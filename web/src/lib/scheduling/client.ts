@@ -1,8 +1,10 @@
-import type { Action, HearingState, Presence } from '@gavel/api/domain/hearing';
-import { api, ApiError } from '../api.ts';
-import type { Locale } from '../i18n/locales.ts';
+import { apiClient, ApiError, type ApiAnswer, type ApiBody, type ApiQuery, type ApiResponse } from '../api.ts';
 
-export type ParticipantRole = 'plaintiff' | 'defendant' | 'agent' | 'witness' | 'interpreter' | 'observer';
+export type HearingOptions = ApiResponse<'get', '/hearings/options'>;
+export type Named = HearingOptions['judges'][number];
+export type Hearing = ApiResponse<'get', '/hearings/{id}'>['hearing'];
+export type Participant = ApiResponse<'get', '/hearings/{id}'>['participants'][number];
+export type ParticipantRole = Participant['role'];
 export const PARTICIPANT_ROLES: ParticipantRole[] = [
   'plaintiff',
   'defendant',
@@ -11,163 +13,44 @@ export const PARTICIPANT_ROLES: ParticipantRole[] = [
   'interpreter',
   'observer',
 ];
-
-export interface Named {
-  id: string;
-  name: string;
-}
-
-export interface Hearing {
-  id: string;
-  court: { id: string; name: string; timezone: string };
-  case: { id: string; number: string; caption: string; caseType: string };
-  courtroom: Named;
-  judge: Named;
-  clerk: Named | null;
-  title: string;
-  scheduledStart: string;
-  scheduledEnd: string;
-  state: HearingState;
-  public: boolean;
-  recordingRequired: boolean;
-  notes: string;
-  sequence: number;
-}
-
-export interface Case {
-  id: string;
-  number: string;
-  caption: string;
-  caseType: string;
-}
-
-export interface Participant {
-  id: string;
-  hearingId: string;
-  role: ParticipantRole;
-  displayName: string;
-  email: string | null;
-  phone: string | null;
-  representsId: string | null;
-  interpretsForId: string | null;
-  language: string | null;
-  /** The language Gavel writes to them in. */
-  locale: Locale;
-  presence: string;
-  accessCodeRequired: boolean;
-  invite: { status: 'active' | 'revoked' | 'expired' | 'closed'; issuedAt: string | null; expiresAt: string | null };
-  joined: boolean;
-  message: { text: string; sentAt: string | null; delivered: boolean } | null;
-}
-
-export interface InviteIssued {
-  participant: Participant;
-  inviteUrl: string;
-  accessCode: string | null;
-  message: { subject: string; text: string };
-  delivered: boolean;
-}
-
-export interface HearingOptions {
-  court: { id: string; name: string; timezone: string; recordingRequiredDefault: boolean };
-  judges: Named[];
-  clerks: Named[];
-  courtrooms: Named[];
-}
-
-export interface Conflict {
-  id: string;
-  title: string;
-  caseNumber: string;
-  scheduledStart: string;
-  scheduledEnd: string;
-  judge: boolean;
-  courtroom: boolean;
-}
-
+/** A case as the screens hold it: the new-hearing form lists the case it just created without its `createdAt`. */
+export type Case = Omit<ApiResponse<'get', '/cases'>['cases'][number], 'createdAt'>;
+export type Conflict = ApiResponse<'get', '/hearings/conflicts'>['conflicts'][number];
+export type InviteIssued = ApiResponse<'post', '/hearings/{id}/participants'>;
+/** What an invitee sees before and after joining; `may` (a signed-in participant's) is what the hearing policy lets them do now. */
+export type Landing = ApiResponse<'get', '/join/{token}'>;
 /** How the public reaches a court, as its admin published it. */
-export interface CourtContact {
-  court: string;
-  phone: string | null;
-  email: string | null;
-  note: string | null;
-}
-
-export interface Landing {
-  court: { name: string; timezone: string; contact: CourtContact };
-  case: { number: string; caption: string };
-  hearing: { title: string; scheduledStart: string; scheduledEnd: string; state: HearingState };
-  invitee: { displayName: string; role: ParticipantRole; locale: Locale; presence: Presence };
-  accessCodeRequired: boolean;
-  rules: Record<string, string>;
-  /** For a signed-in participant: what the hearing policy lets them do now. */
-  may?: Action[];
-}
-
-export interface HearingInput {
-  caseId: string;
-  courtroomId: string;
-  judgeId: string;
-  title: string;
-  scheduledStart: string;
-  scheduledEnd: string;
-  public: boolean;
-  recordingRequired: boolean;
-  notes: string;
-}
-
-export interface NewParticipant {
-  role: ParticipantRole;
-  displayName: string;
-  email?: string;
-  phone?: string;
-  representsId?: string;
-  interpretsForId?: string;
-  language?: string;
-  /** Left out: the court's language. */
-  locale?: Locale;
-  accessCode?: boolean;
-}
-
-const q = (params: Record<string, string | undefined>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v) s.set(k, v);
-  return s.toString();
-};
+export type CourtContact = Landing['court']['contact'];
+export type HearingInput = ApiBody<'post', '/hearings'>;
+export type HearingChanges = ApiBody<'patch', '/hearings/{id}'>;
+/** A participant to add; a left-out `locale` is the court's language. */
+export type NewParticipant = ApiBody<'post', '/hearings/{id}/participants'>;
 
 export const scheduling = {
-  options: () => api.get<HearingOptions>('/hearings/options'),
-  docket: (p: { from: string; to: string; judgeId?: string; courtroomId?: string }, signal?: AbortSignal) =>
-    api.get<{ hearings: Hearing[] }>(`/hearings?${q(p)}`, { signal }),
-  conflicts: (
-    p: { start: string; end: string; judgeId: string; courtroomId: string; excludeId?: string },
-    signal?: AbortSignal,
-  ) => api.get<{ conflicts: Conflict[] }>(`/hearings/conflicts?${q(p)}`, { signal }),
-  searchCases: (text: string, signal?: AbortSignal) =>
-    api.get<{ cases: Case[] }>(`/cases?${q({ q: text })}`, { signal }),
-  createCase: (body: { number: string; caption: string; caseType: string }) => api.post<{ case: Case }>('/cases', body),
-  createHearing: (body: HearingInput) => api.post<{ hearing: Hearing }>('/hearings', body),
-  hearing: (id: string) => api.get<{ hearing: Hearing; participants: Participant[]; may: string[] }>(`/hearings/${id}`),
-  updateHearing: (id: string, body: Partial<HearingInput>) =>
-    api.patch<{ hearing: Hearing; notified: number }>(`/hearings/${id}`, body),
-  cancelHearing: (id: string) => api.post<{ hearing: Hearing; notified: number }>(`/hearings/${id}/cancel`, {}),
-  addParticipant: (hearingId: string, body: NewParticipant) =>
-    api.post<InviteIssued>(`/hearings/${hearingId}/participants`, body),
-  newLink: (hearingId: string, participantId: string) =>
-    api.post<InviteIssued>(`/hearings/${hearingId}/participants/${participantId}/invite`, {}),
-  revoke: (hearingId: string, participantId: string) =>
-    api.delete<undefined>(`/hearings/${hearingId}/participants/${participantId}`),
-  landing: (token: string) => api.get<Landing>(`/join/${encodeURIComponent(token)}`),
+  options: () => apiClient.get('/hearings/options'),
+  docket: (query: ApiQuery<'get', '/hearings'>, signal?: AbortSignal) => apiClient.get('/hearings', { query, signal }),
+  conflicts: (query: ApiQuery<'get', '/hearings/conflicts'>, signal?: AbortSignal) =>
+    apiClient.get('/hearings/conflicts', { query, signal }),
+  searchCases: (text: string, signal?: AbortSignal) => apiClient.get('/cases', { query: { q: text }, signal }),
+  createCase: (body: ApiBody<'post', '/cases'>) => apiClient.post('/cases', { body }),
+  createHearing: (body: HearingInput) => apiClient.post('/hearings', { body }),
+  hearing: (id: string) => apiClient.get('/hearings/{id}', { path: { id } }),
+  updateHearing: (id: string, body: HearingChanges) => apiClient.patch('/hearings/{id}', { path: { id }, body }),
+  cancelHearing: (id: string) => apiClient.post('/hearings/{id}/cancel', { path: { id } }),
+  addParticipant: (id: string, body: NewParticipant) =>
+    apiClient.post('/hearings/{id}/participants', { path: { id }, body }),
+  newLink: (id: string, pid: string) =>
+    apiClient.post('/hearings/{id}/participants/{pid}/invite', { path: { id, pid } }),
+  revoke: (id: string, pid: string) => apiClient.delete('/hearings/{id}/participants/{pid}', { path: { id, pid } }),
+  landing: (token: string) => apiClient.get('/join/{token}', { path: { token } }),
   join: (token: string, accessCode?: string) =>
-    api.post<{ hearingId: string; landing: Landing }>('/join', accessCode ? { token, accessCode } : { token }),
-  me: (hearingId: string) => api.get<Landing>(`/hearings/${hearingId}/me`),
+    apiClient.post('/join', { body: accessCode ? { token, accessCode } : { token } }),
+  me: (id: string) => apiClient.get('/hearings/{id}/me', { path: { id } }),
 };
 
 /** The contact a 410 (or a 404, where the court is known) carries: whom to ask for a new link. */
-export interface GoneContact extends CourtContact {
-  clerkName?: string | null;
-  clerkEmail?: string | null;
-}
+export type GoneContact = CourtContact &
+  Partial<Pick<ApiAnswer<'get', '/join/{token}', 410>['contact'], 'clerkName' | 'clerkEmail'>>;
 
 /** GET /api/join/:token for the landing page, keeping a 410's contact (ApiError drops extra fields). */
 export async function openInvite(

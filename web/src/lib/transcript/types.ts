@@ -1,6 +1,10 @@
-/** The record as the API shows it (docs/api.md, "The record"). */
+/**
+ * The record as the screens show it: the API's answers and the socket's events, read by entries.ts
+ * into one shape (a person as a name, corrections as earlier wordings).
+ */
+import type { ApiResponse } from '../api.ts';
 
-export type TranscriptSource = 'clerk' | 'captions' | 'import' | 'procedural';
+type ApiSignature = ApiResponse<'get', '/hearings/{id}/transcript/signatures'>['signatures'][number];
 
 /** An earlier wording of an entry, kept when it was corrected (staff only). */
 export interface Correction {
@@ -42,7 +46,7 @@ export interface Transcript {
   seals: Seal[];
 }
 
-export type SignatureKind = 'signature' | 'objection';
+export type SignatureKind = ApiSignature['kind'];
 
 /** A party's signature under a sealed version, or their objection to it. */
 export interface Signature {
