@@ -1,8 +1,6 @@
+import { localeOf, translate } from '../domain/words/index.ts';
 import type { HearingRow } from '../hearings/hearings.service.ts';
 import { calendar } from './ics.ts';
-
-/** The words of the event, in the reader's language (an invitee's, else the court's). */
-const online: Record<string, string> = { en: 'online', 'zh-CN': '在线' };
 
 /** The hearing as a calendar file in the court's zone; `url` is the invitee's own link, if any. */
 export function hearingCalendar(
@@ -10,7 +8,8 @@ export function hearingCalendar(
   host: string,
   opts: { url?: string; now: Date; locale?: string | null },
 ): string {
-  const zh = (opts.locale ?? h.court_locale) === 'zh-CN';
+  // The event's words are in the reader's language: an invitee's, else the court's.
+  const locale = localeOf(opts.locale ?? h.court_locale);
   return calendar(
     [
       {
@@ -27,9 +26,7 @@ export function hearingCalendar(
           h.title,
           ...(opts.url ? [opts.url] : []),
         ].join('\n'),
-        location: zh
-          ? `${h.court_name}，${h.courtroom_name}（${online['zh-CN']}）`
-          : `${h.court_name}, ${h.courtroom_name} (${online.en})`,
+        location: translate(locale, 'calendar.location', { court: h.court_name, courtroom: h.courtroom_name }),
         ...(opts.url ? { url: opts.url } : {}),
         cancelled: h.state === 'cancelled',
         stamp: opts.now,

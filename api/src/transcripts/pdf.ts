@@ -4,6 +4,7 @@ import { create as createFontkitFont, type FontkitFont } from 'fontkit';
 import { PDFDocument, PDFName, PDFRawStream, type PDFFont, type PDFRef } from 'pdf-lib';
 import pako from 'pako';
 import QRCode from 'qrcode';
+import { localeOf, roleWord, wordsFor, type Locale } from '../domain/words/index.ts';
 import { UNPRINTABLE_ALL } from './text.ts';
 
 /** Everything the sealed PDF shows; built by the seal service, rendered in a worker thread. */
@@ -39,109 +40,72 @@ export interface TranscriptDocument {
   };
 }
 
-type Role = 'plaintiff' | 'defendant' | 'agent' | 'witness' | 'interpreter' | 'observer';
 type Appearance = TranscriptDocument['appearances'][number];
 type Ruling = NonNullable<TranscriptDocument['exhibitRulings']>[number];
 type Consultation = NonNullable<TranscriptDocument['consultations']>[number];
 
-/** The fixed wording of a transcript, in the court's language. */
-const wording = {
-  en: {
-    title: 'Transcript of proceedings',
-    documentTitle: (caseNumber: string) => `Transcript of proceedings — ${caseNumber}`,
-    page: (n: number, total: number) => `Page ${n} of ${total}`,
-    header: (d: TranscriptDocument) => `${d.caseNumber} · ${d.hearingDate} · times in ${d.timeZone}`,
-    stamp: (version: number, hash: string) => `GAVEL SEAL v${version} · ${hash}`,
-    caseNumber: 'Case number',
-    caption: 'Caption',
-    hearing: 'Hearing',
-    date: 'Date',
-    times: 'Times',
-    timesValue: (zone: string) => `court time, ${zone}`,
-    judge: 'Judge',
-    clerk: 'Clerk',
-    version: 'Version',
-    supersedes: (v: number) => ` (supersedes version ${v})`,
-    appearances: 'Appearances',
+/** The fixed wording of a transcript in one language, from the catalog's 'pdf.' messages and its role words. */
+function wordingIn(locale: Locale) {
+  const w = wordsFor(locale);
+  return {
+    title: w['pdf.title'],
+    documentTitle: (caseNumber: string) => w['pdf.documentTitle']({ caseNumber }),
+    page: (page: number, pages: number) => w['pdf.page']({ page, pages }),
+    header: (d: TranscriptDocument) =>
+      w['pdf.header']({ caseNumber: d.caseNumber, date: d.hearingDate, zone: d.timeZone }),
+    stamp: (version: number, hash: string) => w['pdf.stamp']({ version, hash }),
+    caseNumber: w['pdf.caseNumber'],
+    caption: w['pdf.caption'],
+    hearing: w['pdf.hearing'],
+    date: w['pdf.date'],
+    times: w['pdf.times'],
+    timesValue: (zone: string) => w['pdf.timesValue']({ zone }),
+    judge: w['role.judge'],
+    clerk: w['role.clerk'],
+    version: w['pdf.version'],
+    supersedes: (version: number) => w['pdf.supersedes']({ version }),
+    appearances: w['pdf.appearances'],
+    /** A role as every other place names it: the catalog's `role.word.<role>`. */
+    role: (role: string) => roleWord(locale, role),
     appearance: (a: Appearance, role: string) =>
-      `${a.name} — ${role}${a.language ? ` (${a.language})` : ''}${a.represents ? `, for ${a.represents}` : ''}`,
-    rulings: 'Exhibit rulings',
+      w['pdf.appearance']({
+        name: a.name,
+        role,
+        language: a.language ?? null,
+        represents: a.represents,
+        interprets: a.role === 'interpreter',
+      }),
+    rulings: w['pdf.rulings'],
     ruling: (r: Ruling) =>
-      `Exhibit ${r.label} “${r.title}” — ${r.ruling === 'admitted' ? 'admitted' : 'not admitted'} at ${r.time}`,
-    consultations: 'Private consultations',
-    consultation: (c: Consultation) =>
-      `${c.names.join(', ')} — ${c.to ? `${c.from} to ${c.to}` : `from ${c.from}`} (not recorded)`,
-    roles: {
-      plaintiff: 'plaintiff',
-      defendant: 'defendant',
-      agent: 'representative',
-      witness: 'witness',
-      interpreter: 'interpreter',
-      observer: 'observer',
-    } satisfies Record<Role, string>,
-    certification: 'Certification',
+      w['pdf.ruling']({ label: r.label, title: r.title, admitted: r.ruling === 'admitted', time: r.time }),
+    consultations: w['pdf.consultations'],
+    consultation: (c: Consultation) => w['pdf.consultation']({ names: c.names, from: c.from, to: c.to }),
+    certification: w['pdf.certification'],
     certify: (first: number, last: number, d: TranscriptDocument) =>
-      `I certify that ${last === first ? `page ${first} is` : `pages ${first} to ${last} are`} a true and complete record of the proceedings in case ${d.caseNumber}, ${d.hearingTitle}, on ${d.hearingDate}, as kept by the clerk.`,
-    sealedBy: 'Sealed by',
-    sealedAt: 'Sealed at',
-    sealHash: 'Seal SHA-256',
-    verify: 'Verify',
+      w['pdf.certify']({ first, last, caseNumber: d.caseNumber, hearingTitle: d.hearingTitle, date: d.hearingDate }),
+    sealedBy: w['pdf.sealedBy'],
+    sealedAt: w['pdf.sealedAt'],
+    sealHash: w['pdf.sealHash'],
+    verify: w['pdf.verify'],
     subject: (d: TranscriptDocument) =>
-      `${d.court}: ${d.caseCaption} — ${d.hearingTitle}, ${d.hearingDate}. Sealed version ${d.seal.version}.`,
-    colon: ': ',
-  },
-  'zh-CN': {
-    title: '庭审笔录',
-    documentTitle: (caseNumber: string) => `庭审笔录 — ${caseNumber}`,
-    page: (n: number, total: number) => `第 ${n} 页，共 ${total} 页`,
-    header: (d: TranscriptDocument) => `${d.caseNumber} · ${d.hearingDate} · 时间：${d.timeZone}`,
-    stamp: (version: number, hash: string) => `GAVEL 电子封存 第 ${version} 版 · ${hash}`,
-    caseNumber: '案号',
-    caption: '案件名称',
-    hearing: '庭审',
-    date: '日期',
-    times: '时间',
-    timesValue: (zone: string) => `法院时间，${zone}`,
-    judge: '审判员',
-    clerk: '书记员',
-    version: '版本',
-    supersedes: (v: number) => `（取代第 ${v} 版）`,
-    appearances: '到庭人员',
-    appearance: (a: Appearance, role: string) =>
-      `${a.name} — ${role}${a.language ? `（${a.language}）` : ''}${
-        a.represents ? (a.role === 'interpreter' ? `（为 ${a.represents} 翻译）` : `（代理 ${a.represents}）`) : ''
-      }`,
-    rulings: '证据采纳情况',
-    ruling: (r: Ruling) => `证据 ${r.label}“${r.title}”— ${r.time} ${r.ruling === 'admitted' ? '采纳' : '不予采纳'}`,
-    consultations: '私下协商',
-    consultation: (c: Consultation) =>
-      `${c.names.join('、')} — ${c.to ? `${c.from} 至 ${c.to}` : `自 ${c.from} 起`}（未录音录像）`,
-    roles: {
-      plaintiff: '原告',
-      defendant: '被告',
-      agent: '代理人',
-      witness: '证人',
-      interpreter: '翻译人员',
-      observer: '旁听人员',
-    } satisfies Record<Role, string>,
-    certification: '书记员证明',
-    certify: (first: number, last: number, d: TranscriptDocument) =>
-      `本人证明，${last === first ? `第 ${first} 页` : `第 ${first} 页至第 ${last} 页`}如实、完整地记录了 ${d.caseNumber} 号案件 ${d.hearingTitle}（${d.hearingDate}）的庭审经过，由书记员记录。`,
-    sealedBy: '封存人',
-    sealedAt: '封存时间',
-    sealHash: '封存哈希（SHA-256）',
-    verify: '核验',
-    subject: (d: TranscriptDocument) =>
-      `${d.court}：${d.caseCaption} — ${d.hearingTitle}，${d.hearingDate}。已封存第 ${d.seal.version} 版。`,
-    colon: '：',
-  },
-};
+      w['pdf.subject']({
+        court: d.court,
+        caseCaption: d.caseCaption,
+        hearingTitle: d.hearingTitle,
+        date: d.hearingDate,
+        version: d.seal.version,
+      }),
+    colon: w['pdf.colon'],
+  };
+}
 
-export type TranscriptWording = (typeof wording)['en'];
+export type TranscriptWording = ReturnType<typeof wordingIn>;
+
+const wording: Record<Locale, TranscriptWording> = { en: wordingIn('en'), 'zh-CN': wordingIn('zh-CN') };
 
 /** The wording for a court's locale; English for any locale without a dictionary. */
 export function transcriptWording(locale: string | undefined): TranscriptWording {
-  return locale === 'zh-CN' ? wording['zh-CN'] : wording.en;
+  return wording[localeOf(locale)];
 }
 
 export interface RenderedTranscript {
@@ -526,8 +490,7 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
   y -= 10;
   line(words.appearances, 13);
   for (const a of doc.appearances) {
-    const role = (words.roles as Record<string, string>)[a.role] ?? a.role;
-    line(words.appearance(a, role), SIZE, INK, MARGIN_LEFT + 12);
+    line(words.appearance(a, words.role(a.role)), SIZE, INK, MARGIN_LEFT + 12);
   }
   if (doc.exhibitRulings?.length) {
     y -= 10;

@@ -1,19 +1,21 @@
 import type { Transaction } from 'kysely';
+import { localeOf, roleWord, wordsFor, type Locale } from '../domain/words/index.ts';
 import type { Database } from '../db/schema.ts';
 import type { RealtimeHub } from '../realtime/realtime.hub.ts';
 import { appendProceduralEntry } from './transcript.repository.ts';
 
-/** The court's language: Gavel writes its notes in the record in it, as the clerk would. */
-export type NoteLocale = 'en' | 'zh-CN';
-type Role = 'plaintiff' | 'defendant' | 'agent' | 'witness' | 'interpreter' | 'observer';
 type Person = { display_name: string; role: string };
 
-/** Every note Gavel writes into the record, in each language of the court. */
+/** Every note Gavel writes into the record, in one language of the court; the words are the catalog's. */
 export interface Notes {
   state: { open: string; start: string; recess: string; resume: string; adjourn: string };
-  role: Record<Role, string>;
+  /** A role by its word in the catalog (`role.word.<role>`), as the screens, invitations and PDF name it. */
+  role: (role: string) => string;
   observers: (n: number) => string;
   anObserver: string;
+  /** "Chen (representative)": a named participant and their role. */
+  person: (name: string, role: string) => string;
+  separator: string;
   admittedLead: string;
   admitted: (label: string) => string;
   witnessCalled: (name: string) => string;
@@ -24,65 +26,37 @@ export interface Notes {
   recordingNotStarted: string;
 }
 
-const NOTES: Record<NoteLocale, Notes> = {
-  en: {
+function notesIn(locale: Locale): Notes {
+  const w = wordsFor(locale);
+  return {
     state: {
-      open: 'Lobby opened',
-      start: 'Hearing in session',
-      recess: 'Hearing in recess',
-      resume: 'Hearing resumed',
-      adjourn: 'Hearing adjourned',
+      open: w['note.state.open'],
+      start: w['note.state.start'],
+      recess: w['note.state.recess'],
+      resume: w['note.state.resume'],
+      adjourn: w['note.state.adjourn'],
     },
-    role: {
-      plaintiff: 'plaintiff',
-      defendant: 'defendant',
-      agent: 'representative',
-      witness: 'witness',
-      interpreter: 'interpreter',
-      observer: 'observer',
-    },
-    observers: (n) => (n === 1 ? '1 observer' : `${n} observers`),
-    anObserver: 'An observer',
-    admittedLead: 'Admitted: ',
-    admitted: (label) => `${label} admitted`,
-    witnessCalled: (name) => `Witness ${name} called`,
-    witnessReleased: (name) => `Witness ${name} released`,
-    returnedToLobby: (label) => `${label} returned to the lobby`,
-    recordingResumed: 'Recording resumed',
-    recordingInterrupted: 'Recording interrupted',
-    recordingNotStarted: 'Recording could not be started',
-  },
-  'zh-CN': {
-    state: {
-      open: '候审室开放',
-      start: '开庭',
-      recess: '休庭',
-      resume: '继续开庭',
-      adjourn: '闭庭',
-    },
-    role: {
-      plaintiff: '原告',
-      defendant: '被告',
-      agent: '代理人',
-      witness: '证人',
-      interpreter: '翻译人员',
-      observer: '旁听人员',
-    },
-    observers: (n) => `旁听人员 ${n} 名`,
-    anObserver: '一名旁听人员',
-    admittedLead: '准许进入庭审：',
-    admitted: (label) => `${label}进入庭审`,
-    witnessCalled: (name) => `传证人${name}到庭`,
-    witnessReleased: (name) => `证人${name}退庭`,
-    returnedToLobby: (label) => `${label}返回候审室`,
-    recordingResumed: '录像恢复',
-    recordingInterrupted: '录像中断',
-    recordingNotStarted: '录像未能开始',
-  },
-};
+    role: (role) => roleWord(locale, role),
+    observers: (count) => w['note.observers']({ count }),
+    anObserver: w['note.anObserver'],
+    person: (name, role) => w['note.person']({ name, role }),
+    separator: w['note.listSeparator'],
+    admittedLead: w['note.admittedLead'],
+    admitted: (person) => w['note.admitted']({ person }),
+    witnessCalled: (name) => w['note.witnessCalled']({ name }),
+    witnessReleased: (name) => w['note.witnessReleased']({ name }),
+    returnedToLobby: (person) => w['note.returnedToLobby']({ person }),
+    recordingResumed: w['note.recordingResumed'],
+    recordingInterrupted: w['note.recordingInterrupted'],
+    recordingNotStarted: w['note.recordingNotStarted'],
+  };
+}
+
+/** The court's language: Gavel writes its notes in the record in it, as the clerk would. */
+const NOTES: Record<Locale, Notes> = { en: notesIn('en'), 'zh-CN': notesIn('zh-CN') };
 
 /** The notes in the court's language (English for any language Gavel does not write notes in). */
-export const notesFor = (locale: string | null | undefined): Notes => NOTES[locale === 'zh-CN' ? 'zh-CN' : 'en'];
+export const notesFor = (locale: string | null | undefined): Notes => NOTES[localeOf(locale)];
 
 /**
  * Gavel's own note in the record ("Hearing adjourned"), in the court's language, in the caller's transaction.
@@ -108,18 +82,15 @@ export function noteInRecord(
  * How the record names a participant. The public gallery is never named: the record reaches the parties
  * (live, in the sealed PDF, in the export), and who watches is not theirs to know.
  */
-export const participantLabel = (p: Person, n: Notes = NOTES.en) => {
-  if (p.role === 'observer') return n.anObserver;
-  const role = n.role[p.role as Role] ?? p.role;
-  return n === NOTES['zh-CN'] ? `${p.display_name}（${role}）` : `${p.display_name} (${role})`;
-};
+export const participantLabel = (p: Person, n: Notes = NOTES.en) =>
+  p.role === 'observer' ? n.anObserver : n.person(p.display_name, n.role(p.role));
 
 /** "Admitted: A (plaintiff), B (representative); 2 observers", split as `listNotes` does. */
 export function admittedNotes(people: Person[], n: Notes = NOTES.en): string[] {
   const named = people.filter((p) => p.role !== 'observer').map((p) => participantLabel(p, n));
   const observers = people.length - named.length;
   const gallery = observers === 0 ? [] : [n.observers(observers)];
-  return listNotes(n.admittedLead, [...named, ...gallery], NOTE_MAX, n === NOTES['zh-CN'] ? '、' : ', ');
+  return listNotes(n.admittedLead, [...named, ...gallery], NOTE_MAX, n.separator);
 }
 
 /** An entry's text is at most 20,000 characters (transcript_entries_text_check); a note stays well inside it. */

@@ -6,7 +6,7 @@ import { PARTICIPANT_ROLES, type ParticipantRole } from '../scheduling/client.ts
 /** A role's name in the reader's language: a participant's role, or the bench's. */
 export function roleName(role: string): string {
   if ((PARTICIPANT_ROLES as string[]).includes(role)) return t(`participants.role.${role as ParticipantRole}`);
-  if (role === 'judge' || role === 'clerk' || role === 'admin') return t(`live.role.${role}`);
+  if (role === 'judge' || role === 'clerk' || role === 'admin') return t(`role.${role}`);
   return t('live.role.unknown');
 }
 

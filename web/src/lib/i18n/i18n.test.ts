@@ -1,28 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { en } from './en.ts';
+import { translate } from '@gavel/api/domain/words';
+import { getLocale, hasMessage, setLocale, t } from './index.svelte.ts';
 import { detectLocale, readCookie } from './locales.ts';
-import { zhCN } from './zh-CN.ts';
 
-describe('dictionaries', () => {
-  it('zh-CN has exactly the keys of en, each of the same kind', () => {
-    expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
-    for (const key of Object.keys(en) as (keyof typeof en)[]) {
-      expect(typeof zhCN[key], key).toBe(typeof en[key]);
-    }
+describe('t', () => {
+  it('reads the shared catalog in the screen’s language and follows a switch', () => {
+    setLocale('en');
+    expect(t('participants.role.agent')).toBe(translate('en', 'participants.role.agent'));
+    expect(t('exhibits.pages', { n: 1 })).toBe('1 page');
+    setLocale('zh-CN');
+    expect(getLocale()).toBe('zh-CN');
+    expect(t('participants.role.agent')).toBe('代理人');
+    expect(t('exhibits.pages', { n: 3 })).toBe('共 3 页');
+    setLocale('en');
   });
 
-  it('has no empty message', () => {
-    for (const dictionary of [en, zhCN]) {
-      for (const message of Object.values(dictionary)) {
-        if (typeof message === 'string') expect(message.trim()).not.toBe('');
-      }
-    }
-  });
-
-  it('puts the wait into the rate-limit message', () => {
-    expect(en['login.error.rateLimited']({ seconds: 1 })).toContain('1 second.');
-    expect(en['login.error.rateLimited']({ seconds: 42 })).toContain('42 seconds');
-    expect(zhCN['login.error.rateLimited']({ seconds: 42 })).toContain('42 秒');
+  it('knows which keys are messages', () => {
+    expect(hasMessage('audit.action.hearing.recessed')).toBe(true);
+    expect(hasMessage('audit.action.unknown')).toBe(false);
   });
 });
 

@@ -1,16 +1,10 @@
 import { browser } from '$app/env';
-import { en, type Messages } from './en.ts';
+import { translate, type MessageArgs, type MessageKey } from '@gavel/api/domain/words';
 import { LOCALE_COOKIE, LOCALE_STORAGE_KEY, defaultLocale, detectLocale, readCookie, type Locale } from './locales.ts';
-import { zhCN } from './zh-CN.ts';
 
-export { locales, type Locale } from './locales.ts';
-
-const dictionaries: Record<Locale, Messages> = { en, 'zh-CN': zhCN };
-
-export type MessageKey = keyof Messages;
-
-/** A message that takes values needs them; a plain string takes none. */
-type MessageArgs<K extends MessageKey> = Messages[K] extends (params: infer P) => string ? [params: P] : [];
+// The words themselves are the catalog shared with the API (api/src/domain/words); this module keeps the
+// screen's language, reactive, and reads the catalog in it.
+export { hasMessage, locales, type Locale, type MessageKey } from '@gavel/api/domain/words';
 
 function readStoredLocale(): string | null | undefined {
   try {
@@ -44,13 +38,7 @@ export function setLocale(locale: Locale): void {
   document.cookie = `${LOCALE_COOKIE}=${encodeURIComponent(locale)}; Path=/; Max-Age=31536000; SameSite=Lax`;
 }
 
-/** Whether `key` names a message (for keys that come from elsewhere, such as an API's answer). */
-export function hasMessage(key: string): boolean {
-  return Object.hasOwn(en, key);
-}
-
 /** The message `key` in the current language; reactive, so templates follow a language switch. */
 export function t<K extends MessageKey>(key: K, ...args: MessageArgs<K>): string {
-  const message: string | ((params: never) => string) = dictionaries[state.locale][key];
-  return typeof message === 'function' ? message(args[0] as never) : message;
+  return translate(state.locale, key, ...args);
 }

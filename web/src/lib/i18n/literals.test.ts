@@ -3,8 +3,6 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'svelte/compiler';
 import { describe, expect, it } from 'vitest';
-import { en } from './en.ts';
-import { zhCN } from './zh-CN.ts';
 
 const source = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -99,49 +97,6 @@ export function findLiterals(code: string): { text: string; line: number }[] {
   visit(ast.fragment);
   return found;
 }
-
-describe('messages', () => {
-  it('has every key in both languages', () => {
-    const onlyEn = Object.keys(en).filter((key) => !(key in zhCN));
-    const onlyZh = Object.keys(zhCN).filter((key) => !(key in en));
-    expect({ onlyEn, onlyZh }).toEqual({ onlyEn: [], onlyZh: [] });
-  });
-
-  it('has every key of each feature dictionary in both languages, each of the same kind', () => {
-    // Each feature file exports `<x>En` and `<x>ZhCN`; a key missing from one is named here.
-    const modules = import.meta.glob<Record<string, unknown>>(['./*.ts', '!./*.test.ts', '!./*.svelte.ts'], {
-      eager: true,
-    });
-    let pairs = 0;
-    for (const [file, exports] of Object.entries(modules)) {
-      for (const [name, english] of Object.entries(exports)) {
-        if (!name.endsWith('En') || typeof english !== 'object' || english === null) continue;
-        const chinese = exports[`${name.slice(0, -2)}ZhCN`] as Record<string, unknown> | undefined;
-        expect(chinese, `${file}: ${name} has no ZhCN twin`).toBeTypeOf('object');
-        const en = english as Record<string, unknown>;
-        const zh = chinese ?? {};
-        const missing = {
-          zh: Object.keys(en).filter((key) => !(key in zh)),
-          en: Object.keys(zh).filter((key) => !(key in en)),
-          kind: Object.keys(en).filter((key) => key in zh && typeof en[key] !== typeof zh[key]),
-        };
-        expect(missing, file).toEqual({ zh: [], en: [], kind: [] });
-        pairs++;
-      }
-    }
-    // admin, scheduling, hearing, recording, transcript, exhibits, export at least.
-    expect(pairs).toBeGreaterThanOrEqual(7);
-  });
-
-  it('has no Chinese message left in English', () => {
-    const untranslated = Object.entries(zhCN)
-      .filter(([key, message]) => typeof message === 'string' && message === en[key as keyof typeof en])
-      .map(([key]) => key)
-      // Names that are the same in both languages.
-      .filter((key) => !['app.name', 'language.label'].includes(key));
-    expect(untranslated.filter((key) => /[a-z]{4,}/i.test(String(zhCN[key as keyof typeof zhCN])))).toEqual([]);
-  });
-});
 
 describe('component text literals', () => {
   it('flags text and spoken attributes that bypass the messages', () => {

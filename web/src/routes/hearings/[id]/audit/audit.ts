@@ -1,6 +1,5 @@
 import { api, ApiError } from '#lib/api.ts';
-import { t, type MessageKey } from '#lib/i18n/index.svelte.ts';
-import { en } from '#lib/i18n/en.ts';
+import { hasMessage, t } from '#lib/i18n/index.svelte.ts';
 
 export interface AuditEvent {
   seq: number;
@@ -47,7 +46,7 @@ export const verifyChain = (hearingId: string) =>
 /** The action in the court's words when we have them, else its code as recorded. */
 export function actionName(action: string): string {
   const key = `audit.action.${action}`;
-  return key in en ? t(key as MessageKey & `audit.action.${string}`) : action;
+  return hasMessage(key) ? t(key) : action;
 }
 
 export function actorName(e: AuditEvent): string {

@@ -1,3 +1,4 @@
+import { plural } from './plural.ts';
 import type { Translation } from './en.ts';
 
 // Messages of the scheduling screens: the docket, the scheduling form, the hearing page and the
@@ -36,7 +37,8 @@ export const schedulingEn = {
   'docket.loading': 'Loading the docket…',
   'docket.error': 'The docket could not be loaded.',
   'docket.schedule': 'Schedule a hearing',
-  'docket.count': (p: { count: number }) => (p.count === 1 ? '1 hearing' : `${String(p.count)} hearings`),
+  'docket.count': (p: { count: number }) =>
+    plural('en', p.count, { one: `${String(p.count)} hearing`, other: `${String(p.count)} hearings` }),
 
   'scheduling.error.generic': 'Something went wrong. Please try again.',
   'scheduling.error.network': 'Gavel cannot reach the server. Check your connection and try again.',
@@ -107,7 +109,12 @@ export const schedulingEn = {
   'scheduling.reschedule.saving': 'Saving…',
   'scheduling.reschedule.close': 'Close',
   'scheduling.reschedule.done': (p: { count: number }) =>
-    p.count === 0 ? 'Saved.' : `Saved. ${String(p.count)} ${p.count === 1 ? 'invitee was' : 'invitees were'} told.`,
+    p.count === 0
+      ? 'Saved.'
+      : plural('en', p.count, {
+          one: `Saved. ${String(p.count)} invitee was told.`,
+          other: `Saved. ${String(p.count)} invitees were told.`,
+        }),
   'scheduling.cancel.open': 'Cancel hearing',
   'scheduling.cancel.confirm': 'Cancel this hearing? Every invitation link stops working.',
   'scheduling.cancel.yes': 'Yes, cancel the hearing',
@@ -123,12 +130,6 @@ export const schedulingEn = {
   'participants.column.invite': 'Invitation',
   'participants.column.joined': 'Joined',
   'participants.column.actions': 'Actions',
-  'participants.role.plaintiff': 'Plaintiff',
-  'participants.role.defendant': 'Defendant',
-  'participants.role.agent': 'Representative',
-  'participants.role.witness': 'Witness',
-  'participants.role.interpreter': 'Interpreter',
-  'participants.role.observer': 'Observer',
   'participants.represents': (p: { name: string }) => `for ${p.name}`,
   'participants.interpretsFor': (p: { name: string; language: string }) => `for ${p.name} (${p.language})`,
   'participants.invite.active': 'Active',
@@ -198,7 +199,10 @@ export const schedulingEn = {
   'join.error.codeRequired': 'Enter the access code the court sent you.',
   'join.error.codeFormat': 'The access code is six digits, for example 123 456. Check what you typed.',
   'join.error.rateLimited': (p: { seconds: number }) =>
-    `Too many attempts. Try again in ${String(p.seconds)} ${p.seconds === 1 ? 'second' : 'seconds'}.`,
+    plural('en', p.seconds, {
+      one: `Too many attempts. Try again in ${String(p.seconds)} second.`,
+      other: `Too many attempts. Try again in ${String(p.seconds)} seconds.`,
+    }),
   'join.gone.expired': 'This invitation has expired',
   'join.gone.revoked': 'This invitation has been withdrawn',
   'join.gone.cancelled': 'This hearing has been cancelled',
@@ -338,12 +342,6 @@ export const schedulingZhCN: Translation<typeof schedulingEn> = {
   'participants.column.invite': '邀请',
   'participants.column.joined': '是否已进入',
   'participants.column.actions': '操作',
-  'participants.role.plaintiff': '原告',
-  'participants.role.defendant': '被告',
-  'participants.role.agent': '代理人',
-  'participants.role.witness': '证人',
-  'participants.role.interpreter': '翻译人员',
-  'participants.role.observer': '旁听人员',
   'participants.represents': (p) => `代理 ${p.name}`,
   'participants.interpretsFor': (p) => `为 ${p.name} 翻译（${p.language}）`,
   'participants.invite.active': '有效',

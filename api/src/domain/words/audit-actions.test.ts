@@ -7,7 +7,7 @@ import { zhCN } from './zh-CN.ts';
 
 // The audit page names each action in words. Every action the API can write gets a label in both
 // languages, found by reading the API's source: a new action without one fails here.
-const apiSource = fileURLToPath(new URL('../../../../api/src/', import.meta.url));
+const apiSource = fileURLToPath(new URL('../../', import.meta.url));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

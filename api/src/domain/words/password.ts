@@ -1,4 +1,4 @@
-import type { PasswordSuggestion, PasswordWarning } from '@gavel/api/domain/password';
+import type { PasswordSuggestion, PasswordWarning } from '../password.ts';
 import type { Translation } from './en.ts';
 
 // The password rule's feedback: zxcvbn answers with keys, and every key it can give has a message here,

@@ -1,3 +1,4 @@
+import { plural } from './plural.ts';
 import type { Translation } from './en.ts';
 
 // Messages of the admin screens, the account page and the extra sign-in steps.
@@ -94,7 +95,7 @@ export const adminEn = {
   'admin.staff.list': 'Staff of the court',
   'admin.staff.empty': 'No staff member matches these filters.',
   'admin.staff.count': (p: { count: number }) =>
-    p.count === 1 ? '1 staff member' : `${String(p.count)} staff members`,
+    plural('en', p.count, { one: `${String(p.count)} staff member`, other: `${String(p.count)} staff members` }),
   'admin.staff.column.name': 'Name',
   'admin.staff.column.role': 'Role',
   'admin.staff.column.status': 'Status',
@@ -171,7 +172,10 @@ export const adminEn = {
     'Two-factor sign-in is off. Turn it on to protect your account with a code from an authenticator app.',
   'myAccount.twoFactor.required': 'Your court requires two-factor sign-in for your role.',
   'myAccount.twoFactor.codesLeft': (p: { count: number }) =>
-    p.count === 1 ? '1 unused recovery code left.' : `${String(p.count)} unused recovery codes left.`,
+    plural('en', p.count, {
+      one: `${String(p.count)} unused recovery code left.`,
+      other: `${String(p.count)} unused recovery codes left.`,
+    }),
   'myAccount.twoFactor.enable': 'Turn on two-factor sign-in',
   'myAccount.twoFactor.disable': 'Turn off two-factor sign-in',
   'myAccount.twoFactor.disabled': 'Two-factor sign-in is off.',
@@ -222,7 +226,10 @@ export const adminEn = {
   'myAccount.error.wrongPassword': 'The password is not correct.',
   'myAccount.error.invalidCode': 'The code is not correct. Check the time on your phone and try again.',
   'myAccount.error.rateLimited': (p: { seconds: number }) =>
-    `Too many attempts. Try again in ${String(p.seconds)} ${p.seconds === 1 ? 'second' : 'seconds'}.`,
+    plural('en', p.seconds, {
+      one: `Too many attempts. Try again in ${String(p.seconds)} second.`,
+      other: `Too many attempts. Try again in ${String(p.seconds)} seconds.`,
+    }),
   'myAccount.error.required': 'Your court requires two-factor sign-in for your role.',
   'myAccount.error.linkInvalid': 'This link is not valid. Ask your court administrator for a new one.',
   'myAccount.error.linkExpired': 'This link has expired. Ask your court administrator for a new one.',

@@ -10,6 +10,26 @@ import { transcriptEn } from './transcript.ts';
 import { exhibitsEn } from './exhibits.ts';
 import { exportEn } from './export.ts';
 import { passwordEn } from './password.ts';
+import { recordEn } from './record.ts';
+import { invitationEn } from './invitation.ts';
+import { plural } from './plural.ts';
+import { rolesOf, type RoleWords } from './roles.ts';
+
+/** One word for each role, as a sentence uses it ("joins as representative"); every label of a role is made from it. */
+const roleWords: RoleWords = {
+  plaintiff: 'plaintiff',
+  defendant: 'defendant',
+  agent: 'representative',
+  witness: 'witness',
+  interpreter: 'interpreter',
+  observer: 'observer',
+  judge: 'judge',
+  clerk: 'clerk',
+  admin: 'administrator',
+};
+
+/** A label starts with a capital: "Representative". */
+export const rolesEn = rolesOf(roleWords, (word) => word.charAt(0).toUpperCase() + word.slice(1));
 
 const core = {
   'app.name': 'Gavel',
@@ -35,10 +55,6 @@ const core = {
   'account.signingOut': 'Signing out…',
   'account.signOutFailed': 'Could not sign out. Check your connection and try again.',
 
-  'role.judge': 'Judge',
-  'role.clerk': 'Clerk',
-  'role.admin': 'Administrator',
-
   'login.title': 'Sign in',
   'login.intro':
     'For judges, clerks and court administrators. Parties, representatives and witnesses join a hearing through the link in their invitation.',
@@ -48,7 +64,10 @@ const core = {
   'login.submitting': 'Signing in…',
   'login.error.invalidCredentials': 'The email address or password is incorrect.',
   'login.error.rateLimited': (p: { seconds: number }) =>
-    `Too many sign-in attempts. Try again in ${String(p.seconds)} ${p.seconds === 1 ? 'second' : 'seconds'}.`,
+    plural('en', p.seconds, {
+      one: `Too many sign-in attempts. Try again in ${String(p.seconds)} second.`,
+      other: `Too many sign-in attempts. Try again in ${String(p.seconds)} seconds.`,
+    }),
   'login.error.rateLimitedLater': 'Too many sign-in attempts. Try again later.',
   'login.error.validation': 'Enter a valid email address and your password.',
   'login.error.network': 'Gavel cannot reach the server. Check your network connection and try again.',
@@ -71,6 +90,7 @@ const core = {
 /** Features keep their messages in their own files (admin.ts, scheduling.ts), joined here. */
 export const en = {
   ...core,
+  ...rolesEn,
   ...adminEn,
   ...schedulingEn,
   ...hearingEn,
@@ -79,6 +99,8 @@ export const en = {
   ...exhibitsEn,
   ...exportEn,
   ...passwordEn,
+  ...recordEn,
+  ...invitationEn,
 };
 
 export type Messages = typeof en;

@@ -7,10 +7,30 @@ import { transcriptZhCN } from './transcript.ts';
 import { exhibitsZhCN } from './exhibits.ts';
 import { exportZhCN } from './export.ts';
 import { passwordZhCN } from './password.ts';
+import { recordZhCN } from './record.ts';
+import { invitationZhCN } from './invitation.ts';
+import { rolesOf, type RoleWords } from './roles.ts';
+
+/** One word for each role, in sentences and labels alike: 代理人 (never 诉讼代理人), 审判员 (never 法官). */
+const roleWords: RoleWords = {
+  plaintiff: '原告',
+  defendant: '被告',
+  agent: '代理人',
+  witness: '证人',
+  interpreter: '翻译人员',
+  observer: '旁听人员',
+  judge: '审判员',
+  clerk: '书记员',
+  admin: '管理员',
+};
+
+/** Chinese has no capitals: a role's label is its word. */
+export const rolesZhCN = rolesOf(roleWords, (word) => word);
 
 /** Simplified Chinese messages; typed as `Messages`, so a missing or extra key fails the build. */
 const core: Omit<
   Messages,
+  | keyof typeof rolesZhCN
   | keyof typeof adminZhCN
   | keyof typeof schedulingZhCN
   | keyof typeof hearingZhCN
@@ -19,6 +39,8 @@ const core: Omit<
   | keyof typeof exhibitsZhCN
   | keyof typeof exportZhCN
   | keyof typeof passwordZhCN
+  | keyof typeof recordZhCN
+  | keyof typeof invitationZhCN
 > = {
   'app.name': 'Gavel',
   'app.skipToContent': '跳到主要内容',
@@ -41,10 +63,6 @@ const core: Omit<
   'account.signOut': '退出登录',
   'account.signingOut': '正在退出登录…',
   'account.signOutFailed': '退出登录失败。请检查网络连接后重试。',
-
-  'role.judge': '审判员',
-  'role.clerk': '书记员',
-  'role.admin': '管理员',
 
   'login.title': '登录',
   'login.intro': '供审判员、书记员和法院管理员使用。当事人、代理人和证人请通过邀请中的链接参加庭审。',
@@ -75,6 +93,7 @@ const core: Omit<
 
 export const zhCN: Messages = {
   ...core,
+  ...rolesZhCN,
   ...adminZhCN,
   ...schedulingZhCN,
   ...hearingZhCN,
@@ -83,4 +102,6 @@ export const zhCN: Messages = {
   ...exhibitsZhCN,
   ...exportZhCN,
   ...passwordZhCN,
+  ...recordZhCN,
+  ...invitationZhCN,
 };

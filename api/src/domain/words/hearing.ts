@@ -1,3 +1,4 @@
+import { plural } from './plural.ts';
 import type { Translation } from './en.ts';
 
 // Messages of the live hearing: pre-join, lobby, hearing room, judge's bench, chat. Keys start with 'live.' ('hearing.status.*' is in the core dictionary).
@@ -71,9 +72,6 @@ export const hearingEn = {
   'live.tile.micOff': 'Microphone off',
   'live.tile.cameraOff': 'Camera off',
   'live.tile.screen': (p: { name: string }) => `Screen shared by ${p.name}`,
-  'live.role.judge': 'Judge',
-  'live.role.clerk': 'Clerk',
-  'live.role.admin': 'Administrator',
   'live.role.unknown': 'Participant',
 
   'live.quality.excellent': 'Connection: excellent',
@@ -88,7 +86,10 @@ export const hearingEn = {
   'live.bar.chat': 'Chat',
   'live.bar.more': 'More',
   'live.bar.unread': (p: { count: number }) =>
-    p.count === 1 ? '1 unread chat message' : `${String(p.count)} unread chat messages`,
+    plural('en', p.count, {
+      one: `${String(p.count)} unread chat message`,
+      other: `${String(p.count)} unread chat messages`,
+    }),
   'live.banner.notStarted': 'The hearing has not started yet. Stay on this page: it starts here by itself.',
   'live.banner.recess': 'The hearing is in recess. Stay on this page',
   'live.banner.recessBody': 'The judge will resume the hearing here. Your camera and microphone stay as you left them.',
@@ -172,7 +173,10 @@ export const hearingEn = {
   'live.announce.waiting': (p: { name: string }) => `${p.name} is waiting in the lobby.`,
   'live.announce.admitted': (p: { name: string }) => `${p.name} was admitted.`,
   'live.announce.admittedAll': (p: { count: number }) =>
-    p.count === 1 ? '1 participant was admitted.' : `${String(p.count)} participants were admitted.`,
+    plural('en', p.count, {
+      one: `${String(p.count)} participant was admitted.`,
+      other: `${String(p.count)} participants were admitted.`,
+    }),
   'live.announce.returned': (p: { name: string }) => `${p.name} was returned to the lobby.`,
   'live.announce.removed': (p: { name: string }) => `${p.name} was removed.`,
   'live.announce.muted': (p: { name: string }) => `${p.name} was muted.`,
@@ -319,9 +323,6 @@ export const hearingZhCN: Translation<typeof hearingEn> = {
   'live.tile.micOff': '麦克风已关闭',
   'live.tile.cameraOff': '摄像头已关闭',
   'live.tile.screen': (p) => `${p.name} 共享的屏幕`,
-  'live.role.judge': '审判员',
-  'live.role.clerk': '书记员',
-  'live.role.admin': '管理员',
   'live.role.unknown': '参加人',
 
   'live.quality.excellent': '网络状况：极佳',

@@ -1,3 +1,4 @@
+import { plural } from './plural.ts';
 import type { Translation } from './en.ts';
 
 // Messages of the hearing's audit trail (the bench's timeline) and the clerk's record export.
@@ -21,7 +22,8 @@ export const exportEn = {
   'audit.filter.clear': 'Clear filters',
   'audit.more': 'Show more',
   'audit.loadingMore': 'Loading more…',
-  'audit.count': (p: { shown: number }) => `${String(p.shown)} events shown.`,
+  'audit.count': (p: { shown: number }) =>
+    plural('en', p.shown, { one: `${String(p.shown)} event shown.`, other: `${String(p.shown)} events shown.` }),
   'audit.timeline': 'Timeline of events',
   'audit.seq': (p: { seq: number }) => `No. ${String(p.seq)}`,
   'audit.details': 'Details',
@@ -33,7 +35,10 @@ export const exportEn = {
   'audit.verify': 'Verify the chain',
   'audit.verifying': 'Verifying…',
   'audit.verify.ok': (p: { events: number }) =>
-    `The chain holds: all ${String(p.events)} events are intact and in order.`,
+    plural('en', p.events, {
+      one: 'The chain holds: its one event is intact.',
+      other: `The chain holds: all ${String(p.events)} events are intact and in order.`,
+    }),
   'audit.verify.broken': (p: { seq: number }) =>
     `The chain is broken at event No. ${String(p.seq)}. That event, or one before it, was changed or removed.`,
   'audit.verify.error': 'The chain could not be verified. Try again.',

@@ -1,3 +1,4 @@
+import { plural } from './plural.ts';
 import type { Translation } from './en.ts';
 
 // Messages of exhibits: the hearing room's exhibits panel and viewer, and the staff's exhibits page.
@@ -16,7 +17,7 @@ export const exhibitsEn = {
   'exhibits.side.defendant': 'Defendant',
   'exhibits.side.court': 'Court',
   'exhibits.submittedBy': (p: { name: string }) => `Submitted by ${p.name}`,
-  'exhibits.pages': (p: { n: number }) => (p.n === 1 ? '1 page' : `${p.n} pages`),
+  'exhibits.pages': (p: { n: number }) => plural('en', p.n, { one: `${p.n} page`, other: `${p.n} pages` }),
   'exhibits.open': 'Open',
   'exhibits.openLabel': (p: { label: string }) => `Open the stamped copy of exhibit ${p.label}`,
   'exhibits.original': 'Download original',

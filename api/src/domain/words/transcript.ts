@@ -1,3 +1,4 @@
+import { plural } from './plural.ts';
 import type { Translation } from './en.ts';
 
 // Messages of the record: the live transcript panel, the clerk's entry screen, sealing, the parties'
@@ -59,7 +60,10 @@ export const transcriptEn = {
   'transcript.error.emptyRecord': 'The record has no entries to seal.',
   'transcript.error.network': 'Gavel cannot reach the server. Check your connection and try again.',
   'transcript.error.rateLimited': (p: { seconds: number }) =>
-    `Too many requests. Try again in ${String(p.seconds)} ${p.seconds === 1 ? 'second' : 'seconds'}.`,
+    plural('en', p.seconds, {
+      one: `Too many requests. Try again in ${String(p.seconds)} second.`,
+      other: `Too many requests. Try again in ${String(p.seconds)} seconds.`,
+    }),
   'transcript.error.generic': 'That did not work. Try again.',
 
   'transcript.correct.open': 'Correct this entry',
@@ -203,7 +207,8 @@ export const transcriptEn = {
   'verify.match.caseNumber': 'Case number',
   'verify.match.caption': 'Caption',
   'verify.match.pages': 'Pages',
-  'verify.match.pageCount': (p: { pages: number }) => `${String(p.pages)} ${p.pages === 1 ? 'page' : 'pages'}`,
+  'verify.match.pageCount': (p: { pages: number }) =>
+    plural('en', p.pages, { one: `${String(p.pages)} page`, other: `${String(p.pages)} pages` }),
   'verify.match.sealedAtCourt': 'Sealed (court time)',
   'verify.match.zone': (p: { zone: string }) => `court time zone ${p.zone}`,
   'verify.mustShow': 'A copy must show',
