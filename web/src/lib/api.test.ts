@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, api, apiClient, onSessionEnded, parseRetryAfter, send } from './api.ts';
+import { ApiError, apiClient, onSessionEnded, parseRetryAfter, send } from './api.ts';
 
 function respondWith(response: Response) {
   const fetch = vi.fn<typeof globalThis.fetch>().mockResolvedValue(response);
@@ -121,14 +121,14 @@ describe('one place for a 401', () => {
   const unauthorized = () =>
     Response.json({ error: { code: 'unauthorized', message: 'Sign in first.' } }, { status: 401 });
 
-  it('tells the session listeners once for any call answered 401 unauthorized: typed, untyped or raw', async () => {
+  it('tells the session listeners once for any call answered 401 unauthorized: typed or raw', async () => {
     const ended = vi.fn();
     const stop = onSessionEnded(ended);
     try {
       respondWith(unauthorized());
       expect((await caught(apiClient.get('/auth/me'))).status).toBe(401);
       respondWith(unauthorized());
-      expect((await caught(api.get('/hearings/h1/recordings'))).status).toBe(401);
+      expect((await caught(apiClient.get('/hearings/{id}/recordings', { path: { id: 'h1' } }))).status).toBe(401);
       respondWith(unauthorized());
       expect((await caught(send('/hearings/h1/export'))).code).toBe('unauthorized');
       expect(ended).toHaveBeenCalledTimes(3);

@@ -131,11 +131,6 @@ async function request<T>(
   return (await response.json()) as T;
 }
 
-/** An untyped read for a caller that names its own answer type; `apiClient` types every route from the API's schemas. */
-export const api = {
-  get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
-};
-
 /** The API's routes as the web app names them: the OpenAPI paths without `/api`, e.g. `/hearings/{id}`. */
 type Routes = { [P in keyof paths as P extends `/api${infer Route}` ? Route : never]: paths[P] };
 type Method = 'get' | 'post' | 'patch' | 'delete';

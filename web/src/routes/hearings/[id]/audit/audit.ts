@@ -1,29 +1,9 @@
-import { api, ApiError } from '#lib/api.ts';
+import { apiClient, ApiError, type ApiResponse } from '#lib/api.ts';
 import { hasMessage, t } from '#lib/i18n/index.svelte.ts';
 
-export interface AuditEvent {
-  seq: number;
-  occurredAt: string;
-  actor: { type: string; id: string | null; name: string | null; role: string | null };
-  action: string;
-  payload: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
-
-export interface AuditTrail {
-  events: AuditEvent[];
-  next: number | null;
-  actions: string[];
-}
-
-export interface ChainCheck {
-  ok: boolean;
-  events: number;
-  firstBrokenSeq: number | null;
-  reason: string | null;
-  checkedAt: string;
-}
+export type AuditTrail = ApiResponse<'get', '/hearings/{id}/audit'>;
+export type AuditEvent = AuditTrail['events'][number];
+export type ChainCheck = ApiResponse<'get', '/hearings/{id}/audit/verify'>;
 
 export interface AuditFilter {
   action: string;
@@ -33,15 +13,19 @@ export interface AuditFilter {
 const PAGE = 100;
 
 export function loadTrail(hearingId: string, filter: AuditFilter, after = 0): Promise<AuditTrail> {
-  const q = new URLSearchParams({ limit: String(PAGE) });
-  if (after > 0) q.set('after', String(after));
-  if (filter.action) q.set('action', filter.action);
-  if (filter.actor) q.set('actor', filter.actor);
-  return api.get<AuditTrail>(`/hearings/${encodeURIComponent(hearingId)}/audit?${q.toString()}`);
+  return apiClient.get('/hearings/{id}/audit', {
+    path: { id: hearingId },
+    query: {
+      limit: String(PAGE),
+      ...(after > 0 ? { after: String(after) } : {}),
+      ...(filter.action ? { action: filter.action } : {}),
+      ...(filter.actor ? { actor: filter.actor } : {}),
+    },
+  });
 }
 
 export const verifyChain = (hearingId: string) =>
-  api.get<ChainCheck>(`/hearings/${encodeURIComponent(hearingId)}/audit/verify`);
+  apiClient.get('/hearings/{id}/audit/verify', { path: { id: hearingId } });
 
 /** The action in the court's words when we have them, else its code as recorded. */
 export function actionName(action: string): string {

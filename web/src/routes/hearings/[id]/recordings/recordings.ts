@@ -1,24 +1,11 @@
-import { api, ApiError } from '#lib/api.ts';
+import { apiClient, ApiError, type ApiResponse } from '#lib/api.ts';
 import { t } from '#lib/i18n/index.svelte.ts';
 
-export type RecordingStatus = 'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted';
-
-export interface Recording {
-  id: string;
-  status: RecordingStatus;
-  output: 'file' | 's3';
-  startedBy: { id: string; name: string } | null;
-  startedAt: string;
-  endedAt: string | null;
-  durationMs: number | null;
-  sizeBytes: number | null;
-  error: string | null;
-  interrupted: boolean;
-  downloadable: boolean;
-}
+export type Recording = ApiResponse<'get', '/hearings/{id}/recordings'>['recordings'][number];
+export type RecordingStatus = Recording['status'];
 
 export const listRecordings = (hearingId: string) =>
-  api.get<{ recordings: Recording[] }>(`/hearings/${encodeURIComponent(hearingId)}/recordings`);
+  apiClient.get('/hearings/{id}/recordings', { path: { id: hearingId } });
 
 /** Through Gavel, which checks who asks (and streams the file, or hands out a short-lived S3 link). */
 export const downloadUrl = (hearingId: string, recordingId: string) =>
