@@ -18,10 +18,10 @@ COPY web/package.json web/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
 COPY . .
-# The image runs Gavel, not its tests: no test files, test helpers, fixtures or benchmarks.
+# The image runs Gavel, not its tests: no test files, test helpers, fixtures, benchmarks or development scripts.
 RUN npm run build -w web \
  && npm prune --omit=dev --no-audit --no-fund \
- && rm -rf api/test api/bench \
+ && rm -rf api/test api/bench api/scripts \
  && find api/src -name '*.test.ts' -delete
 
 # --- runtime ---------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ test-media:
 
 check: install
 	npx tsc -p api
-	node scripts/openapi.ts --check
+	node api/scripts/openapi.ts --check
 	npm run check -w web
 	npx eslint --max-warnings 0 .
 	npx prettier --check .
@@ -91,7 +91,7 @@ bench: install
 
 # npm audit of what Gavel ships (high or critical fails); says NO VERDICT when the advisory endpoint is unreachable.
 audit: install
-	node scripts/audit.ts
+	node api/scripts/audit.ts
 
 clean:
 	rm -rf node_modules web/node_modules api/node_modules web/build web/.svelte-kit .tools

@@ -4,7 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 /**
- * The API's folders by layer (docs/architecture.md, scripts/layers.ts):
+ * The API's folders by layer (docs/architecture.md, api/scripts/layers.ts):
  * - features, one folder each, own their tables, rules and routes: account, admin, audit, auth, calendar,
  *   cases, chat, consultations, exhibits, exports, hearings, join, lobby, log (the record's public log:
  *   its own table and routes), media, participants, recordings, signing, transcripts, verify;

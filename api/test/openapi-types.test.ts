@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { OpenAPI3 } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TYPES_FILE, openapiDocument, typesFrom } from '../../scripts/openapi.ts';
+import { TYPES_FILE, openapiDocument, typesFrom } from '../scripts/openapi.ts';
 import { testApp } from './app.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 

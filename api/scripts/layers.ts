@@ -2,7 +2,7 @@
  * Counts the imports in api/src that run back up the layers (domain → platform → features → the app),
  * and the pairs of feature folders that import each other. Prints figures; judges nothing.
  *
- *   node scripts/layers.ts [api/src]
+ *   node api/scripts/layers.ts [api/src]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
