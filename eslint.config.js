@@ -5,10 +5,14 @@ import globals from 'globals';
 
 /**
  * The API's folders by layer (docs/architecture.md, api/scripts/layers.ts):
- * - features, one folder each, own their tables, rules and routes: account, admin, audit, auth, calendar,
- *   cases, chat, consultations, exhibits, exports, hearings, join, lobby, log (the record's public log:
- *   its own table and routes), media, participants, recordings, signing, transcripts, verify;
- * - the platform they stand on: db, http, realtime, storage, mail, web, and config.ts;
+ * - features, named for what a court does, one folder each, own their tables, rules and routes: accounts
+ *   (staff sign-in and their own account), court-admin (the court, its courtrooms and staff), scheduling
+ *   (cases, hearings, the docket, calendars), invitations (participants, their links and joining), courtroom
+ *   (the live hearing: its kernel, and lobby/, media/, consultations/, chat/ inside it), recordings, record
+ *   (the transcript, its seals and signatures), record-log (the record's public log), exhibits, audit,
+ *   exports, verify (the offline verifier);
+ * - the platform they stand on, in platform/: db, http, realtime (hub and socket), storage, mail, web, and
+ *   config.ts;
  * - the domain, pure rules with no I/O: domain;
  * - the app, which wires it all together: app.ts, server.ts, cli.ts, features.ts, runtime.ts, seed.ts,
  *   migrate-cli.ts (not checked here).
@@ -17,30 +21,29 @@ import globals from 'globals';
  * and inspect rows through any repository.
  */
 const FEATURES = [
-  'account',
-  'admin',
+  'accounts',
   'audit',
-  'auth',
-  'calendar',
-  'cases',
-  'chat',
-  'consultations',
+  'court-admin',
+  'courtroom',
+  'courtroom/chat',
+  'courtroom/consultations',
+  'courtroom/lobby',
+  'courtroom/media',
   'exhibits',
   'exports',
-  'hearings',
-  'join',
-  'lobby',
-  'log',
-  'media',
-  'participants',
+  'invitations',
+  'record',
+  'record-log',
   'recordings',
-  'signing',
-  'transcripts',
+  'scheduling',
   'verify',
 ];
 const PLATFORM = ['db', 'http', 'realtime', 'storage', 'mail', 'web', 'domain'];
-/** An import of a repository in one of these feature folders, however many folders up. */
-const repositoryOf = (features) => `^(?:\\.\\./)+(?:${features.join('|')})/(?:.*/)?[^/]*\\.repository(?:\\.ts)?$`;
+/** An import of a repository in one of these feature folders (named by their last segment), from anywhere. */
+const repositoryOf = (features) =>
+  `^\\.\\.?/(?:[^/]+/)*?(?:${features.map((f) => f.split('/').at(-1)).join('|')})/(?:[^/]+/)*[^/]*\\.repository(?:\\.ts)?$`;
+// A folder inside a feature (the courtroom's lobby, media, consultations, chat) is listed after its feature, so
+// its own entry, which names the feature's other parts, is the one that applies to its files.
 const ownRepositoriesOnly = (folder, features) => ({
   files: [`api/src/${folder}/**/*.ts`],
   ignores: ['**/*.test.ts'],
@@ -94,7 +97,7 @@ export default ts.config(
   ...PLATFORM.map((p) => ownRepositoriesOnly(p, FEATURES)),
   {
     // Migrations and the migrator work on a schema frozen in time, not the current Database type.
-    files: ['migrations/**/*.ts', 'api/src/db/migrate.ts'],
+    files: ['migrations/**/*.ts', 'api/src/platform/db/migrate.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -8,8 +8,8 @@
  */
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
-import type { Database } from '../src/db/schema.ts';
-import { listHearings } from '../src/hearings/hearings.repository.ts';
+import type { Database } from '../src/platform/db/schema.ts';
+import { listHearings } from '../src/scheduling/hearings.repository.ts';
 import {
   benchDatabase,
   envNumber,

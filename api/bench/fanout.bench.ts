@@ -8,8 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import { AuthService } from '../src/auth/auth.service.ts';
-import { Passwords } from '../src/auth/password.ts';
+import { AuthService } from '../src/accounts/auth.service.ts';
+import { Passwords } from '../src/accounts/password.ts';
 import {
   ORIGIN,
   SECRET,

@@ -4,8 +4,8 @@
  * verdicts: `make bench` (DATABASE_URL, else an embedded PostgreSQL); BENCH_SECONDS per route.
  */
 import autocannon from 'autocannon';
-import { Passwords } from '../src/auth/password.ts';
-import * as authRepo from '../src/auth/auth.repository.ts';
+import { Passwords } from '../src/accounts/password.ts';
+import * as authRepo from '../src/accounts/auth.repository.ts';
 import {
   ORIGIN,
   benchDatabase,

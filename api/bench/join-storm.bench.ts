@@ -9,9 +9,9 @@
  * RSS idle and at the storm's peak (`make bench`; BENCH_PARTICIPANTS; DATABASE_URL, else embedded).
  */
 import WebSocket from 'ws';
-import { Passwords } from '../src/auth/password.ts';
-import * as authRepo from '../src/auth/auth.repository.ts';
-import { newToken, participantSessionHash } from '../src/participants/invite-token.ts';
+import { Passwords } from '../src/accounts/password.ts';
+import * as authRepo from '../src/accounts/auth.repository.ts';
+import { newToken, participantSessionHash } from '../src/invitations/invite-token.ts';
 import { LiveKitStandin } from '../test/livekit-standin.ts';
 import {
   LIVEKIT_KEY,

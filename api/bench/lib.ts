@@ -12,10 +12,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { createDb } from '../src/db/connect.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import type { Database } from '../src/db/schema.ts';
+import { createDb } from '../src/platform/db/connect.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/platform/db/embedded.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import type { Database } from '../src/platform/db/schema.ts';
 
 export const ORIGIN = 'http://gavel.bench';
 export const SECRET = 'bench-session-secret-bench-session-secret';

@@ -8,7 +8,7 @@
  */
 import { Agent, request } from 'node:http';
 import argon2 from 'argon2';
-import { ARGON2_OPTIONS } from '../src/auth/password.ts';
+import { ARGON2_OPTIONS } from '../src/accounts/password.ts';
 import {
   benchDatabase,
   envNumber,

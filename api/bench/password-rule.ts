@@ -5,7 +5,7 @@
  *   node api/bench/password-rule.ts
  */
 import argon2 from 'argon2';
-import { ARGON2_OPTIONS } from '../src/auth/password.ts';
+import { ARGON2_OPTIONS } from '../src/accounts/password.ts';
 import { judgePassword } from '../src/domain/password.ts';
 
 const context = { courtName: 'Beijing No. 1 Intermediate Court', name: 'Wang Fang', email: 'wang.fang@court.test' };

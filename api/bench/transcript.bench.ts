@@ -14,8 +14,8 @@ import {
   renderTranscript,
   LINES_PER_PAGE,
   type TranscriptDocument,
-} from '../src/transcripts/pdf.ts';
-import { renderInWorker } from '../src/transcripts/render.ts';
+} from '../src/record/pdf.ts';
+import { renderInWorker } from '../src/record/render.ts';
 import { envList, loadAverage, main, ms, report, say, times, type Row } from './lib.ts';
 
 const ZH = '本院认为被告应当承担违约责任赔偿原告损失';

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(process.argv[2] ?? 'api/src');
-const PLATFORM = new Set(['db', 'http', 'realtime', 'storage', 'mail', 'web', 'config.ts']);
+const PLATFORM = new Set(['platform']);
 const APP = new Set(['app.ts', 'server.ts', 'cli.ts', 'features.ts', 'runtime.ts', 'seed.ts', 'migrate-cli.ts']);
 const RANK = { domain: 0, platform: 1, feature: 2, app: 3 } as const;
 type Layer = keyof typeof RANK;

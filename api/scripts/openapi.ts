@@ -15,8 +15,8 @@ import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQue
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import * as prettier from 'prettier';
 import { buildApp } from '../src/app.ts';
-import { parseConfig } from '../src/config.ts';
-import type { Database } from '../src/db/schema.ts';
+import { parseConfig } from '../src/platform/config.ts';
+import type { Database } from '../src/platform/db/schema.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const TYPES_FILE = join(root, 'web/src/lib/api/schema.d.ts');

@@ -9,30 +9,30 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
 import { Type } from 'typebox';
-import type { Config } from './config.ts';
-import type { Database } from './db/schema.ts';
-import { AuthService, type AuthPolicy } from './auth/auth.service.ts';
-import { authRoutes } from './auth/auth.routes.ts';
-import { Passwords } from './auth/password.ts';
-import { sessionToken } from './auth/session.ts';
-import { SessionCache } from './auth/session-cache.ts';
-import { checkAccess, requireDeclaredAccess, type DeclaredRoute } from './http/access.ts';
-import { DomainError, ErrorBody, databaseUnavailable, isDatabaseUnavailable } from './http/errors.ts';
-import { checkOrigin } from './http/origin.ts';
-import { requestLogSerializer } from './http/log.ts';
-import { HealthProbe } from './http/health.ts';
-import { securityHeaders } from './http/security-headers.ts';
-import { parseJsonBody, refuseUnstorableInput } from './http/input-guards.ts';
-import { serveWebApp } from './web/serve.ts';
+import type { Config } from './platform/config.ts';
+import type { Database } from './platform/db/schema.ts';
+import { AuthService, type AuthPolicy } from './accounts/auth.service.ts';
+import { authRoutes } from './accounts/auth.routes.ts';
+import { Passwords } from './accounts/password.ts';
+import { sessionToken } from './accounts/session.ts';
+import { SessionCache } from './accounts/session-cache.ts';
+import { checkAccess, requireDeclaredAccess, type DeclaredRoute } from './platform/http/access.ts';
+import { DomainError, ErrorBody, databaseUnavailable, isDatabaseUnavailable } from './platform/http/errors.ts';
+import { checkOrigin } from './platform/http/origin.ts';
+import { requestLogSerializer } from './platform/http/log.ts';
+import { HealthProbe } from './platform/http/health.ts';
+import { securityHeaders } from './platform/http/security-headers.ts';
+import { parseJsonBody, refuseUnstorableInput } from './platform/http/input-guards.ts';
+import { serveWebApp } from './platform/web/serve.ts';
 import { registerFeatures } from './features.ts';
-import { authenticateParticipant } from './participants/participant-session.ts';
-import { createMailer, type Mailer } from './mail/mailer.ts';
-import { RealtimeHub } from './realtime/realtime.hub.ts';
-import { loadCourtIdentity, signingConfig, type CourtIdentity } from './signing/court-identity.ts';
+import { authenticateParticipant } from './invitations/participant-session.ts';
+import { createMailer, type Mailer } from './platform/mail/mailer.ts';
+import { RealtimeHub } from './platform/realtime/realtime.hub.ts';
+import { loadCourtIdentity, signingConfig, type CourtIdentity } from './record/court-identity.ts';
 import { loadHeadKey, useHeadKey } from './audit/head.ts';
-import { clientErrorHandler, frameworkErrors } from './http/edges.ts';
-import { signingRoutes } from './signing/signing.routes.ts';
-import { logRoutes } from './log/log.routes.ts';
+import { clientErrorHandler, frameworkErrors } from './platform/http/edges.ts';
+import { signingRoutes } from './record/signing.routes.ts';
+import { logRoutes } from './record-log/log.routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -93,7 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Events of every hearing, shared between instances through LISTEN/NOTIFY; /api/ws pushes them. The same
-  // connection hears session changes, so signed-in sessions can be held in memory (auth/session-cache.ts).
+  // connection hears session changes, so signed-in sessions can be held in memory (accounts/session-cache.ts).
   const hub = new RealtimeHub(db, opts.databaseUrl ?? '');
   hub.onError = (err) => app.log.warn({ err }, 'realtime hub');
   const sessions = new SessionCache(hub);
@@ -113,7 +113,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie, { secret: config.sessionSecret });
   app.decorate('routeAccess', requireDeclaredAccess(app));
   app.addSchema(ErrorBody);
-  // Fastify's JSON parsing, plus a nesting limit checked before parsing (http/input-guards.ts).
+  // Fastify's JSON parsing, plus a nesting limit checked before parsing (platform/http/input-guards.ts).
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
 

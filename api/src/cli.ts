@@ -2,17 +2,17 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import type { Kysely } from 'kysely';
 import { configOrExit, openDatabase } from './runtime.ts';
-import { migrateToLatest } from './db/migrate.ts';
-import type { Database, StaffRole } from './db/schema.ts';
-import { Passwords } from './auth/password.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import type { Database, StaffRole } from './platform/db/schema.ts';
+import { Passwords } from './accounts/password.ts';
 import { describeRefusal, judgePassword, type PasswordContext } from './domain/password.ts';
-import * as authRepo from './auth/auth.repository.ts';
+import * as authRepo from './accounts/auth.repository.ts';
 import * as audit from './audit/audit.service.ts';
-import { insertNotice } from './auth/two-factor-reset.ts';
+import { insertNotice } from './accounts/two-factor-reset.ts';
 import { loadHeadKey, useHeadKey } from './audit/head.ts';
 import { exportHearingToFile } from './exports/export-file.ts';
 import { runVerifyBundle } from './verify/verify-bundle.ts';
-import { colonFingerprint, rotateCourtIdentity, signingConfig } from './signing/court-identity.ts';
+import { colonFingerprint, rotateCourtIdentity, signingConfig } from './record/court-identity.ts';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 

@@ -1,22 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Config } from './config.ts';
-import type { Database } from './db/schema.ts';
-import type { Mailer } from './mail/mailer.ts';
-import type { AuthService } from './auth/auth.service.ts';
-import { adminFeature } from './admin/admin.plugin.ts';
-import { schedulingFeature } from './hearings/scheduling.plugin.ts';
-import { liveHearingFeature } from './hearings/live.plugin.ts';
-import type { RealtimeHub } from './realtime/realtime.hub.ts';
-import type { CourtIdentity } from './signing/court-identity.ts';
+import type { Config } from './platform/config.ts';
+import type { Database } from './platform/db/schema.ts';
+import type { Mailer } from './platform/mail/mailer.ts';
+import type { AuthService } from './accounts/auth.service.ts';
+import { adminFeature } from './court-admin/admin.plugin.ts';
+import { schedulingFeature } from './scheduling/scheduling.plugin.ts';
+import { courtroomFeature } from './courtroom/courtroom.plugin.ts';
+import type { RealtimeHub } from './platform/realtime/realtime.hub.ts';
+import type { CourtIdentity } from './record/court-identity.ts';
 import { createRecordingService, recordingFeature } from './recordings/recordings.plugin.ts';
 import type { RecordingService } from './recordings/recordings.service.ts';
-import { transcriptFeature } from './transcripts/transcript.plugin.ts';
+import { transcriptFeature } from './record/transcript.plugin.ts';
 import { exhibitsFeature } from './exhibits/exhibits.plugin.ts';
 import { recordFeature } from './exports/exports.plugin.ts';
-import type { LiveDeps } from './lobby/live-deps.ts';
-import { LobbyService } from './lobby/lobby.service.ts';
-import { LiveKitRooms } from './media/livekit.service.ts';
+import type { LiveDeps } from './courtroom/live-deps.ts';
+import { LobbyService } from './courtroom/lobby/lobby.service.ts';
+import { LiveKitRooms } from './courtroom/media/livekit.service.ts';
 
 /** What every feature's routes may depend on. */
 export interface FeatureDeps {
@@ -52,7 +52,7 @@ export async function registerFeatures(app: FastifyInstance, deps: FeatureDeps):
   const courtroom: CourtroomDeps = { ...deps, live, lobby: new LobbyService(live) };
   await app.register(adminFeature, courtroom);
   await app.register(schedulingFeature, courtroom);
-  await app.register(liveHearingFeature, courtroom);
+  await app.register(courtroomFeature, courtroom);
   await app.register(recordingFeature, { ...deps, recordings: app.recordings });
   await app.register(transcriptFeature, deps);
   await app.register(exhibitsFeature, deps);

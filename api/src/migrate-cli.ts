@@ -1,5 +1,5 @@
 import { configOrExit, openDatabase } from './runtime.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
 
 let code = 0;
 const runtime = await openDatabase(configOrExit());

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { loadSecrets, parseConfig, ConfigError, type Config } from './config.ts';
-import { createDb } from './db/connect.ts';
-import { startEmbeddedPostgres, type SupervisorOptions } from './db/embedded.ts';
-import type { Database } from './db/schema.ts';
+import { loadSecrets, parseConfig, ConfigError, type Config } from './platform/config.ts';
+import { createDb } from './platform/db/connect.ts';
+import { startEmbeddedPostgres, type SupervisorOptions } from './platform/db/embedded.ts';
+import type { Database } from './platform/db/schema.ts';
 
 export interface Runtime {
   config: Config;

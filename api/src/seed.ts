@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from './db/schema.ts';
+import type { Database } from './platform/db/schema.ts';
 import * as audit from './audit/audit.service.ts';
-import type { Passwords } from './auth/password.ts';
+import type { Passwords } from './accounts/password.ts';
 import * as passwordRule from './domain/password.ts';
 
 export interface DemoLogins {

@@ -1,9 +1,9 @@
 import { configOrExit, openDatabase } from './runtime.ts';
 import { buildApp } from './app.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
 import { seedDemoCourt } from './seed.ts';
-import { Passwords } from './auth/password.ts';
-import { DEFAULT_WEB_ROOT } from './web/serve.ts';
+import { Passwords } from './accounts/password.ts';
+import { DEFAULT_WEB_ROOT } from './platform/web/serve.ts';
 
 const started = Date.now();
 const config = configOrExit();

@@ -1,9 +1,9 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { buildApp } from '../src/app.ts';
-import type { Database } from '../src/db/schema.ts';
-import type { Mailer } from '../src/mail/mailer.ts';
-import { totpCode } from '../src/auth/two-factor.ts';
+import type { Database } from '../src/platform/db/schema.ts';
+import type { Mailer } from '../src/platform/mail/mailer.ts';
+import { totpCode } from '../src/accounts/two-factor.ts';
 import { ORIGIN, createCourt, createStaff, passwords, sessionCookie, testConfig } from './app.ts';
 
 export type Staff = Awaited<ReturnType<typeof createStaff>>;

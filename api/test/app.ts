@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { buildApp } from '../src/app.ts';
-import { parseConfig, type Config } from '../src/config.ts';
-import type { AuthPolicy } from '../src/auth/auth.service.ts';
-import { Passwords } from '../src/auth/password.ts';
-import * as authRepo from '../src/auth/auth.repository.ts';
+import { parseConfig, type Config } from '../src/platform/config.ts';
+import type { AuthPolicy } from '../src/accounts/auth.service.ts';
+import { Passwords } from '../src/accounts/password.ts';
+import * as authRepo from '../src/accounts/auth.repository.ts';
 import { judgePassword } from '../src/domain/password.ts';
-import type { Database, StaffRole } from '../src/db/schema.ts';
+import type { Database, StaffRole } from '../src/platform/db/schema.ts';
 
 export const ORIGIN = 'http://gavel.test';
 

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDb } from '../src/db/connect.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import type { Database } from '../src/db/schema.ts';
+import { createDb } from '../src/platform/db/connect.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import type { Database } from '../src/platform/db/schema.ts';
 import { ServerEvent } from '../src/domain/realtime.ts';
 import { Value } from 'typebox/value';
 

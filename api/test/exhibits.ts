@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { buildApp } from '../src/app.ts';
-import { CapturingMailer } from '../src/mail/mailer.ts';
+import { CapturingMailer } from '../src/platform/mail/mailer.ts';
 import type { TestDatabase } from './db.ts';
 import { ORIGIN, passwords, testConfig } from './app.ts';
 import { call } from './scheduling.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import WebSocket from 'ws';
 import { buildApp } from '../src/app.ts';
-import { CapturingMailer } from '../src/mail/mailer.ts';
+import { CapturingMailer } from '../src/platform/mail/mailer.ts';
 import type { TestDatabase } from './db.ts';
 import { ORIGIN, passwords, testConfig } from './app.ts';
 import { LiveKitStandin } from './livekit-standin.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { NO_MIGRATIONS } from 'kysely/migration';
 import { createTestDatabase, type TestDatabase } from './db.ts';
-import { createMigrator, migrateToLatest } from '../src/db/migrate.ts';
+import { createMigrator, migrateToLatest } from '../src/platform/db/migrate.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PARTICIPANT_ROLES } from '../src/domain/hearing/index.ts';
 import { roleWord, translate, type Locale } from '../src/domain/words/index.ts';
-import type { HearingRow } from '../src/hearings/hearings.service.ts';
-import { changeNotice, inviteMessage } from '../src/participants/invite-message.ts';
-import { hearingCalendar } from '../src/calendar/hearing-calendar.ts';
-import { admittedNotes, notesFor, participantLabel } from '../src/transcripts/procedural.ts';
-import { renderTranscript, transcriptWording, type TranscriptDocument } from '../src/transcripts/pdf.ts';
+import type { HearingRow } from '../src/scheduling/hearings.service.ts';
+import { changeNotice, inviteMessage } from '../src/invitations/invite-message.ts';
+import { hearingCalendar } from '../src/scheduling/hearing-calendar.ts';
+import { admittedNotes, notesFor, participantLabel } from '../src/record/procedural.ts';
+import { renderTranscript, transcriptWording, type TranscriptDocument } from '../src/record/pdf.ts';
 import { pdfText } from './pdf-tools.ts';
 
 /**

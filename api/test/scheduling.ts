@@ -1,8 +1,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { buildApp } from '../src/app.ts';
-import type { Database } from '../src/db/schema.ts';
-import { CapturingMailer, type Mailer } from '../src/mail/mailer.ts';
+import type { Database } from '../src/platform/db/schema.ts';
+import { CapturingMailer, type Mailer } from '../src/platform/mail/mailer.ts';
 import { ORIGIN, createCourt, createStaff, passwords, signIn, testConfig } from './app.ts';
 
 /** The app with a mailer of the test's choosing (a CapturingMailer by default) and a settable clock. */

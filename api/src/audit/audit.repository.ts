@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { AuditEventRow, Database } from '../db/schema.ts';
+import type { Database } from '../platform/db/schema.ts';
+import type { AuditEventRow } from './audit.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { IdParams } from '../hearings/hearings.schema.ts';
-import { unauthorized } from '../http/errors.ts';
+import { IdParams } from '../scheduling/hearings.schema.ts';
+import { unauthorized } from '../platform/http/errors.ts';
 import type { RecordService } from '../exports/record.service.ts';
 import { AuditQuery, AuditTrail, AuditVerification, recordErrors } from '../exports/record.schema.ts';
 

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ActorType, Database } from '../db/schema.ts';
+import type { Database } from '../platform/db/schema.ts';
+import type { ActorType } from './audit.table.ts';
 import { GENESIS_HASH, canonicalJson, eventHash } from './audit.hash.ts';
 import * as repo from './audit.repository.ts';
 import { verifyRecordContents, type RecordDifference } from './record-contents.ts';

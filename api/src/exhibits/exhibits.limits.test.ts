@@ -8,7 +8,7 @@ import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 import { call } from '../../test/scheduling.ts';
 import { pdfText } from '../../test/pdf-tools.ts';
 import { exhibitsApp, hearingInSession, pdfBytes, upload, type Courtroom } from '../../test/exhibits.ts';
-import { parseConfig } from '../config.ts';
+import { parseConfig } from '../platform/config.ts';
 
 // Stamping is bounded: pages, time, memory and how many run at once. Whatever is refused leaves
 // nothing behind: no exhibit, no file, no audit event, no number taken.

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { FeatureDeps } from '../features.ts';
-import { storageFor } from '../storage/from-config.ts';
-import { PostgresStorage } from '../storage/postgres-storage.ts';
+import { storageFor } from '../platform/storage/from-config.ts';
+import { PostgresStorage } from '../platform/storage/postgres-storage.ts';
 import { ExhibitService } from './exhibits.service.ts';
 import { exhibitsRoutes } from './exhibits.routes.ts';
 import { StampPool } from './stamp-thread.ts';

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { Database } from '../platform/db/schema.ts';
 import type { ExhibitSide, ExhibitTable } from './exhibits.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -2,14 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
-import { DomainError, ErrorBody } from '../http/errors.ts';
-import { IdParams } from '../hearings/hearings.schema.ts';
-import { EmptyBody } from '../participants/participants.schema.ts';
+import { DomainError, ErrorBody } from '../platform/http/errors.ts';
+import { IdParams } from '../scheduling/hearings.schema.ts';
+import { EmptyBody } from '../invitations/participants.schema.ts';
 import type { ExhibitService } from './exhibits.service.ts';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import { resolveHearingCaller } from '../hearings/hearing-caller.ts';
-import { PDF_CSP, contentDisposition } from '../http/content-disposition.ts';
+import type { Database } from '../platform/db/schema.ts';
+import { resolveHearingCaller } from '../courtroom/hearing-caller.ts';
+import { PDF_CSP, contentDisposition } from '../platform/http/content-disposition.ts';
 import {
   ExhibitAnswer,
   ExhibitList,

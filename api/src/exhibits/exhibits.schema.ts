@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ErrorBody } from '../http/errors.ts';
+import { ErrorBody } from '../platform/http/errors.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Timestamp } from '../db/schema.ts';
+import type { Timestamp } from '../platform/db/schema.ts';
 import type { ExhibitMediaType } from './file-type.ts';
 
 // Tables of exhibits.

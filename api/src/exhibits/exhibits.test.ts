@@ -14,7 +14,7 @@ import { expectOk, liveCourt, startStandin, type LiveCourt } from '../../test/li
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 import { darkPixels, pdfPages, pdfText, qpdfCheck, renderPage, withPdfFile } from '../../test/pdf-tools.ts';
 import { elfBytes, exhibitsApp, hearingInSession, pdfBytes, pngBytes, upload } from '../../test/exhibits.ts';
-import { parseConfig } from '../config.ts';
+import { parseConfig } from '../platform/config.ts';
 import { typeOfBytes } from './file-type.ts';
 import { stampExhibit } from './stamp.ts';
 

@@ -1,5 +1,5 @@
 import { Transform } from 'node:stream';
-import { DomainError } from '../http/errors.ts';
+import { DomainError } from '../platform/http/errors.ts';
 
 export type ExhibitMediaType = 'application/pdf' | 'image/png' | 'image/jpeg';
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { StampLimits } from '../config.ts';
-import { DomainError } from '../http/errors.ts';
+import type { StampLimits } from '../platform/config.ts';
+import { DomainError } from '../platform/http/errors.ts';
 import type { ExhibitMediaType } from './file-type.ts';
 import { unreadablePdf, type StampText } from './stamp.ts';
 

@@ -1,6 +1,6 @@
 import { PDFDocument, degrees, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { DomainError } from '../http/errors.ts';
-import { fontFile, fontkitAdapter } from '../transcripts/pdf.ts';
+import { DomainError } from '../platform/http/errors.ts';
+import { fontFile, fontkitAdapter } from '../record/pdf.ts';
 import { removeActiveContent } from './active-content.ts';
 import type { ExhibitMediaType } from './file-type.ts';
 

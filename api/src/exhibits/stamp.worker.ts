@@ -1,6 +1,6 @@
 // A worker thread's entry: Node strips the types itself, so this runs the same under the server and vitest.
 import { parentPort } from 'node:worker_threads';
-import { DomainError } from '../http/errors.ts';
+import { DomainError } from '../platform/http/errors.ts';
 import { stampExhibit } from './stamp.ts';
 import type { StampJob } from './stamp-thread.ts';
 

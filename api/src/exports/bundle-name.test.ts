@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentDisposition } from '../http/content-disposition.ts';
+import { contentDisposition } from '../platform/http/content-disposition.ts';
 import { bundleFileName } from './record.service.ts';
 
 describe('the export bundle’s file name', () => {

@@ -2,16 +2,16 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
-import type { Config } from '../config.ts';
-import type { Database } from '../db/schema.ts';
+import type { Config } from '../platform/config.ts';
+import type { Database } from '../platform/db/schema.ts';
 import * as audit from '../audit/audit.service.ts';
-import { findHearing } from '../hearings/hearings.service.ts';
+import { findHearing } from '../scheduling/hearings.service.ts';
 import { HearingEgress } from '../recordings/egress.ts';
 import { RecordingService } from '../recordings/recordings.service.ts';
-import { RealtimeHub } from '../realtime/realtime.hub.ts';
-import { storageFor } from '../storage/from-config.ts';
+import { RealtimeHub } from '../platform/realtime/realtime.hub.ts';
+import { storageFor } from '../platform/storage/from-config.ts';
 import { RecordService, type BundleFile } from './record.service.ts';
-import { loadCourtIdentity, signingConfig } from '../signing/court-identity.ts';
+import { loadCourtIdentity, signingConfig } from '../record/court-identity.ts';
 
 /**
  * The CLI's export-hearing: the same bundle as GET /api/hearings/:id/export, written to a file.

@@ -8,11 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import fc from 'fast-check';
 import { buildApp } from '../app.ts';
-import { CapturingMailer } from '../mail/mailer.ts';
+import { CapturingMailer } from '../platform/mail/mailer.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { ORIGIN, createStaff, passwords, testConfig } from '../../test/app.ts';
 import { loadBundle, verifyBundle } from '../verify/bundle.ts';
-import { selfSignedCertificate } from '../signing/court-identity.ts';
+import { selfSignedCertificate } from '../record/court-identity.ts';
 import { call, signInAs } from '../../test/scheduling.ts';
 import {
   expectOk,

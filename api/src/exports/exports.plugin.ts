@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { FeatureDeps } from '../features.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
-import { storageFor } from '../storage/from-config.ts';
+import { storageFor } from '../platform/storage/from-config.ts';
 import { RecordService } from './record.service.ts';
 import { exportRoutes } from './exports.routes.ts';
 

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { IdParams } from '../hearings/hearings.schema.ts';
-import { unauthorized } from '../http/errors.ts';
+import { IdParams } from '../scheduling/hearings.schema.ts';
+import { unauthorized } from '../platform/http/errors.ts';
 import type { RecordService } from './record.service.ts';
 import { DocketExportQuery, ExportQuery, recordErrors } from './record.schema.ts';
-import { contentDisposition } from '../http/content-disposition.ts';
+import { contentDisposition } from '../platform/http/content-disposition.ts';
 
 /** The clerk's exports: a hearing's whole record as one ZIP, and the court's docket as CSV. */
 export const exportRoutes: FastifyPluginAsync<{ record: RecordService }> = async (fastify, { record }) => {

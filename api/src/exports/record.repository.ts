@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { Database } from '../platform/db/schema.ts';
 
 // SQL of the hearing's record as the clerk reads and exports it: the audit trail, participants,
 // chat, recordings, sealed transcripts and their signatures.

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ErrorBody } from '../http/errors.ts';
+import { ErrorBody } from '../platform/http/errors.ts';
 
 const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 

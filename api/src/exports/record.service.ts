@@ -3,22 +3,22 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { ZipFile } from 'yazl';
-import type { Database } from '../db/schema.ts';
-import type { SessionUser } from '../auth/auth.service.ts';
+import type { Database } from '../platform/db/schema.ts';
+import type { SessionUser } from '../accounts/auth.service.ts';
 import * as audit from '../audit/audit.service.ts';
-import { listHearings, type HearingRow } from '../hearings/hearings.service.ts';
+import { listHearings, type HearingRow } from '../scheduling/hearings.service.ts';
 import { listExhibits } from '../exhibits/exhibits.service.ts';
-import type { Storage } from '../storage/storage.ts';
-import { DomainError, notFound } from '../http/errors.ts';
-import { authorize, staffCaller } from '../hearings/hearing-caller.ts';
+import type { Storage } from '../platform/storage/storage.ts';
+import { DomainError, notFound } from '../platform/http/errors.ts';
+import { authorize, staffCaller } from '../courtroom/hearing-caller.ts';
 import * as repo from './record.repository.ts';
-import * as transcripts from '../transcripts/transcript.service.ts';
+import * as transcripts from '../record/transcript.service.ts';
 import { csvLine } from './csv.ts';
 import { courtDate } from '../domain/court-time.ts';
 import { readmeText } from './readme.ts';
-import * as recordLog from '../log/log.service.ts';
-import type { RecordLog } from '../log/log.service.ts';
-import { signDetached } from '../signing/court-identity.ts';
+import * as recordLog from '../record-log/log.service.ts';
+import type { RecordLog } from '../record-log/log.service.ts';
+import { signDetached } from '../record/court-identity.ts';
 
 /**
  * The bundle's file name a person can read: `Gavel-record-2026-CV-0012-2026-12-05.zip`, the case

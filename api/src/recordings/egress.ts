@@ -6,8 +6,8 @@ import {
   EncodedFileType,
   S3Upload,
 } from 'livekit-server-sdk';
-import type { RecordingConfig } from '../config.ts';
-import type { LiveKitServerConfig } from '../media/livekit.service.ts';
+import type { RecordingConfig } from '../platform/config.ts';
+import type { LiveKitServerConfig } from '../courtroom/media/livekit.service.ts';
 import type { RecordingStatus } from './recordings.table.ts';
 
 /** Private consultations are never recorded: refused here too, whatever the caller checked. */

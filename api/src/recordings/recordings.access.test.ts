@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
-import { CapturingMailer } from '../mail/mailer.ts';
+import { CapturingMailer } from '../platform/mail/mailer.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { createStaff, passwords, signIn, testConfig } from '../../test/app.ts';
 import { call } from '../../test/scheduling.ts';

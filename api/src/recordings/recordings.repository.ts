@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { Database } from '../platform/db/schema.ts';
 import type { RecordingStatus, RecordingTable } from './recordings.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;

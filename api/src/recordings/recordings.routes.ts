@@ -2,15 +2,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import type { Database } from '../db/schema.ts';
-import { ErrorBody } from '../http/errors.ts';
-import { IdParams } from '../hearings/hearings.schema.ts';
-import { EmptyBody } from '../participants/participants.schema.ts';
-import { resolveHearingCaller } from '../hearings/hearing-caller.ts';
+import type { Database } from '../platform/db/schema.ts';
+import { ErrorBody } from '../platform/http/errors.ts';
+import { IdParams } from '../scheduling/hearings.schema.ts';
+import { EmptyBody } from '../invitations/participants.schema.ts';
+import { resolveHearingCaller } from '../courtroom/hearing-caller.ts';
 import { parseRange } from './range.ts';
 import type { RecordingService } from './recordings.service.ts';
 import { RecordingList, RecordingParams, RecordingView, StartBody, recordingErrors } from './recordings.schema.ts';
-import { contentDisposition } from '../http/content-disposition.ts';
+import { contentDisposition } from '../platform/http/content-disposition.ts';
 
 /** The official recording: the bench starts and stops it; the court's staff list and download it. */
 export const recordingsRoutes: FastifyPluginAsync<{ db: Kysely<Database>; recordings: RecordingService }> = async (

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ErrorBody } from '../http/errors.ts';
+import { ErrorBody } from '../platform/http/errors.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 

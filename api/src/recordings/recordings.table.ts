@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Timestamp } from '../db/schema.ts';
+import type { Timestamp } from '../platform/db/schema.ts';
 
 export type RecordingStatus = 'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted';
 export type RecordingOutput = 'file' | 's3';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { AccessToken } from 'livekit-server-sdk';
 import { buildApp } from '../app.ts';
-import { CapturingMailer } from '../mail/mailer.ts';
+import { CapturingMailer } from '../platform/mail/mailer.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { passwords, testConfig } from '../../test/app.ts';
 import { call } from '../../test/scheduling.ts';
@@ -24,7 +24,7 @@ import {
   type LiveCourt,
 } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
-import { parseConfig } from '../config.ts';
+import { parseConfig } from '../platform/config.ts';
 import { HearingEgress, ConsultationNotRecorded } from './egress.ts';
 import { parseRange } from './range.ts';
 

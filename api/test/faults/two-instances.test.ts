@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEAD_KEY_FILE, loadHeadKey } from '../../src/audit/head.ts';
-import { SIGNING_DIR, loadCourtIdentity, signingConfig } from '../../src/signing/court-identity.ts';
+import { SIGNING_DIR, loadCourtIdentity, signingConfig } from '../../src/record/court-identity.ts';
 import { pdfBytes } from '../exhibits.ts';
 import { createTestDatabase, type TestDatabase } from '../db.ts';
 import { liveEnv, startStandin } from '../live.ts';

@@ -2,7 +2,7 @@
 // of someone the policy lets through and a body that would succeed, is refused (403 bad_origin) and
 // changes nothing when the request does not come from Gavel's own origin.
 //
-// What "from Gavel's origin" means (api/src/http/origin.ts): the Origin header equals PUBLIC_URL's
+// What "from Gavel's origin" means (api/src/platform/http/origin.ts): the Origin header equals PUBLIC_URL's
 // origin; without Origin, the Referer's origin does. A request with neither is refused too. Browsers
 // send Origin on every cross-site POST/PUT/PATCH/DELETE (and on same-origin ones but GET/HEAD), so
 // this costs the web app nothing; the session cookies are also SameSite=Lax, which withholds them from

@@ -5,8 +5,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
-import { CapturingMailer } from '../../src/mail/mailer.ts';
-import { DEFAULT_WEB_ROOT } from '../../src/web/serve.ts';
+import { CapturingMailer } from '../../src/platform/mail/mailer.ts';
+import { DEFAULT_WEB_ROOT } from '../../src/platform/web/serve.ts';
 import { createTestDatabase, type TestDatabase } from '../db.ts';
 import { createStaff, passwords, testConfig } from '../app.ts';
 import { createCourtFixture, hearingBody, tokenOf, type CourtFixture } from '../scheduling.ts';
@@ -178,7 +178,7 @@ describe('security headers', () => {
     expect(login.statusCode).toBe(200);
     const [staff, device] = [login.headers['set-cookie'] ?? []].flat().map(String);
     expect(staff).toMatch(/^__Host-gavel_session=[A-Za-z0-9_-]{43};/);
-    // The device cookie (auth/device.ts): the same, but SameSite=Strict; only sign-in reads it.
+    // The device cookie (accounts/device.ts): the same, but SameSite=Strict; only sign-in reads it.
     expect(device).toMatch(/^__Host-gavel_device=/);
     const deviceAttrs = device!.split(';').map((a) => a.trim().toLowerCase());
     expect(deviceAttrs).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite=strict', 'path=/']));

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { buildApp } from '../../src/app.ts';
-import { CapturingMailer } from '../../src/mail/mailer.ts';
+import { CapturingMailer } from '../../src/platform/mail/mailer.ts';
 import { createTestDatabase, type TestDatabase } from '../db.ts';
 import { ORIGIN, createStaff, passwords, sessionCookie, testConfig } from '../app.ts';
 import { enrolTotp } from '../admin.ts';

@@ -4,7 +4,7 @@
 // It is written from the routes and the per-feature tables (api/src/*/*.access.test.ts,
 // exports/export.test.ts) and agrees with them. access-matrix.test.ts walks the app's route table
 // and holds every route to this file: a route without an entry here fails.
-import type { Access } from '../../src/http/access.ts';
+import type { Access } from '../../src/platform/http/access.ts';
 import {
   CALLERS,
   PARTICIPANT_CALLERS,

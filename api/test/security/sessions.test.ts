@@ -2,15 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
-import { totpCode } from '../../src/auth/two-factor.ts';
-import { CapturingMailer } from '../../src/mail/mailer.ts';
+import { totpCode } from '../../src/accounts/two-factor.ts';
+import { CapturingMailer } from '../../src/platform/mail/mailer.ts';
 import { createTestDatabase, type TestDatabase } from '../db.ts';
 import { ORIGIN, createStaff, passwords, sessionCookie, testConfig } from '../app.ts';
 import { enrolTotp } from '../admin.ts';
 import { call, createCourtFixture, hearingBody, participantCookie, tokenOf, type CourtFixture } from '../scheduling.ts';
 import { connectSocket, wsUrl, type SocketClient } from '../live.ts';
 
-// Sessions under attack, beyond api/src/auth/auth.test.ts (default timeouts, one sign-out, one disabled
+// Sessions under attack, beyond api/src/accounts/auth.test.ts (default timeouts, one sign-out, one disabled
 // account) and the account and staff tests (one session ended, password change): fixation at every
 // step of sign-in, ending every session by each route that should, court-set timeouts, and the
 // expiry of participant sessions when their hearing moves.

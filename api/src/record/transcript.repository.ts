@@ -1,0 +1,414 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../platform/db/schema.ts';
+import type { RealtimeHub } from '../platform/realtime/realtime.hub.ts';
+import * as audit from '../audit/audit.service.ts';
+import { claim } from '../audit/record-contents.ts';
+
+export const COURT_SPEAKER = 'Court';
+
+export interface TranscriptEntryView {
+  id: string;
+  hearingId: string;
+  seq: number;
+  speaker: string;
+  spokenAt: string;
+  text: string;
+  source: string;
+  authorId: string | null;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Entries of one hearing are numbered one after another; writers take turns per hearing. */
+export async function nextSeq(trx: Transaction<Database>, hearingId: string): Promise<number> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`gavel:transcript:${hearingId}`}))`.execute(trx);
+  const row = await trx
+    .selectFrom('transcript_entries')
+    .select((eb) => eb.fn.max('seq').as('last'))
+    .where('hearing_id', '=', hearingId)
+    .executeTakeFirst();
+  return Number(row?.last ?? 0) + 1;
+}
+
+/**
+ * A note Gavel itself puts in the record ("Recording interrupted", at its own time): source 'procedural',
+ * speaker 'Court', no author. Audited with its content hash and pushed as `transcript.entry` in the
+ * same transaction.
+ */
+export async function appendProceduralEntry(
+  trx: Transaction<Database>,
+  hub: RealtimeHub,
+  input: { hearingId: string; text: string; at: Date },
+): Promise<TranscriptEntryView> {
+  const seq = await nextSeq(trx, input.hearingId);
+  const row = await trx
+    .insertInto('transcript_entries')
+    .values({
+      hearing_id: input.hearingId,
+      seq,
+      speaker: COURT_SPEAKER,
+      spoken_at: input.at,
+      text: input.text,
+      source: 'procedural',
+      author_id: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await audit.append(trx, {
+    stream: input.hearingId,
+    actor: audit.SYSTEM_ACTOR,
+    action: 'transcript.noted',
+    payload: { entryId: row.id, contents: [claim('entry', row)] },
+  });
+  const entry: TranscriptEntryView = {
+    id: row.id,
+    hearingId: row.hearing_id,
+    seq: row.seq,
+    speaker: row.speaker,
+    spokenAt: row.spoken_at.toISOString(),
+    text: row.text,
+    source: row.source,
+    authorId: row.author_id,
+  };
+  await hub.publish(trx, {
+    stream: input.hearingId,
+    kind: 'transcript.entry',
+    topic: { data: 'record' },
+    payload: { entry },
+  });
+  return entry;
+}
+
+export function insertEntry(
+  trx: Transaction<Database>,
+  e: {
+    hearing_id: string;
+    seq: number;
+    speaker: string;
+    speaker_participant_id: string | null;
+    spoken_at: Date;
+    text: string;
+    source: 'clerk' | 'captions' | 'import';
+    author_id: string;
+  },
+) {
+  return trx.insertInto('transcript_entries').values(e).returningAll().executeTakeFirstOrThrow();
+}
+
+type NewEntry = Parameters<typeof insertEntry>[1];
+
+/**
+ * Many entries in as few statements as PostgreSQL's bind-parameter limit (65,535) allows: a caption import
+ * of 5,000 cues is one INSERT, not 5,000. Rows come back in the order given.
+ */
+export async function insertEntries(trx: Transaction<Database>, rows: NewEntry[]) {
+  const perStatement = Math.floor(65_000 / 8);
+  const out = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const inserted = await trx
+      .insertInto('transcript_entries')
+      .values(rows.slice(i, i + perStatement))
+      .returningAll()
+      .execute();
+    out.push(...inserted.sort((a, b) => a.seq - b.seq));
+  }
+  return out;
+}
+
+/**
+ * An entry row never changes: its text now is the text of its latest correction, or the text it was
+ * written with.
+ */
+const currentText = sql<string>`coalesce((select c.text from transcript_corrections c where c.entry_id = e.id
+  order by c.corrected_at desc, c.id desc limit 1), e.text)`.as('text');
+
+function entryQuery(db: Db) {
+  return db
+    .selectFrom('transcript_entries as e')
+    .leftJoin('users as u', 'u.id', 'e.author_id')
+    .select([
+      'e.id',
+      'e.hearing_id',
+      'e.seq',
+      'e.speaker',
+      'e.speaker_participant_id',
+      'e.spoken_at',
+      currentText,
+      'e.source',
+      'e.author_id',
+      'u.name as author_name',
+      'e.created_at',
+      (eb) =>
+        eb
+          .selectFrom('transcript_corrections as c')
+          .select((x) => x.fn.countAll<string>().as('n'))
+          .whereRef('c.entry_id', '=', 'e.id')
+          .as('corrections'),
+    ]);
+}
+
+export type EntryRow = Awaited<ReturnType<typeof listEntries>>[number];
+
+export function listEntries(db: Db, hearingId: string) {
+  return entryQuery(db).where('e.hearing_id', '=', hearingId).orderBy('e.seq').execute();
+}
+
+export function findEntry(db: Db, hearingId: string, id: string) {
+  return entryQuery(db).where('e.hearing_id', '=', hearingId).where('e.id', '=', id).executeTakeFirst();
+}
+
+/** The entry with its current text, locked so that corrections of it take turns. */
+export function lockEntry(trx: Transaction<Database>, hearingId: string, id: string) {
+  return trx
+    .selectFrom('transcript_entries as e')
+    .select(['e.id', currentText, 'e.source'])
+    .where('e.hearing_id', '=', hearingId)
+    .where('e.id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function insertCorrection(
+  trx: Transaction<Database>,
+  c: {
+    entry_id: string;
+    previous_text: string;
+    text: string;
+    reason: string;
+    corrected_by: string;
+    corrected_at: Date;
+  },
+) {
+  return trx.insertInto('transcript_corrections').values(c).returningAll().executeTakeFirstOrThrow();
+}
+
+export function correctionsOfHearing(db: Db, hearingId: string) {
+  return db
+    .selectFrom('transcript_corrections as c')
+    .innerJoin('transcript_entries as e', 'e.id', 'c.entry_id')
+    .innerJoin('users as u', 'u.id', 'c.corrected_by')
+    .select([
+      'c.entry_id',
+      'c.previous_text',
+      'c.text',
+      'c.reason',
+      'c.corrected_at',
+      'u.id as by_id',
+      'u.name as by_name',
+    ])
+    .where('e.hearing_id', '=', hearingId)
+    .orderBy('c.corrected_at')
+    .orderBy('c.id')
+    .execute();
+}
+
+/** Seals of a hearing, oldest first, without the PDF bytes. */
+export function listSeals(db: Db, hearingId: string) {
+  return db
+    .selectFrom('transcript_seals as s')
+    .innerJoin('users as u', 'u.id', 's.sealed_by')
+    .select([
+      's.id',
+      's.hearing_id',
+      's.version',
+      's.supersedes_id',
+      's.sha256',
+      's.pdf_sha256',
+      's.pages',
+      's.audit_seq',
+      's.audit_head',
+      's.sealed_at',
+      'u.id as sealed_by_id',
+      'u.name as sealed_by_name',
+      // The PDF's size without reading it (the export estimates its bundle from it).
+      sql<number>`octet_length(s.pdf)`.as('pdf_bytes'),
+    ])
+    .where('s.hearing_id', '=', hearingId)
+    .orderBy('s.version')
+    .execute();
+}
+
+export type SealRow = Awaited<ReturnType<typeof listSeals>>[number];
+
+export function findSealMeta(db: Db, sealId: string) {
+  return db
+    .selectFrom('transcript_seals')
+    .select(['id', 'hearing_id', 'version', 'sha256', 'pdf_sha256'])
+    .where('id', '=', sealId)
+    .executeTakeFirst();
+}
+
+export function findSealPdf(db: Db, sealId: string) {
+  return db.selectFrom('transcript_seals').select(['pdf', 'version']).where('id', '=', sealId).executeTakeFirst();
+}
+
+export function findSealByPdfHash(db: Db, pdfSha256: string) {
+  return db
+    .selectFrom('transcript_seals')
+    .select(['id', 'hearing_id'])
+    .where('pdf_sha256', '=', pdfSha256)
+    .executeTakeFirst();
+}
+
+export function insertSeal(
+  trx: Transaction<Database>,
+  s: {
+    hearing_id: string;
+    version: number;
+    supersedes_id: string | null;
+    sha256: string;
+    pdf_sha256: string;
+    pdf: Buffer;
+    record: string;
+    audit_seq: number;
+    audit_head: string;
+    pages: number;
+    sealed_by: string;
+    sealed_at: Date;
+    first_page_png?: Buffer | null;
+  },
+) {
+  return trx.insertInto('transcript_seals').values(s).returning('id').executeTakeFirstOrThrow();
+}
+
+/** Seals of one hearing are made one at a time. */
+export async function lockSeals(trx: Transaction<Database>, hearingId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`gavel:seal:${hearingId}`}))`.execute(trx);
+}
+
+export function insertSignature(
+  trx: Transaction<Database>,
+  s: {
+    seal_id: string;
+    participant_id: string;
+    kind: 'signature' | 'objection';
+    full_name: string | null;
+    text: string | null;
+    audit_hash: string;
+    created_at: Date;
+  },
+) {
+  return trx.insertInto('transcript_signatures').values(s).returning('id').executeTakeFirstOrThrow();
+}
+
+export function findSignature(db: Db, sealId: string, participantId: string) {
+  return db
+    .selectFrom('transcript_signatures')
+    .select('id')
+    .where('seal_id', '=', sealId)
+    .where('participant_id', '=', participantId)
+    .where('kind', '=', 'signature')
+    .executeTakeFirst();
+}
+
+export function signaturesOfHearing(db: Db, hearingId: string) {
+  return db
+    .selectFrom('transcript_signatures as g')
+    .innerJoin('transcript_seals as s', 's.id', 'g.seal_id')
+    .innerJoin('participants as p', 'p.id', 'g.participant_id')
+    .select([
+      'g.id',
+      'g.seal_id',
+      's.version',
+      's.sha256',
+      'g.kind',
+      'g.full_name',
+      'g.text',
+      'g.audit_hash',
+      'g.created_at',
+      'p.id as participant_id',
+      'p.display_name',
+      'p.role',
+    ])
+    .where('s.hearing_id', '=', hearingId)
+    .orderBy('g.created_at')
+    .orderBy('g.id')
+    .execute();
+}
+
+export function signaturesOfSeal(db: Db, sealId: string) {
+  return db
+    .selectFrom('transcript_signatures as g')
+    .innerJoin('participants as p', 'p.id', 'g.participant_id')
+    .select(['g.kind', 'g.full_name', 'g.created_at', 'p.display_name', 'p.role'])
+    .where('g.seal_id', '=', sealId)
+    .orderBy('g.created_at')
+    .orderBy('g.id')
+    .execute();
+}
+
+/** Who appears at the hearing, for the caption page: everyone but the public gallery. */
+export function appearances(db: Db, hearingId: string) {
+  return db
+    .selectFrom('participants as p')
+    .leftJoin('participants as r', 'r.id', 'p.represents_id')
+    .leftJoin('participants as i', 'i.id', 'p.interprets_for_id')
+    .select([
+      'p.display_name',
+      'p.role',
+      'r.display_name as represents',
+      'i.display_name as interprets_for',
+      'p.language',
+    ])
+    .where('p.hearing_id', '=', hearingId)
+    .where('p.role', '<>', 'observer')
+    .where('p.revoked_at', 'is', null)
+    .orderBy('p.created_at')
+    .execute();
+}
+
+/** The exhibits the judge ruled on, in the order of the rulings: what the record says of them. */
+export function exhibitRulings(db: Db, hearingId: string) {
+  return db
+    .selectFrom('exhibits')
+    .select(['label', 'title', 'status', 'ruled_at'])
+    .where('hearing_id', '=', hearingId)
+    .where('status', 'in', ['admitted', 'rejected'])
+    .where('ruled_at', 'is not', null)
+    .orderBy('ruled_at')
+    .orderBy('label')
+    .execute();
+}
+
+/**
+ * The private consultations held: who stepped out and when, never what was said (nothing of it is
+ * kept). Members are named in the order they were added.
+ */
+export async function consultationsHeld(db: Db, hearingId: string) {
+  const rows = await db
+    .selectFrom('consultations as c')
+    .innerJoin('consultation_members as m', 'm.consultation_id', 'c.id')
+    .innerJoin('participants as p', 'p.id', 'm.participant_id')
+    .select(['c.id', 'c.opened_at', 'c.closed_at', 'p.display_name'])
+    .where('c.hearing_id', '=', hearingId)
+    .orderBy('c.opened_at')
+    .orderBy('c.id')
+    .orderBy('p.created_at')
+    .execute();
+  const held = new Map<string, { openedAt: Date; closedAt: Date | null; names: string[] }>();
+  for (const r of rows) {
+    const c = held.get(r.id) ?? { openedAt: r.opened_at, closedAt: r.closed_at, names: [] };
+    c.names.push(r.display_name);
+    held.set(r.id, c);
+  }
+  return [...held.values()];
+}
+
+export function participantName(db: Db, hearingId: string, id: string) {
+  return db
+    .selectFrom('participants')
+    .select(['id', 'display_name'])
+    .where('hearing_id', '=', hearingId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The last `limit` entries, oldest first: the socket snapshot's live transcript. */
+export async function latestEntries(db: Db, hearingId: string, limit: number) {
+  const rows = await entryQuery(db)
+    .where('e.hearing_id', '=', hearingId)
+    .orderBy('e.seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.reverse();
+}
