@@ -39,10 +39,7 @@ describe('the handlers in the chat and the clerk’s fast entry', () => {
     const { readFileSync } = await import('node:fs');
     const { fileURLToPath } = await import('node:url');
     const read = (path: string) => readFileSync(fileURLToPath(new URL(path, import.meta.url)), 'utf8');
-    for (const source of [
-      read('../hearing/ChatPanel.svelte'),
-      read('../../routes/hearings/[id]/transcript/+page.svelte'),
-    ]) {
+    for (const source of [read('../hearing/ChatPanel.svelte'), read('../transcript/EntryDesk.svelte')]) {
       expect(source).toMatch(/isSubmitKey\(/);
       expect(source).not.toMatch(/key === 'Enter'/);
     }

@@ -221,3 +221,6 @@ export function normaliseHash(input: string): string | null {
 /** A NUL byte is refused by the API; the clerk is told before sending. */
 // eslint-disable-next-line no-control-regex -- the NUL byte is exactly what is looked for
 export const hasNul = (text: string) => /\u0000/.test(text);
+
+/** The longest entry the API takes; the clerk is told before sending. */
+export const MAX_ENTRY_LENGTH = 10_000;
