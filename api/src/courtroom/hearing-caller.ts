@@ -24,7 +24,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** Who a request comes from, as its sessions say: a staff member, a participant of one hearing, or neither. */
 export interface Identity {
   user: SessionUser | null;
-  participant: Pick<SessionParticipant, 'id' | 'hearingId'> | null;
+  participant: Pick<SessionParticipant, 'id' | 'hearingId' | 'live'> | null;
 }
 
 /** The sessions of a request (or anything that carries them), as plain values to hand to a service. */
@@ -96,7 +96,11 @@ export async function resolveHearingCaller(db: Db, who: Identity, hearingId: str
   const me = who.participant;
   if (!me) throw unauthorized('Open your invitation link first.');
   if (me.hearingId !== hearingId) throw notFound('Hearing');
-  const [h, p] = await Promise.all([findHearing(db, hearingId), findLiveParticipant(db, hearingId, me.id)]);
+  // The row read with the session at the start of this request stands for it; otherwise it is read here.
+  const [h, p] = await Promise.all([
+    findHearing(db, hearingId),
+    me.live?.id === me.id && me.live.hearing_id === hearingId ? me.live : findLiveParticipant(db, hearingId, me.id),
+  ]);
   if (!h || !p) throw unauthorized('Open your invitation link first.');
   const { facts, side } = await participantFacts(db, p);
   return { hearing: h, facts, class: classify(facts, hearingFacts(h)), user: null, participant: p, side };

@@ -31,6 +31,12 @@ export function findSession(db: Db, tokenHash: string) {
         'p.display_name',
         'p.presence',
         'p.revoked_at',
+        // The rest of the participant's row as the live hearing reads it: a request signed in by this
+        // session needs no second read of the same row.
+        'p.represents_id',
+        'p.interprets_for_id',
+        'p.screen_share_allowed',
+        'p.media_connected',
         'h.state as hearing_state',
         // The link's expiry as of now: a hearing moved earlier or a shorter grace period ends sessions too.
         'h.scheduled_end',

@@ -212,6 +212,18 @@ export class JoinService {
       role: row.role,
       displayName: row.display_name,
       sessionId: row.session_id,
+      live: {
+        id: row.id,
+        hearing_id: row.hearing_id,
+        role: row.role,
+        display_name: row.display_name,
+        represents_id: row.represents_id,
+        interprets_for_id: row.interprets_for_id,
+        presence: row.presence,
+        revoked_at: row.revoked_at,
+        screen_share_allowed: row.screen_share_allowed,
+        media_connected: row.media_connected,
+      },
     };
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { ParticipantTable } from './participants.table.ts';
 import type { Database } from '../platform/db/schema.ts';
 import { JoinService } from './join.service.ts';
 import { isTokenShaped } from './invite-token.ts';
@@ -11,7 +12,27 @@ export interface SessionParticipant {
   role: string;
   displayName: string;
   sessionId: string;
+  /**
+   * Their row as read with the session, at the start of this request: the request's own snapshot of
+   * it, never kept beyond the request (a socket or a later request reads the session again).
+   */
+  live?: ParticipantAtSignIn;
 }
+
+/** The participant's columns the live hearing decides on (presence, revocation, whom they represent…). */
+export type ParticipantAtSignIn = Pick<
+  Selectable<ParticipantTable>,
+  | 'id'
+  | 'hearing_id'
+  | 'role'
+  | 'display_name'
+  | 'represents_id'
+  | 'interprets_for_id'
+  | 'presence'
+  | 'revoked_at'
+  | 'screen_share_allowed'
+  | 'media_connected'
+>;
 
 declare module 'fastify' {
   interface FastifyRequest {

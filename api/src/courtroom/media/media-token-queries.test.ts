@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { buildApp } from '../../app.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import { passwords, testConfig } from '../../../test/app.ts';
+import { call } from '../../../test/scheduling.ts';
+import {
+  expectOk,
+  invite,
+  liveApp,
+  liveCourt,
+  liveEnv,
+  scheduleHearing,
+  setState,
+  startStandin,
+  type LiveCourt,
+} from '../../../test/live.ts';
+import type { LiveKitStandin } from '../../../test/livekit-standin.ts';
+
+// A media token is asked for by every participant at once when a hearing starts: what it costs the
+// database is counted here (a second app on the same database, whose handle counts what it sends).
+
+let t: TestDatabase;
+let app: FastifyInstance;
+let counting: FastifyInstance;
+let countingDb: Kysely<Database>;
+let standin: LiveKitStandin;
+let c: LiveCourt;
+const sent: string[] = [];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const s = await startStandin();
+  standin = s.standin;
+  app = await liveApp(t, s.apiUrl);
+  c = await liveCourt(app, t, 'TokenQueries');
+  countingDb = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 3 }) }),
+    log: (e) => void sent.push(e.query.sql),
+  });
+  counting = await buildApp({ config: testConfig(liveEnv(s.apiUrl)), db: countingDb, passwords, logger: false });
+});
+afterAll(async () => {
+  await counting.close();
+  await countingDb.destroy();
+  await app.close();
+  await standin.stop();
+  await t.drop();
+});
+
+describe('the media token’s reads', () => {
+  it('costs a party two queries (the session with their row, and the hearing), an agent one more (whom they represent)', async () => {
+    const id = await scheduleHearing(app, c);
+    const plaintiff = await invite(app, c, id, 'plaintiff');
+    const agent = await invite(app, c, id, 'agent', { representsId: plaintiff.id });
+    await setState(app, c, id, 'open');
+    for (const p of [plaintiff, agent]) await expectOk(call(app, 'POST', `/api/hearings/${id}/lobby`, p));
+    await expectOk(call(app, 'POST', `/api/hearings/${id}/admit-all`, { cookie: c.cookies.judge }));
+    await setState(app, c, id, 'start');
+
+    const token = async (cookie: string) => {
+      sent.length = 0;
+      const res = await expectOk(call(counting, 'POST', `/api/hearings/${id}/media-token`, { cookie }));
+      expect(res.json().token).toEqual(expect.any(String));
+      return [...sent];
+    };
+    expect(await token(plaintiff.cookie)).toEqual([
+      expect.stringMatching(/from "participant_sessions"/),
+      expect.stringMatching(/from "hearings"/),
+    ]);
+    expect(await token(agent.cookie)).toEqual([
+      expect.stringMatching(/from "participant_sessions"/),
+      expect.stringMatching(/from "hearings"/),
+      expect.stringMatching(/from "participants"/),
+    ]);
+  });
+
+  it('still reads the participant’s row afresh on each request: a removal between two requests is seen at once', async () => {
+    const id = await scheduleHearing(app, c);
+    const party = await invite(app, c, id, 'defendant');
+    await setState(app, c, id, 'open');
+    await expectOk(call(app, 'POST', `/api/hearings/${id}/lobby`, party));
+    await expectOk(call(app, 'POST', `/api/hearings/${id}/admit-all`, { cookie: c.cookies.judge }));
+    await expectOk(call(counting, 'POST', `/api/hearings/${id}/media-token`, { cookie: party.cookie }));
+    await expectOk(
+      call(app, 'POST', `/api/hearings/${id}/participants/${party.id}/return-to-lobby`, { cookie: c.cookies.judge }),
+    );
+    const refused = await call(counting, 'POST', `/api/hearings/${id}/media-token`, { cookie: party.cookie });
+    expect(refused.statusCode).toBe(403);
+  });
+});
