@@ -162,6 +162,8 @@ describe('the live hearing, in two browsers', () => {
       caseNumber: '(2027) 沪0101民初8号',
       title: 'Witness hearing',
       judge: 'Judge Li Ming',
+      // Later than the first hearing, so this journey stands whether or not that one adjourned.
+      startsInMinutes: 180,
     });
     const defendantInvite = await invite(clerkApi, second.hearingId, {
       role: 'defendant',
