@@ -6,19 +6,20 @@ import { sessionToken } from '../accounts/session.ts';
 import { participantCookieName } from '../invitations/participant-session.ts';
 import { participantSessionHash } from '../invitations/invite-token.ts';
 import { participantSessionEnded } from '../invitations/join.service.ts';
+import { inviteIssuedAt } from '../invitations/participants.service.ts';
 import { socketStandings, type SocketKey, type SocketStanding } from '../platform/realtime/realtime.repository.ts';
 import { findHearing, findStaffMember } from '../scheduling/hearings.service.ts';
-import { findLiveParticipant, listLiveParticipants } from './lobby/lobby.service.ts';
-import { consultationsSeenBy } from './consultations/consultations.service.ts';
-import { messagesWithin } from './chat/chat.service.ts';
-import { recordingStatus } from '../recordings/recordings.service.ts';
-import { recentEntries } from '../record/transcript.service.ts';
+import { hearingSnapshot } from '../scheduling/hearing.snapshot.ts';
+import { findLiveParticipant } from './lobby/lobby.service.ts';
+import { lobbySnapshot } from './lobby/lobby.snapshot.ts';
+import { consultationsSnapshot } from './consultations/consultations.snapshot.ts';
+import { chatSnapshot } from './chat/chat.snapshot.ts';
+import { recordingSnapshot } from '../recordings/recordings.snapshot.ts';
+import { transcriptSnapshot } from '../record/transcript.snapshot.ts';
 import { hearingFacts, participantFacts } from './hearing-caller.ts';
 import {
-  chatReach,
   decide,
   permitted,
-  receives,
   watcherClass,
   type CallerFacts,
   type StaffRole,
@@ -27,15 +28,6 @@ import {
 } from '../domain/hearing/index.ts';
 import type { Snapshot } from '../domain/realtime.ts';
 import type { RealtimeAccess, Viewer } from '../platform/realtime/realtime.socket.ts';
-
-async function invitationIssuedAt(db: Kysely<Database>, participantId: string): Promise<Date | null> {
-  const row = await db
-    .selectFrom('participants')
-    .select('invite_issued_at')
-    .where('id', '=', participantId)
-    .executeTakeFirst();
-  return row?.invite_issued_at ?? null;
-}
 
 /**
  * Who may watch which hearing over /api/ws, and what they see first: the hearing policy decides both,
@@ -75,7 +67,7 @@ export function hearingRealtimeAccess(deps: {
       if (p?.id === viewer.participantId) return true;
       // Say why, as the page should: a withdrawn invitation, or a new link sent since this page opened.
       const row = await findLiveParticipant(db, viewer.hearingId, viewer.participantId);
-      const issued = row ? await invitationIssuedAt(db, row.id) : null;
+      const issued = row ? await inviteIssuedAt(db, row.id) : null;
       if (row?.revoked_at) return { ...ended, code: 'invite_revoked', message: 'The court withdrew your invitation.' };
       if (issued && issued > since)
         return {
@@ -178,75 +170,31 @@ export function hearingRealtimeAccess(deps: {
 
     async snapshot(w: Watch) {
       const hearingId = w.hearing.id;
-      const [h, all] = await Promise.all([findHearing(db, hearingId), listLiveParticipants(db, hearingId)]);
-      if (!h) return {};
       const caller = watcherClass(w);
-      const situation = { caller, state: w.hearing.state };
-      const may = new Set(permitted(situation));
-      const meId = w.caller.kind === 'participant' ? w.caller.participantId : null;
-      const me = meId ? all.find((p) => p.id === meId) : undefined;
-      // Each person listed as their presence event would be: the policy decides, person by person. The
-      // viewer is in `you`, and in the list only when in the room with the others.
-      const listed = all.filter(
-        (p) =>
-          (p.id !== meId || p.presence === 'admitted' || p.presence === 'in_consultation') &&
-          receives(w, { data: 'presence', participantId: p.id, role: p.role, from: p.presence, to: p.presence }),
-      );
-      const chat = await messagesWithin(db, hearingId, chatReach(w), 50);
-      // So a participant reconnecting from another window or device finds their consultation again.
-      const consultations = await consultationsSeenBy(db, hearingId, {
-        participantId: me?.id ?? null,
-        seesHeld: may.has('consultation.see_held'),
+      const may = new Set(permitted({ caller, state: w.hearing.state }));
+      // Each feature reads its own part for this watcher, asking the hearing policy as its events do.
+      const [hearing, lobby] = await Promise.all([hearingSnapshot(db, hearingId), lobbySnapshot(db, w, may)]);
+      if (!hearing) return {};
+      const chat = await chatSnapshot(db, w);
+      const consultations = await consultationsSnapshot(db, hearingId, {
+        participantId: lobby.liveId,
+        may,
         now: deps.now(),
       });
-      const recording = await recordingStatus(db, hearingId);
-      const transcript = may.has('record.read') ? await recentEntries(db, hearingId, 50) : [];
+      const recording = await recordingSnapshot(db, hearingId);
+      const transcript = await transcriptSnapshot(db, hearingId, may);
       const bench =
         caller.kind === 'staff' && (caller.relation === 'judge' || caller.relation === 'clerk')
           ? caller.relation
           : null;
-      const seesMedia = may.has('bench.notices');
       const snapshot: Snapshot = {
-        hearing: {
-          id: h.id,
-          title: h.title,
-          state: h.state,
-          caseNumber: h.case_number,
-          caption: h.case_caption,
-          scheduledStart: h.scheduled_start.toISOString(),
-          scheduledEnd: h.scheduled_end.toISOString(),
-          courtTimezone: h.court_timezone,
-          // Gavel's own recording state (from Egress webhooks), as `recording.status` events update it.
-          recording: recording.recording,
-          recordingStatus: recording.status,
-          recordingId: recording.recordingId,
-        },
-        participants: listed.map((p) => ({
-          id: p.id,
-          role: p.role,
-          displayName: p.display_name,
-          presence: p.presence,
-          screenShareAllowed: p.screen_share_allowed,
-          representsId: p.represents_id,
-          ...(seesMedia ? { connected: p.media_connected } : {}),
-        })),
+        hearing: { ...hearing, ...recording },
+        participants: lobby.participants,
         you:
           w.caller.kind === 'staff'
             ? { kind: 'staff', id: w.caller.userId, role: w.caller.role, bench, caller, may: [...may] }
-            : {
-                kind: 'participant',
-                id: meId,
-                role: me?.role ?? null,
-                displayName: me?.display_name ?? null,
-                presence: me?.presence ?? null,
-                screenShareAllowed: me?.screen_share_allowed ?? false,
-                representsId: me?.represents_id ?? null,
-                caller,
-                may: [...may],
-                consultation: consultations.consultation,
-                consultationRequests: consultations.requests,
-              },
-        ...(may.has('consultation.see_held') ? { consultationsHeld: consultations.held } : {}),
+            : { kind: 'participant', ...lobby.you, caller, may: [...may], ...consultations.you },
+        ...consultations.held,
         chat,
         transcript,
       };

@@ -44,6 +44,16 @@ export function findParticipant(db: Db, hearingId: string, id: string) {
     .executeTakeFirst();
 }
 
+/** When the participant's current invitation link was issued: null before the first. */
+export async function inviteIssuedAt(db: Db, participantId: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('participants')
+    .select('invite_issued_at')
+    .where('id', '=', participantId)
+    .executeTakeFirst();
+  return row?.invite_issued_at ?? null;
+}
+
 export function listParticipants(db: Db, hearingId: string) {
   return db
     .selectFrom('participants')

@@ -14,10 +14,14 @@ import type { ParticipantRow } from './participants.repository.ts';
 import { accessCodeHash, inviteTokenHash, newAccessCode, newToken } from './invite-token.ts';
 import { changeNotice, inviteMessage, linkPlaceholder } from './invite-message.ts';
 
-/** What joining by invite link reads and writes of a participant: the invitation behind a token, and their row. */
+/**
+ * What joining by invite link reads and writes of a participant: the invitation behind a token, and their row;
+ * and when their link was issued, which the socket tells a page whose link was re-issued.
+ */
 export {
   findByInviteHash,
   findParticipant,
+  inviteIssuedAt,
   updateParticipant,
   type ParticipantRow,
 } from './participants.repository.ts';
