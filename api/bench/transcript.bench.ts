@@ -8,13 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PDFDocument } from 'pdf-lib';
-import {
-  fontFile,
-  fontkitAdapter,
-  renderTranscript,
-  LINES_PER_PAGE,
-  type TranscriptDocument,
-} from '../src/record/pdf.ts';
+import { renderTranscript, LINES_PER_PAGE, type TranscriptDocument } from '../src/record/pdf.ts';
+import { fontFile, fontkitAdapter } from '../src/platform/pdf/font.ts';
 import { renderInWorker } from '../src/record/render.ts';
 import { envList, loadAverage, main, ms, report, say, times, type Row } from './lib.ts';
 

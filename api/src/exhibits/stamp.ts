@@ -1,6 +1,6 @@
 import { PDFDocument, degrees, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { DomainError } from '../platform/http/errors.ts';
-import { fontFile, fontkitAdapter } from '../record/pdf.ts';
+import { embedFont } from '../platform/pdf/font.ts';
 import { removeActiveContent } from './active-content.ts';
 import type { ExhibitMediaType } from './file-type.ts';
 
@@ -154,8 +154,7 @@ export async function stampExhibit(
   opts: { maxPages: number } = { maxPages: Infinity },
 ): Promise<{ pdf: Uint8Array; pages: number }> {
   const doc = await asPdf(original, type, opts.maxPages);
-  doc.registerFontkit(fontkitAdapter as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
-  const font = await doc.embedFont(fontFile(), { subset: true });
+  const font = await embedFont(doc);
   const pages = doc.getPages();
   pages.forEach((page, i) => drawFooter(page, font, `${s.caseNumber} · ${s.label} · page ${i + 1} of ${pages.length}`));
   drawSticker(pages[0]!, font, s);

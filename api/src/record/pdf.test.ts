@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  A4,
-  LINES_PER_PAGE,
-  TEXT_LEFT,
-  bodyLineBaseline,
-  renderTranscript,
-  wrap,
-  type TranscriptDocument,
-} from './pdf.ts';
+import { LINES_PER_PAGE, TEXT_LEFT, bodyLineBaseline, renderTranscript, type TranscriptDocument } from './pdf.ts';
+import { A4 } from '../platform/pdf/page.ts';
+import { wrap } from '../platform/pdf/text.ts';
 import { renderInWorker } from './render.ts';
 import { darkPixels, pdfInfo, pdfPages, pdfText, qpdfCheck, renderPage } from '../../test/pdf-tools.ts';
 

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { create as createFontkitFont, type FontkitFont } from 'fontkit';
-import { PDFDocument, PDFName, PDFRawStream, type PDFFont, type PDFRef } from 'pdf-lib';
-import pako from 'pako';
+import { PDFDocument, type PDFRef } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { localeOf, roleWord, wordsFor, type Locale } from '../domain/words/index.ts';
-import { UNPRINTABLE_ALL } from './text.ts';
+import { embedFont } from '../platform/pdf/font.ts';
+import { A4, Content, Glyphs, addPage as addPdfPage, fontResources, type Colour } from '../platform/pdf/page.ts';
+import { Measure, printable, wrap } from '../platform/pdf/text.ts';
 
 /** Everything the sealed PDF shows; built by the seal service, rendered in a worker thread. */
 export interface TranscriptDocument {
@@ -116,7 +114,6 @@ export interface RenderedTranscript {
 }
 
 export const LINES_PER_PAGE = 25;
-export const A4: [number, number] = [595.28, 841.89];
 const MARGIN_LEFT = 72;
 const MARGIN_RIGHT = 48;
 export const TEXT_LEFT = MARGIN_LEFT + 56;
@@ -129,252 +126,9 @@ const CAPTION_BOTTOM = 72;
 /** Where body line n (1..25) sits, in points from the top of the page: its baseline. */
 export const bodyLineBaseline = (n: number) => A4[1] - (BODY_TOP - (n - 1) * LINE_HEIGHT);
 
-const require = createRequire(import.meta.url);
-let fontBytes: Uint8Array | undefined;
-
-/** Noto Sans SC with TrueType outlines (the CFF subsets of @pdf-lib/fontkit render blank in poppler). */
-export function fontFile(): Uint8Array {
-  fontBytes ??= readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'));
-  return fontBytes;
-}
-
-/**
- * pdf-lib expects @pdf-lib/fontkit's subset, which streams its bytes; upstream fontkit 2's subset
- * has encode() instead. This hands pdf-lib a font whose subset streams what encode() returns.
- */
-export const fontkitAdapter = {
-  create(buffer: Uint8Array): FontkitFont {
-    const font = createFontkitFont(buffer);
-    const createSubset = font.createSubset.bind(font);
-    const glyphsForString = (font.glyphsForString as (text: string) => unknown[]).bind(font);
-    return new Proxy(font, {
-      get(target, key) {
-        // Glyphs straight from the cmap, without OpenType shaping: CJK and Latin court text needs no
-        // ligatures or contextual forms, and shaping every line was most of the render time.
-        if (key === 'layout') return (text: string) => ({ glyphs: glyphsForString(text), positions: [] });
-        if (key === 'createSubset') {
-          return () => {
-            const subset = createSubset();
-            return {
-              includeGlyph: (glyph: unknown) => subset.includeGlyph(glyph),
-              encodeStream: () => {
-                const handlers: Record<string, (arg?: unknown) => void> = {};
-                const stream = {
-                  on(event: string, fn: (arg?: unknown) => void) {
-                    handlers[event] = fn;
-                    return stream;
-                  },
-                };
-                queueMicrotask(() => {
-                  try {
-                    handlers.data?.(subset.encode());
-                    handlers.end?.();
-                  } catch (err) {
-                    handlers.error?.(err);
-                  }
-                });
-                return stream;
-              },
-            };
-          };
-        }
-        const value: unknown = Reflect.get(target, key, target);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-  },
-};
-
-/**
- * Widths with caches: per character (fontkit's layout of a string is the slow part) and per short
- * string, since words, labels and times repeat through a transcript.
- */
-class Measure {
-  private readonly chars = new Map<string, number>();
-  private readonly strings = new Map<string, number>();
-  private readonly font: PDFFont;
-  constructor(font: PDFFont) {
-    this.font = font;
-  }
-  /** Width at size 1. */
-  private unit(text: string): number {
-    const short = text.length <= 32;
-    if (short) {
-      const known = this.strings.get(text);
-      if (known !== undefined) return known;
-    }
-    let w = 0;
-    for (const ch of text) {
-      let cw = this.chars.get(ch);
-      if (cw === undefined) {
-        cw = this.font.widthOfTextAtSize(ch, 1);
-        this.chars.set(ch, cw);
-      }
-      w += cw;
-    }
-    if (short) this.strings.set(text, w);
-    return w;
-  }
-  width(text: string, size: number): number {
-    return this.unit(text) * size;
-  }
-}
-
-/** Variation selectors pick a glyph with the character before them: such strings are encoded whole. */
-const VARIATION_SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/u;
-
-/**
- * The subset's glyph codes of a string, as hex for a content stream. Each character is encoded by
- * pdf-lib once (which also puts its glyph in the subset, in first-use order, so the output stays
- * deterministic); a string is then the concatenation of its characters' codes, and short strings
- * (times, labels, the header) are kept whole.
- */
-class Glyphs {
-  private readonly chars = new Map<string, string>();
-  private readonly strings = new Map<string, string>();
-  private readonly font: PDFFont;
-  constructor(font: PDFFont) {
-    this.font = font;
-  }
-  hex(text: string): string {
-    const short = text.length <= 40;
-    if (short) {
-      const known = this.strings.get(text);
-      if (known !== undefined) return known;
-    }
-    let hex: string;
-    if (VARIATION_SELECTOR.test(text)) hex = this.font.encodeText(text).asString();
-    else {
-      hex = '';
-      for (const ch of text) {
-        let code = this.chars.get(ch);
-        if (code === undefined) {
-          code = this.font.encodeText(ch).asString();
-          this.chars.set(ch, code);
-        }
-        hex += code;
-      }
-    }
-    if (short) this.strings.set(text, hex);
-    return hex;
-  }
-}
-
-/** A number as a content stream writes it: at most three decimals, never an exponent. */
-function num(v: number): string {
-  const r = Math.round(v * 1000) / 1000;
-  return r === 0 ? '0' : String(r);
-}
-
-type Colour = [number, number, number];
 const GREY: Colour = [0.35, 0.35, 0.35];
 const INK: Colour = [0, 0, 0];
 const SEAL_RED: Colour = [0.6, 0.05, 0.05];
-const FONT_KEY = 'F1';
-
-/**
- * One page's drawing operators, written straight as content-stream text. pdf-lib's drawText builds
- * an operator object per token and validates every option on every call; a transcript draws the
- * same few kinds of thing tens of thousands of times, so the operators are written here instead.
- */
-class Content {
-  private out = '';
-  private readonly glyphs: Glyphs;
-  constructor(glyphs: Glyphs) {
-    this.glyphs = glyphs;
-  }
-  /** One or more lines of text, the first with its baseline at (x, y), each `lineHeight` below the one before. */
-  text(lines: string | string[], x: number, y: number, size: number, colour: Colour, lineHeight = 0): this {
-    const all = typeof lines === 'string' ? [lines] : lines;
-    let ops = `BT /${FONT_KEY} ${num(size)} Tf ${colour.map(num).join(' ')} rg`;
-    if (all.length > 1) ops += ` ${num(lineHeight)} TL`;
-    ops += ` 1 0 0 1 ${num(x)} ${num(y)} Tm`;
-    all.forEach((l, i) => {
-      if (i > 0) ops += ' T*';
-      if (l) ops += ` <${this.glyphs.hex(l)}> Tj`;
-    });
-    this.out += `${ops} ET\n`;
-    return this;
-  }
-  line(x1: number, y1: number, x2: number, y2: number, thickness: number, colour: Colour): this {
-    this.out += `q ${num(thickness)} w ${colour.map(num).join(' ')} RG ${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l S Q\n`;
-    return this;
-  }
-  box(x: number, y: number, width: number, height: number, thickness: number, colour: Colour): this {
-    this.out += `q ${num(thickness)} w ${colour.map(num).join(' ')} RG ${num(x)} ${num(y)} ${num(width)} ${num(height)} re S Q\n`;
-    return this;
-  }
-  /** Filled squares of one colour, one fill for all of them. */
-  squares(cells: Array<[number, number]>, side: number, colour: Colour): this {
-    if (!cells.length) return this;
-    let ops = `q ${colour.map(num).join(' ')} rg`;
-    for (const [x, y] of cells) ops += ` ${num(x)} ${num(y)} ${num(side)} ${num(side)} re`;
-    this.out += `${ops} f Q\n`;
-    return this;
-  }
-  /**
-   * The operators so far as a compressed stream of the document; the text is let go. pako, the
-   * deflate pdf-lib itself uses (pure JavaScript: the same bytes on every machine), with an 8 KB
-   * window: a page's operators are a few KB, and setting up the default 32 KB window and its tables
-   * for each page cost more than compressing it.
-   */
-  stream(pdf: PDFDocument): PDFRef {
-    const deflated = pako.deflate(Buffer.from(this.out, 'latin1'), { windowBits: 13, memLevel: 6 });
-    const stream = PDFRawStream.of(pdf.context.obj({ Filter: 'FlateDecode', Length: deflated.length }), deflated);
-    const ref = pdf.context.register(stream);
-    this.out = '';
-    return ref;
-  }
-}
-
-const CJK = '\\u2E80-\\u9FFF\\uF900-\\uFAFF\\uFF00-\\uFFEF\\u3000-\\u303F';
-const TOKENS = new RegExp(`[${CJK}]|\\s+|[^\\s${CJK}]+`, 'gu');
-
-/** Greedy wrap: Latin words stay whole unless longer than a line; CJK breaks between characters. */
-export function wrap(text: string, width: number, measure: (s: string) => number): string[] {
-  const lines: string[] = [];
-  for (const paragraph of text.split(/\r\n|\r|\n/)) {
-    let line = '';
-    let lineWidth = 0;
-    for (const token of paragraph.match(TOKENS) ?? []) {
-      const w = measure(token);
-      if (lineWidth + w <= width) {
-        line += token;
-        lineWidth += w;
-        continue;
-      }
-      if (/^\s+$/u.test(token)) {
-        lines.push(line);
-        line = '';
-        lineWidth = 0;
-        continue;
-      }
-      if (line.trim()) lines.push(line.trimEnd());
-      line = '';
-      lineWidth = 0;
-      if (w <= width) {
-        line = token;
-        lineWidth = w;
-        continue;
-      }
-      for (const ch of token) {
-        const cw = measure(ch);
-        if (lineWidth + cw > width && line) {
-          lines.push(line);
-          line = '';
-          lineWidth = 0;
-        }
-        line += ch;
-        lineWidth += cw;
-      }
-    }
-    lines.push(line.trimEnd());
-  }
-  return lines;
-}
-
-/** Control characters other than line breaks are drawn as spaces (NUL is refused at the API). */
-const printable = (s: string) => s.replace(/\t/g, '    ').replace(UNPRINTABLE_ALL, ' ');
 
 interface BodyLine {
   time: string;
@@ -423,8 +177,7 @@ function layoutBody(doc: TranscriptDocument, m: Measure): BodyLine[] {
 
 export async function renderTranscript(doc: TranscriptDocument): Promise<RenderedTranscript> {
   const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkitAdapter as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
-  const font = await pdf.embedFont(fontFile(), { subset: true });
+  const font = await embedFont(pdf);
   const m = new Measure(font);
   const glyphs = new Glyphs(font);
   const lines = layoutBody(doc, m);
@@ -437,7 +190,7 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
 
   // Every page shares one resource dictionary (the font) and the frame's stream: the running header,
   // its rule and the stamp are the same on every page, so they are written and compressed once.
-  const resources = pdf.context.register(pdf.context.obj({ Font: { [FONT_KEY]: font.ref } }));
+  const resources = fontResources(pdf, font);
   const frame = new Content(glyphs);
   frame.text(words.header(doc), MARGIN_LEFT, h - 40, 9, GREY);
   frame.line(MARGIN_LEFT, h - 48, w - MARGIN_RIGHT, h - 48, 0.5, GREY);
@@ -452,9 +205,7 @@ export async function renderTranscript(doc: TranscriptDocument): Promise<Rendere
   const addPage = (n: number, total: number, content: Content, shared: PDFRef[]) => {
     const pageLabel = words.page(n, total);
     content.text(pageLabel, w - MARGIN_RIGHT - m.width(pageLabel, 9), h - 40, 9, GREY);
-    const page = pdf.addPage(A4);
-    page.node.set(PDFName.of('Resources'), resources);
-    page.node.set(PDFName.of('Contents'), pdf.context.obj([...shared, content.stream(pdf)]));
+    addPdfPage(pdf, A4, resources, shared, content);
   };
 
   // Caption page(s): a long list of appearances continues on the next page.

@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { renderTranscript, type TranscriptDocument } from './pdf.ts';
 import { signPdf, type PdfSigningKey } from './pades.ts';
-import { renderFirstPage } from './first-page.ts';
+import { renderFirstPage } from '../platform/pdf/first-page.ts';
 
 parentPort?.on('message', ({ doc, signing }: { doc: TranscriptDocument; signing?: PdfSigningKey }) => {
   renderTranscript(doc)

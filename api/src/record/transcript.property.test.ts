@@ -16,7 +16,7 @@ import {
   type LiveCourt,
 } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
-import { UNPRINTABLE } from './text.ts';
+import { UNPRINTABLE } from '../platform/pdf/text.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;

@@ -27,7 +27,7 @@ import { sameName } from '../domain/invitation/names.ts';
 import type { RecordLog } from '../record-log/log.service.ts';
 import * as repo from './transcript.repository.ts';
 import type { TranscriptSource } from './transcript.table.ts';
-import { UNPRINTABLE } from './text.ts';
+import { UNPRINTABLE } from '../platform/pdf/text.ts';
 
 export interface TranscriptDeps {
   db: Kysely<Database>;
