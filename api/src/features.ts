@@ -18,7 +18,7 @@ import type { LiveDeps } from './courtroom/live-deps.ts';
 import { LobbyService } from './courtroom/lobby/lobby.service.ts';
 import { LiveKitRooms } from './courtroom/media/livekit.service.ts';
 
-/** What every feature's routes may depend on. */
+/** What the app hands the features; each feature's plugin declares the part of it that it uses. */
 export interface FeatureDeps {
   config: Config;
   db: Kysely<Database>;
@@ -28,12 +28,6 @@ export interface FeatureDeps {
   hub: RealtimeHub;
   courtIdentity: CourtIdentity;
   realtime?: { heartbeatMs?: number; maxBufferedBytes?: number };
-}
-
-/** What the live courtroom's features share; the registry's changes act on the courtroom through it too. */
-export interface CourtroomDeps extends FeatureDeps {
-  live: LiveDeps;
-  lobby: LobbyService;
 }
 
 /** The one place features are plugged into the app. */
@@ -49,7 +43,8 @@ export async function registerFeatures(app: FastifyInstance, deps: FeatureDeps):
     log: app.log,
     now: deps.now,
   };
-  const courtroom: CourtroomDeps = { ...deps, live, lobby: new LobbyService(live) };
+  // The live courtroom's features share it; the registry's changes act on the courtroom through its lobby.
+  const courtroom = { ...deps, live, lobby: new LobbyService(live) };
   await app.register(adminFeature, courtroom);
   await app.register(schedulingFeature, courtroom);
   await app.register(courtroomFeature, courtroom);

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorBody } from '../platform/http/errors.ts';
-import type { FeatureDeps } from '../features.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../platform/db/schema.ts';
+import type { AuthService } from './auth.service.ts';
 import type { Passwords } from './password.ts';
 import { signedIn as me } from '../court-admin/court.service.ts';
 import { AccountService } from './account.service.ts';
@@ -43,8 +45,16 @@ const publicUser = (u: NonNullable<Parameters<typeof me>[0]>) => ({
   court: u.court,
 });
 
+/** What the account routes are built from. */
+export interface AccountRoutesDeps {
+  db: Kysely<Database>;
+  auth: AuthService;
+  passwords: Passwords;
+  now: () => Date;
+}
+
 /** Every staff member's own account, and the public set-password link. */
-export const accountRoutes: FastifyPluginAsync<FeatureDeps & { passwords: Passwords }> = async (fastify, deps) => {
+export const accountRoutes: FastifyPluginAsync<AccountRoutesDeps> = async (fastify, deps) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const account = new AccountService({ db: deps.db, auth: deps.auth, passwords: deps.passwords, now: deps.now });
   const links = new PasswordLinkService(deps.db, deps.passwords, deps.now, deps.auth);

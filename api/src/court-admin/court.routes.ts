@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorBody } from '../platform/http/errors.ts';
-import type { FeatureDeps } from '../features.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../platform/db/schema.ts';
 import {
   CourtResponse,
   CourtroomBody,
@@ -18,7 +19,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 const ADMIN = ['admin'] as const;
 
 /** The admin's own court: its settings and its courtrooms. */
-export const courtRoutes: FastifyPluginAsync<FeatureDeps> = async (fastify, deps) => {
+export const courtRoutes: FastifyPluginAsync<{ db: Kysely<Database>; now: () => Date }> = async (fastify, deps) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const courts = new CourtService(deps.db, deps.now);
   const courtrooms = new CourtroomService(deps.db, deps.now);

@@ -1,7 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorBody } from '../platform/http/errors.ts';
-import type { FeatureDeps } from '../features.ts';
+import type { Kysely } from 'kysely';
+import type { Config } from '../platform/config.ts';
+import type { Database } from '../platform/db/schema.ts';
+import type { Mailer } from '../platform/mail/mailer.ts';
 import { signedIn as me } from './court.service.ts';
 import { StaffService } from './staff.service.ts';
 import {
@@ -22,8 +25,16 @@ import {
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const ADMIN = ['admin'] as const;
 
+/** What the staff routes are built from. */
+export interface StaffRoutesDeps {
+  config: Pick<Config, 'publicOrigin' | 'twoFactorResetDelayHours'>;
+  db: Kysely<Database>;
+  mailer: Mailer;
+  now: () => Date;
+}
+
 /** Staff accounts of the admin's own court. Admins never set anyone else's password. */
-export const staffRoutes: FastifyPluginAsync<FeatureDeps> = async (fastify, deps) => {
+export const staffRoutes: FastifyPluginAsync<StaffRoutesDeps> = async (fastify, deps) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const staff = new StaffService({
     db: deps.db,

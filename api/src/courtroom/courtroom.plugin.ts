@@ -1,5 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { CourtroomDeps } from '../features.ts';
+import type { Kysely } from 'kysely';
+import type { Config } from '../platform/config.ts';
+import type { Database } from '../platform/db/schema.ts';
+import type { RealtimeHub } from '../platform/realtime/realtime.hub.ts';
+import type { AuthService } from '../accounts/auth.service.ts';
+import type { LiveDeps } from './live-deps.ts';
+import type { LobbyService } from './lobby/lobby.service.ts';
 import { MediaService } from './media/media.service.ts';
 import { mediaRoutes } from './media/media.routes.ts';
 import { lobbyRoutes } from './lobby/lobby.routes.ts';
@@ -11,6 +17,19 @@ import { hearingRealtimeAccess } from './courtroom.access.ts';
 import { registerRealtimeSocket } from '../platform/realtime/realtime.socket.ts';
 import { ControlService } from './control.service.ts';
 import { controlRoutes } from './control.routes.ts';
+
+/** What the live hearing is built from; the registry's changes act on the courtroom through its lobby too. */
+export interface CourtroomDeps {
+  config: Pick<Config, 'publicOrigin' | 'sessionSecret' | 'secureCookies'>;
+  db: Kysely<Database>;
+  hub: RealtimeHub;
+  now: () => Date;
+  /** To close the sockets of staff sessions that end while they are open. */
+  auth: AuthService;
+  live: LiveDeps;
+  lobby: LobbyService;
+  realtime?: { heartbeatMs?: number; maxBufferedBytes?: number };
+}
 
 /** The live hearing: state, lobby, media tokens, consultations, chat and the realtime socket. */
 export const courtroomFeature: FastifyPluginAsync<CourtroomDeps> = async (app, deps) => {

@@ -1,5 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { FeatureDeps } from '../features.ts';
+import type { Kysely } from 'kysely';
+import type { Config } from '../platform/config.ts';
+import type { Database } from '../platform/db/schema.ts';
+import type { RealtimeHub } from '../platform/realtime/realtime.hub.ts';
+import type { CourtIdentity } from './court-identity.ts';
 import { TranscriptService } from './transcript.service.ts';
 import { transcriptRoutes } from './transcript.routes.ts';
 import { pdfSigningKey } from './pades.ts';
@@ -7,8 +11,18 @@ import { join } from 'node:path';
 import { pdfEvidence } from './evidence.ts';
 import { VerifySlots, removeStale } from './verify-upload.ts';
 
+/** What the record is built from. */
+export interface TranscriptDeps {
+  config: Config;
+  db: Kysely<Database>;
+  hub: RealtimeHub;
+  now: () => Date;
+  /** The court's signing identity: it signs the sealed PDFs and the record's public log. */
+  courtIdentity: CourtIdentity;
+}
+
 /** The record: live entries, corrections, import, sealing to PDF, review and verification. */
-export const transcriptFeature: FastifyPluginAsync<FeatureDeps> = async (app, deps) => {
+export const transcriptFeature: FastifyPluginAsync<TranscriptDeps> = async (app, deps) => {
   const transcripts = new TranscriptService({
     db: deps.db,
     hub: deps.hub,

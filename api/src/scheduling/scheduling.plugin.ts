@@ -1,15 +1,28 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { CourtroomDeps } from '../features.ts';
+import type { Kysely } from 'kysely';
+import type { Config } from '../platform/config.ts';
+import type { Database } from '../platform/db/schema.ts';
+import type { Mailer } from '../platform/mail/mailer.ts';
 import { casesRoutes } from './cases.routes.ts';
 import { JoinService } from '../invitations/join.service.ts';
 import { joinRoutes } from '../invitations/join.routes.ts';
-import { ParticipantsService } from '../invitations/participants.service.ts';
+import { ParticipantsService, type InvitationEffects } from '../invitations/participants.service.ts';
 import { participantsRoutes } from '../invitations/participants.routes.ts';
-import { HearingsService } from './hearings.service.ts';
+import { HearingsService, type CourtroomEffects } from './hearings.service.ts';
 import { hearingsRoutes } from './hearings.routes.ts';
 
+/** What scheduling is built from. */
+export interface SchedulingDeps {
+  config: Pick<Config, 'publicOrigin' | 'sessionSecret' | 'secureCookies'>;
+  db: Kysely<Database>;
+  mailer: Mailer;
+  now: () => Date;
+  /** The live hearing, which acts when the registry changes a hearing's bench or ends an invitation. */
+  lobby: CourtroomEffects & InvitationEffects;
+}
+
 /** Cases, hearings, the docket, participants and invite links: registers its routes. */
-export const schedulingFeature: FastifyPluginAsync<CourtroomDeps> = async (app, deps) => {
+export const schedulingFeature: FastifyPluginAsync<SchedulingDeps> = async (app, deps) => {
   const { config, db, mailer, now, lobby } = deps;
   const hearings = new HearingsService(db, lobby);
   const participants = new ParticipantsService({
