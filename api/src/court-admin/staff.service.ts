@@ -19,8 +19,14 @@ import {
   type ResetRow,
 } from '../accounts/two-factor-reset.ts';
 import { actorOf, courtOf, courtStream } from './court.service.ts';
+import { translate, type Locale, type MessageArgs, type MessageKey } from '../domain/words/index.ts';
 
 type StaffRow = NonNullable<Awaited<ReturnType<typeof repo.findStaff>>>;
+
+/** A mail's subject in English and Chinese: a staff account has no language yet. */
+function bilingual<K extends MessageKey>(key: K, ...args: MessageArgs<K>): string {
+  return `${translate('en', key, ...args)} / ${translate('zh-CN', key, ...args)}`;
+}
 
 export function staffView(u: StaffRow) {
   return {
@@ -336,30 +342,20 @@ export class StaffService {
     const court = admin.court ? await findCourt(this.db, admin.court.id) : undefined;
     const courtName = court?.name ?? 'Gavel';
     const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-    const en =
-      reset.mode === 'delay' && reset.takes_effect_at
-        ? `It takes effect at ${when(reset.takes_effect_at)} unless you cancel it.`
-        : 'It takes effect when another administrator approves it.';
-    const zh =
-      reset.mode === 'delay' && reset.takes_effect_at
-        ? `除非您取消，否则将于 ${when(reset.takes_effect_at)} 生效。`
-        : '另一位管理员批准后即生效。';
-    const text =
-      `${reset.user_name},
-
-${admin.name}, an administrator of ${courtName}, asked at ${when(reset.requested_at)} to remove the two-factor sign-in of your Gavel account. ${en}
-` +
-      `If you did not ask for this, sign in and cancel it on your account page (${this.publicOrigin}/account), and tell your court.
-
-` +
-      `${courtName} 的管理员 ${admin.name} 于 ${when(reset.requested_at)} 申请移除您 Gavel 账户的双重验证登录。${zh}
-` +
-      `如果这不是您提出的，请登录并在账户页面（${this.publicOrigin}/account）取消该申请，并告知您的法院。
-`;
+    const takesEffectAt = reset.mode === 'delay' && reset.takes_effect_at ? when(reset.takes_effect_at) : null;
+    const body = (locale: Locale) =>
+      translate(locale, 'staffMail.twoFactorRemoval.body', {
+        admin: admin.name,
+        court: courtName,
+        requestedAt: when(reset.requested_at),
+        takesEffectAt,
+        accountUrl: `${this.publicOrigin}/account`,
+      });
+    const text = `${reset.user_name},\n\n${body('en')}\n\n${body('zh-CN')}\n`;
     try {
       await this.mailer.send({
         to: reset.user_email,
-        subject: 'Removal of your two-factor sign-in / 移除双重验证登录',
+        subject: bilingual('staffMail.twoFactorRemoval.subject'),
         text,
       });
     } catch {
@@ -424,18 +420,19 @@ ${admin.name}, an administrator of ${courtName}, asked at ${when(reset.requested
       const court = admin.court ? await findCourt(this.db, admin.court.id) : undefined;
       const courtName = court?.name ?? 'Gavel';
       const until = expiresAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-      const text =
+      const body = (locale: Locale) =>
         kind === 'invite'
-          ? `${staff.name},\n\n${admin.name} invited you to ${courtName} on Gavel. Choose your password here (the link works once, until ${until}):\n\n${url}\n\n${admin.name} 邀请您使用 ${courtName} 的 Gavel 账户。请通过以下链接设置密码（链接仅可使用一次，有效期至 ${until}）：\n\n${url}\n`
-          : `${staff.name},\n\nAn administrator of ${courtName} reset your Gavel password. Choose a new one here (the link works once, until ${until}):\n\n${url}\n\n${courtName} 的管理员已重置您的 Gavel 密码。请通过以下链接设置新密码（链接仅可使用一次，有效期至 ${until}）：\n\n${url}\n`;
+          ? translate(locale, 'staffMail.invite.body', { admin: admin.name, court: courtName, until })
+          : translate(locale, 'staffMail.reset.body', { court: courtName, until });
+      const text = `${staff.name},\n\n${body('en')}\n\n${url}\n\n${body('zh-CN')}\n\n${url}\n`;
       try {
         emailed = (
           await this.mailer.send({
             to: staff.email,
             subject:
               kind === 'invite'
-                ? `Your Gavel account at ${courtName} / 您的 Gavel 账户`
-                : `Reset your Gavel password / 重置 Gavel 密码`,
+                ? bilingual('staffMail.invite.subject', { court: courtName })
+                : bilingual('staffMail.reset.subject'),
             text,
           })
         ).delivered;

@@ -12,6 +12,7 @@ import { exportEn } from './export.ts';
 import { passwordEn } from './password.ts';
 import { recordEn } from './record.ts';
 import { invitationEn } from './invitation.ts';
+import { staffMailEn } from './staff-mail.ts';
 import { plural } from './plural.ts';
 import { rolesOf, type RoleWords } from './roles.ts';
 
@@ -101,6 +102,7 @@ export const en = {
   ...passwordEn,
   ...recordEn,
   ...invitationEn,
+  ...staffMailEn,
 };
 
 export type Messages = typeof en;

@@ -9,6 +9,7 @@ import { exportZhCN } from './export.ts';
 import { passwordZhCN } from './password.ts';
 import { recordZhCN } from './record.ts';
 import { invitationZhCN } from './invitation.ts';
+import { staffMailZhCN } from './staff-mail.ts';
 import { rolesOf, type RoleWords } from './roles.ts';
 
 /** One word for each role, in sentences and labels alike: 代理人 (never 诉讼代理人), 审判员 (never 法官). */
@@ -41,6 +42,7 @@ const core: Omit<
   | keyof typeof passwordZhCN
   | keyof typeof recordZhCN
   | keyof typeof invitationZhCN
+  | keyof typeof staffMailZhCN
 > = {
   'app.name': 'Gavel',
   'app.skipToContent': '跳到主要内容',
@@ -104,4 +106,5 @@ export const zhCN: Messages = {
   ...passwordZhCN,
   ...recordZhCN,
   ...invitationZhCN,
+  ...staffMailZhCN,
 };
