@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { buildApp } from '../src/app.ts';
 import type { Database } from '../src/platform/db/schema.ts';
 import { CapturingMailer, type Mailer } from '../src/platform/mail/mailer.ts';
 import { ORIGIN, createCourt, createStaff, passwords, signIn, testConfig } from './app.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
 
 /** The app with a mailer of the test's choosing (a CapturingMailer by default) and a settable clock. */
 export async function schedulingApp(
@@ -68,6 +70,64 @@ export async function createCourtFixture(
     .returning('id')
     .executeTakeFirstOrThrow();
   return { court, clerk, judge, judge2, room, room2, retiredRoom, caseId: c.id };
+}
+
+/** A one-hour hearing of the fixture's case, judge and clerk, written straight to the database: its id. */
+export async function insertHearing(
+  db: Kysely<Database>,
+  f: CourtFixture,
+  title: string,
+  start: Date,
+): Promise<string> {
+  const h = await db
+    .insertInto('hearings')
+    .values({
+      court_id: f.court.id,
+      case_id: f.caseId,
+      courtroom_id: f.room.id,
+      title,
+      scheduled_start: start,
+      scheduled_end: new Date(start.getTime() + 3_600_000),
+      judge_id: f.judge.id,
+      clerk_id: f.clerk.id,
+      livekit_room: `hearing-${randomUUID()}`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return h.id;
+}
+
+export interface SchedulingWorld {
+  t: TestDatabase;
+  app: FastifyInstance;
+  mailer: Mailer;
+  /** The court named at opening. */
+  f: CourtFixture;
+  /** Its clerk's session cookie. */
+  clerk: string;
+}
+
+const opened: Array<() => Promise<void>> = [];
+
+/**
+ * A file's scheduling world, for its beforeAll: a fresh database, the app (see schedulingApp) and a court fixture
+ * named `name` whose clerk is signed in. `closeScheduling` (its afterAll) closes them.
+ */
+export async function openScheduling(
+  name: string,
+  opts: { mailer?: Mailer; now?: () => Date; timezone?: string; locale?: string } = {},
+): Promise<SchedulingWorld> {
+  const t = await createTestDatabase();
+  opened.push(() => t.drop());
+  const { app, mailer } = await schedulingApp(t.db, opts);
+  opened.push(() => app.close());
+  const f = await createCourtFixture(t.db, name, opts);
+  return { t, app, mailer, f, clerk: await signInAs(app, f.clerk) };
+}
+
+/** Closes what openScheduling opened, the app first. */
+export async function closeScheduling(): Promise<void> {
+  for (let close = opened.pop(); close; close = opened.pop()) await close();
 }
 
 export const signInAs = (app: FastifyInstance, u: { email: string; password: string }) =>

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import type { TestDatabase } from '../../test/db.ts';
 import { createStaff } from '../../test/app.ts';
 import { courtEvents } from '../../test/admin.ts';
 import {
   call,
+  closeScheduling,
   createCourtFixture,
   hearingBody,
-  schedulingApp,
+  openScheduling,
   signInAs,
   tokenOf,
   type CourtFixture,
@@ -22,17 +23,11 @@ let admin: string;
 let clerk: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  app = (await schedulingApp(t.db, { now: () => new Date('2026-12-01T00:00:00Z') })).app;
-  f = await createCourtFixture(t.db, 'Contact Court');
+  ({ t, app, f, clerk } = await openScheduling('Contact Court', { now: () => new Date('2026-12-01T00:00:00Z') }));
   const a = await createStaff(t.db, 'admin', { courtId: f.court.id });
   admin = await signInAs(app, a);
-  clerk = await signInAs(app, f.clerk);
 });
-afterAll(async () => {
-  await app.close();
-  await t.drop();
-});
+afterAll(closeScheduling);
 
 const settings = (payload: unknown) => call(app, 'POST', '/api/admin/court', { cookie: admin, payload });
 const landing = (token: string) => app.inject({ method: 'GET', url: `/api/join/${token}`, remoteAddress: '10.9.0.1' });

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   createWriteStream,
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
-import { createCourtFixture, type CourtFixture } from '../../test/scheduling.ts';
+import { createCourtFixture, insertHearing, type CourtFixture } from '../../test/scheduling.ts';
 import { LIVEKIT_KEY, LIVEKIT_SECRET, startStandin } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 import { type ServerProcess, memoryOf, resetPeakMemory, signInCookie, startServerProcess } from '../../test/process.ts';
@@ -66,22 +66,7 @@ beforeAll(async () => {
   standin = s.standin;
   f = await createCourtFixture(t.db, 'Mem');
   const start = new Date(Date.UTC(2030, 5, 1, 1));
-  const h = await t.db
-    .insertInto('hearings')
-    .values({
-      court_id: f.court.id,
-      case_id: f.caseId,
-      courtroom_id: f.room.id,
-      title: 'Long hearing',
-      scheduled_start: start,
-      scheduled_end: new Date(start.getTime() + 3_600_000),
-      judge_id: f.judge.id,
-      clerk_id: f.clerk.id,
-      livekit_room: `hearing-${randomUUID()}`,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  hearingId = h.id;
+  hearingId = await insertHearing(t.db, f, 'Long hearing', start);
   mkdirSync(join(localDir, hearingId), { recursive: true });
   for (let i = 0; i < FILES; i++) {
     // Random bytes, written a megabyte at a time, so neither the test nor the ZIP can shrink them.

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import type { TestDatabase } from '../../test/db.ts';
 import type { CapturingMailer } from '../platform/mail/mailer.ts';
 import {
   call,
-  createCourtFixture,
+  closeScheduling,
   hearingBody,
   noSmtp,
+  openScheduling,
   participantCookie,
   schedulingApp,
   signInAs,
@@ -24,17 +25,11 @@ let clerk: string;
 let clock = new Date('2026-12-01T00:00:00Z');
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const built = await schedulingApp(t.db, { now: () => clock });
-  app = built.app;
+  const built = await openScheduling('Invites', { now: () => clock, timezone: 'Asia/Shanghai' });
+  ({ t, app, f, clerk } = built);
   mailer = built.mailer as CapturingMailer;
-  f = await createCourtFixture(t.db, 'Invites', { timezone: 'Asia/Shanghai' });
-  clerk = await signInAs(app, f.clerk);
 });
-afterAll(async () => {
-  await app.close();
-  await t.drop();
-});
+afterAll(closeScheduling);
 
 let slot = 0;
 async function newHearing() {

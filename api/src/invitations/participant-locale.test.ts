@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import type { TestDatabase } from '../../test/db.ts';
 import type { CapturingMailer } from '../platform/mail/mailer.ts';
 import {
   call,
+  closeScheduling,
   createCourtFixture,
   hearingBody,
-  schedulingApp,
+  openScheduling,
   signInAs,
   tokenOf,
   type CourtFixture,
@@ -20,19 +21,17 @@ let zh: CourtFixture;
 const cookies: Record<string, string> = {};
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const built = await schedulingApp(t.db, { now: () => new Date('2026-12-01T00:00:00Z') });
-  app = built.app;
+  const built = await openScheduling('Lang-en', {
+    now: () => new Date('2026-12-01T00:00:00Z'),
+    timezone: 'Europe/London',
+    locale: 'en',
+  });
+  ({ t, app, f: en, clerk: cookies.en } = built);
   mailer = built.mailer as CapturingMailer;
-  en = await createCourtFixture(t.db, 'Lang-en', { timezone: 'Europe/London', locale: 'en' });
   zh = await createCourtFixture(t.db, 'Lang-zh', { timezone: 'Asia/Shanghai', locale: 'zh-CN' });
-  cookies.en = await signInAs(app, en.clerk);
   cookies.zh = await signInAs(app, zh.clerk);
 });
-afterAll(async () => {
-  await app.close();
-  await t.drop();
-});
+afterAll(closeScheduling);
 
 let day = 0;
 async function hearingOf(f: CourtFixture, cookie: string) {

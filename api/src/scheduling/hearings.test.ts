@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import type { TestDatabase } from '../../test/db.ts';
 import type { CapturingMailer } from '../platform/mail/mailer.ts';
 import { verifyStream } from '../audit/audit.service.ts';
 import {
   call,
+  closeScheduling,
   createCourtFixture,
   hearingBody,
-  schedulingApp,
+  openScheduling,
   signInAs,
   type CourtFixture,
 } from '../../test/scheduling.ts';
@@ -21,19 +22,13 @@ let clerk: string;
 let judge: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const built = await schedulingApp(t.db);
-  app = built.app;
+  const built = await openScheduling('Shanghai', { timezone: 'Asia/Shanghai' });
+  ({ t, app, f, clerk } = built);
   mailer = built.mailer as CapturingMailer;
-  f = await createCourtFixture(t.db, 'Shanghai', { timezone: 'Asia/Shanghai' });
   other = await createCourtFixture(t.db, 'Elsewhere', { timezone: 'Europe/London' });
-  clerk = await signInAs(app, f.clerk);
   judge = await signInAs(app, f.judge);
 });
-afterAll(async () => {
-  await app.close();
-  await t.drop();
-});
+afterAll(closeScheduling);
 
 const schedule = (body: Record<string, unknown>, cookie = clerk) =>
   call(app, 'POST', '/api/hearings', { cookie, payload: body });

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import type { TestDatabase } from '../../test/db.ts';
 import {
   call,
-  createCourtFixture,
+  closeScheduling,
   hearingBody,
-  schedulingApp,
-  signInAs,
+  openScheduling,
   tokenOf,
   type CourtFixture,
 } from '../../test/scheduling.ts';
@@ -21,10 +20,7 @@ let partyId: string;
 let token: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  app = (await schedulingApp(t.db)).app;
-  f = await createCourtFixture(t.db, 'Props', { timezone: 'Asia/Shanghai' });
-  clerk = await signInAs(app, f.clerk);
+  ({ t, app, f, clerk } = await openScheduling('Props', { timezone: 'Asia/Shanghai' }));
   // Occupies the slot so a body that only moved the hearing into it would be refused too.
   const h = await call(app, 'POST', '/api/hearings', {
     cookie: clerk,
@@ -38,10 +34,7 @@ beforeAll(async () => {
   partyId = p.json().participant.id;
   token = tokenOf(p.json().inviteUrl);
 });
-afterAll(async () => {
-  await app.close();
-  await t.drop();
-});
+afterAll(closeScheduling);
 
 /** Everything a write could change, row by row. */
 async function snapshot(opts: { withAttempts: boolean }) {
