@@ -1,5 +1,5 @@
 import { deflateSync, crc32 } from 'node:zlib';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -8,8 +8,17 @@ import { buildApp } from '../src/app.ts';
 import { CapturingMailer } from '../src/platform/mail/mailer.ts';
 import type { TestDatabase } from './db.ts';
 import { ORIGIN, passwords, testConfig } from './app.ts';
-import { call } from './scheduling.ts';
-import { expectOk, invite, liveEnv, scheduleHearing, setState, type Invited, type LiveCourt } from './live.ts';
+import {
+  admit,
+  enterLobby,
+  invite,
+  inviteBothSides,
+  liveEnv,
+  scheduleHearing,
+  setState,
+  type Invited,
+  type LiveCourt,
+} from './live.ts';
 
 // Test helpers of the exhibits feature: real PDFs and images, a hearing with exhibits.
 
@@ -56,6 +65,24 @@ export function pngBytes(width = 40, height = 30): Uint8Array {
 /** The first bytes of a Linux executable, dressed as a PDF by its name only. */
 export const elfBytes = () =>
   Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), Buffer.alloc(4096, 0x90)]);
+
+/** Every file under `dir`, at any depth (none when it does not exist yet). */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  try {
+    walk(dir);
+  } catch {
+    // no files directory yet
+  }
+  return out;
+}
 
 export interface Part {
   name: string;
@@ -127,22 +154,16 @@ export interface Courtroom {
 /** A hearing in session with both sides, each with an agent, a witness and an observer, all admitted. */
 export async function hearingInSession(app: FastifyInstance, c: LiveCourt, opts: { start?: boolean } = {}) {
   const id = await scheduleHearing(app, c);
-  const plaintiff = await invite(app, c, id, 'plaintiff');
-  const defendant = await invite(app, c, id, 'defendant');
-  const agent = await invite(app, c, id, 'agent', { representsId: plaintiff.id });
-  const defAgent = await invite(app, c, id, 'agent', { representsId: defendant.id });
+  const { plaintiff, defendant, agent, defAgent } = await inviteBothSides(app, c, id);
   const witness = await invite(app, c, id, 'witness');
   const observer = await invite(app, c, id, 'observer');
   const everyone = { plaintiff, agent, defendant, defAgent, witness, observer };
   if (opts.start !== false) {
     await setState(app, c, id, 'open');
-    for (const p of Object.values(everyone))
-      await expectOk(call(app, 'POST', `/api/hearings/${id}/lobby`, { cookie: p.cookie }));
-    await expectOk(call(app, 'POST', `/api/hearings/${id}/admit-all`, { cookie: c.cookies.judge }));
+    await enterLobby(app, id, Object.values(everyone));
+    await admit(app, c, id, 'all');
     // The witness is called too: a witness still waiting in the lobby sees nothing of the room's material.
-    await expectOk(
-      call(app, 'POST', `/api/hearings/${id}/participants/${witness.id}/admit`, { cookie: c.cookies.judge }),
-    );
+    await admit(app, c, id, [witness]);
     await setState(app, c, id, 'start');
   }
   return { id, ...everyone } satisfies Courtroom;

@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import WebSocket from 'ws';
 import { buildApp } from '../src/app.ts';
 import { CapturingMailer } from '../src/platform/mail/mailer.ts';
-import type { TestDatabase } from './db.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
 import { ORIGIN, passwords, testConfig } from './app.ts';
 import { LiveKitStandin } from './livekit-standin.ts';
 import {
@@ -34,14 +34,17 @@ export function liveEnv(apiUrl: string) {
   };
 }
 
+export interface LiveAppOptions {
+  /** More configuration, over the LiveKit settings. */
+  env?: Record<string, string>;
+  realtime?: { heartbeatMs?: number; maxBufferedBytes?: number };
+  now?: () => Date;
+}
+
 /** An app instance on the test database with its own realtime hub (its own LISTEN connection). */
-export async function liveApp(
-  t: TestDatabase,
-  apiUrl: string,
-  opts: { realtime?: { heartbeatMs?: number; maxBufferedBytes?: number }; now?: () => Date } = {},
-): Promise<FastifyInstance> {
+export async function liveApp(t: TestDatabase, apiUrl: string, opts: LiveAppOptions = {}): Promise<FastifyInstance> {
   return buildApp({
-    config: testConfig(liveEnv(apiUrl)),
+    config: testConfig({ ...liveEnv(apiUrl), ...opts.env }),
     db: t.db,
     passwords,
     logger: false,
@@ -66,6 +69,53 @@ export async function liveCourt(app: FastifyInstance, t: TestDatabase, name: str
       judge: await signInAs(app, f.judge),
       judge2: await signInAs(app, f.judge2),
     },
+  };
+}
+
+export interface Live {
+  t: TestDatabase;
+  standin: LiveKitStandin;
+  apiUrl: string;
+  app: FastifyInstance;
+  /** The court named at opening, its bench signed in. */
+  c: LiveCourt;
+}
+
+const opened: Array<() => Promise<void>> = [];
+
+/**
+ * A file's live-hearing world, for its beforeAll: a fresh database, the LiveKit stand-in, an app on both (listening on
+ * a port when asked) and a court named `name`. `closeLive` (its afterAll) closes them.
+ */
+export async function openLive(name: string, opts: LiveAppOptions & { listen?: boolean } = {}): Promise<Live> {
+  const t = await createTestDatabase();
+  opened.push(() => t.drop());
+  const { standin, apiUrl } = await startStandin();
+  opened.push(() => standin.stop());
+  const { listen, ...appOpts } = opts;
+  const app = await liveApp(t, apiUrl, appOpts);
+  opened.push(() => app.close());
+  if (listen) await app.listen({ port: 0, host: '127.0.0.1' });
+  return { t, standin, apiUrl, app, c: await liveCourt(app, t, name) };
+}
+
+/** Closes what openLive opened, the app first and the database last. */
+export async function closeLive(): Promise<void> {
+  for (let close = opened.pop(); close; close = opened.pop()) await close();
+}
+
+/**
+ * The cookies of the callers every access table has, by its names of them: the court's staff (a clerk of `other`
+ * stands for another court), a participant of another hearing of the court when given, and no one.
+ */
+export function callerCookies(c: LiveCourt, other: LiveCourt, partOther?: Invited) {
+  return {
+    judgeOfHearing: c.cookies.judge,
+    clerkOfHearing: c.cookies.clerk,
+    otherJudgeHere: c.cookies.judge2,
+    staffOtherCourt: other.cookies.clerk,
+    partOther: partOther?.cookie,
+    anonymous: undefined,
   };
 }
 
@@ -120,6 +170,24 @@ export async function invite(
   return { id: p.json().participant.id as string, role, cookie: participantCookie(joined) };
 }
 
+export interface BothSides {
+  plaintiff: Invited;
+  defendant: Invited;
+  /** The plaintiff's agent. */
+  agent: Invited;
+  /** The defendant's agent. */
+  defAgent: Invited;
+}
+
+/** Invites the plaintiff and the defendant, then an agent for each. */
+export async function inviteBothSides(app: FastifyInstance, c: LiveCourt, hearingId: string): Promise<BothSides> {
+  const plaintiff = await invite(app, c, hearingId, 'plaintiff');
+  const defendant = await invite(app, c, hearingId, 'defendant');
+  const agent = await invite(app, c, hearingId, 'agent', { representsId: plaintiff.id });
+  const defAgent = await invite(app, c, hearingId, 'agent', { representsId: defendant.id });
+  return { plaintiff, defendant, agent, defAgent };
+}
+
 export async function setState(app: FastifyInstance, c: LiveCourt, hearingId: string, action: string) {
   const res = await call(app, 'POST', `/api/hearings/${hearingId}/state`, {
     cookie: c.cookies.judge,
@@ -127,6 +195,47 @@ export async function setState(app: FastifyInstance, c: LiveCourt, hearingId: st
   });
   if (res.statusCode !== 200) throw new Error(`${action} failed ${res.statusCode}: ${res.body}`);
   return res;
+}
+
+/** The invited wait in the open hearing's lobby, one after another. */
+export async function enterLobby(app: FastifyInstance, hearingId: string, people: Invited[]): Promise<void> {
+  for (const p of people) await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/lobby`, { cookie: p.cookie }));
+}
+
+/** The judge admits these from the lobby one by one, or everyone waiting there at once ('all'). */
+export async function admit(app: FastifyInstance, c: LiveCourt, hearingId: string, who: Invited[] | 'all') {
+  if (who === 'all') {
+    await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/admit-all`, { cookie: c.cookies.judge }));
+    return;
+  }
+  for (const p of who) {
+    await expectOk(
+      call(app, 'POST', `/api/hearings/${hearingId}/participants/${p.id}/admit`, { cookie: c.cookies.judge }),
+    );
+  }
+}
+
+/** `asker` asks `asked` to consult privately and `asked` accepts: the consultation opened. */
+export async function consult(
+  app: FastifyInstance,
+  hearingId: string,
+  asker: Invited,
+  asked: Invited,
+): Promise<{ id: string; room: string }> {
+  const asking = await expectOk(
+    call(app, 'POST', `/api/hearings/${hearingId}/consultation-requests`, {
+      cookie: asker.cookie,
+      payload: { participantIds: [asked.id, asker.id] },
+    }),
+    201,
+  );
+  const opened = await expectOk(
+    call(app, 'POST', `/api/hearings/${hearingId}/consultation-requests/${asking.json().request.id}/accept`, {
+      cookie: asked.cookie,
+    }),
+    201,
+  );
+  return opened.json().consultation;
 }
 
 export async function expectOk(res: Promise<LightMyRequestResponse> | LightMyRequestResponse, status = 200) {

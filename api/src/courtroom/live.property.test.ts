@@ -1,24 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
-import { call } from '../../test/scheduling.ts';
+import type { TestDatabase } from '../../test/db.ts';
+import { expectBadBodiesRefused } from '../../test/property.ts';
 import {
-  expectOk,
+  admit,
+  closeLive,
+  consult,
+  enterLobby,
   invite,
-  liveApp,
-  liveCourt,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   type Invited,
   type LiveCourt,
 } from '../../test/live.ts';
-import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
-let standin: LiveKitStandin;
 let c: LiveCourt;
 let hearingId: string;
 let party: Invited;
@@ -27,48 +26,21 @@ let waiting: Invited;
 let consultationId: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await startStandin();
-  standin = s.standin;
-  app = await liveApp(t, s.apiUrl);
-  c = await liveCourt(app, t, 'LiveProps');
+  ({ t, app, c } = await openLive('LiveProps'));
   hearingId = await scheduleHearing(app, c);
   party = await invite(app, c, hearingId, 'plaintiff');
   agent = await invite(app, c, hearingId, 'agent', { representsId: party.id });
   waiting = await invite(app, c, hearingId, 'defendant');
   await setState(app, c, hearingId, 'open');
-  for (const p of [party, agent, waiting]) {
-    await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/lobby`, { cookie: p.cookie }));
-  }
-  for (const p of [party, agent]) {
-    await expectOk(
-      call(app, 'POST', `/api/hearings/${hearingId}/participants/${p.id}/admit`, { cookie: c.cookies.judge }),
-    );
-  }
+  await enterLobby(app, hearingId, [party, agent, waiting]);
+  await admit(app, c, hearingId, [party, agent]);
   // A consultation of someone else's, so its routes have a real id to be called with.
   const other = await invite(app, c, hearingId, 'agent', { representsId: waiting.id });
-  await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/lobby`, { cookie: other.cookie }));
-  await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/admit-all`, { cookie: c.cookies.judge }));
-  const asked = await expectOk(
-    call(app, 'POST', `/api/hearings/${hearingId}/consultation-requests`, {
-      cookie: other.cookie,
-      payload: { participantIds: [waiting.id, other.id] },
-    }),
-    201,
-  );
-  const opened = await expectOk(
-    call(app, 'POST', `/api/hearings/${hearingId}/consultation-requests/${asked.json().request.id}/accept`, {
-      cookie: waiting.cookie,
-    }),
-    201,
-  );
-  consultationId = opened.json().consultation.id;
+  await enterLobby(app, hearingId, [other]);
+  await admit(app, c, hearingId, 'all');
+  consultationId = (await consult(app, hearingId, other, waiting)).id;
 });
-afterAll(async () => {
-  await app.close();
-  await standin.stop();
-  await t.drop();
-});
+afterAll(closeLive);
 
 /** Everything a live-hearing write could change. */
 async function snapshot() {
@@ -214,22 +186,7 @@ const ROUTES: WriteRoute[] = [
 describe('bad bodies on every live-hearing write route', () => {
   for (const route of ROUTES) {
     it(`${route.name}: 4xx JSON, never 5xx, and nothing changes`, async () => {
-      const before = await snapshot();
-      await fc.assert(
-        fc.asyncProperty(route.body, async (body) => {
-          const res = await app.inject({
-            method: 'POST',
-            url: route.url(),
-            headers: { origin: 'http://gavel.test', cookie: route.cookie(), 'content-type': 'application/json' },
-            payload: JSON.stringify(body) ?? 'null',
-          });
-          expect(res.statusCode, `${JSON.stringify(body)} → ${res.body}`).toBeGreaterThanOrEqual(400);
-          expect(res.statusCode, `${JSON.stringify(body)} → ${res.body}`).toBeLessThan(500);
-          expect(res.json().error.code).toEqual(expect.any(String));
-        }),
-        { numRuns: 40 },
-      );
-      expect(await snapshot()).toEqual(before);
+      await expectBadBodiesRefused(app, route, snapshot, 40);
     });
   }
 

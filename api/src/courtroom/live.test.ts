@@ -1,19 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { AccessToken, TokenVerifier, TrackSource, trackSourceToString } from 'livekit-server-sdk';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import type { TestDatabase } from '../../test/db.ts';
 import { call } from '../../test/scheduling.ts';
 import {
   LIVEKIT_BROWSER_URL,
   LIVEKIT_KEY,
   LIVEKIT_SECRET,
+  closeLive,
+  enterLobby,
   expectOk,
   invite,
-  liveApp,
-  liveCourt,
+  inviteBothSides,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   type LiveCourt,
 } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
@@ -27,17 +28,9 @@ let c: LiveCourt;
 const verifier = new TokenVerifier(LIVEKIT_KEY, LIVEKIT_SECRET);
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await startStandin();
-  standin = s.standin;
-  app = await liveApp(t, s.apiUrl);
-  c = await liveCourt(app, t, 'Live');
+  ({ t, standin, app, c } = await openLive('Live'));
 });
-afterAll(async () => {
-  await app.close();
-  await standin.stop();
-  await t.drop();
-});
+afterAll(closeLive);
 
 const post = (url: string, cookie: string | undefined, payload: unknown = {}) =>
   call(app, 'POST', url, { cookie, payload });
@@ -45,16 +38,13 @@ const post = (url: string, cookie: string | undefined, payload: unknown = {}) =>
 /** An open hearing with one participant per role (the agent represents the plaintiff), all in the lobby. */
 async function openHearingWithEveryone() {
   const id = await scheduleHearing(app, c);
-  const plaintiff = await invite(app, c, id, 'plaintiff');
-  const defendant = await invite(app, c, id, 'defendant');
-  const agent = await invite(app, c, id, 'agent', { representsId: plaintiff.id });
-  const defAgent = await invite(app, c, id, 'agent', { representsId: defendant.id });
+  const sides = await inviteBothSides(app, c, id);
   const witness = await invite(app, c, id, 'witness');
   const interpreter = await invite(app, c, id, 'interpreter', { interpretsForId: witness.id, language: 'zh-CN' });
   const observer = await invite(app, c, id, 'observer');
   await setState(app, c, id, 'open');
-  const everyone = { plaintiff, defendant, agent, defAgent, witness, interpreter, observer };
-  for (const p of Object.values(everyone)) await expectOk(post(`/api/hearings/${id}/lobby`, p.cookie));
+  const everyone = { ...sides, witness, interpreter, observer };
+  await enterLobby(app, id, Object.values(everyone));
   return { id, ...everyone };
 }
 

@@ -1,4 +1,4 @@
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -7,7 +7,7 @@ import { expectOk, liveCourt, startStandin, type LiveCourt } from '../../test/li
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 import { call } from '../../test/scheduling.ts';
 import { pdfText } from '../../test/pdf-tools.ts';
-import { exhibitsApp, hearingInSession, pdfBytes, upload, type Courtroom } from '../../test/exhibits.ts';
+import { exhibitsApp, filesUnder, hearingInSession, pdfBytes, upload, type Courtroom } from '../../test/exhibits.ts';
 import { parseConfig } from '../platform/config.ts';
 
 // Stamping is bounded: pages, time, memory and how many run at once. Whatever is refused leaves
@@ -44,23 +44,6 @@ afterAll(async () => {
   await standin.stop();
   await t.drop();
 });
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(p);
-    }
-  };
-  try {
-    walk(dir);
-  } catch {
-    // no files directory yet
-  }
-  return out;
-}
 
 /** Nothing of the hearing's exhibits exists: no row, no file, no audit event; the next one is still P-1. */
 async function expectNothingStored(h: Courtroom, dataDir: string) {

@@ -1,14 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
-import { createCourtFixture, type CourtFixture } from '../../test/scheduling.ts';
+import { createCourtFixture, insertHearing, type CourtFixture } from '../../test/scheduling.ts';
 import { LIVEKIT_KEY, LIVEKIT_SECRET, startStandin } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
-import { pdfBytes } from '../../test/exhibits.ts';
+import { filesUnder, pdfBytes } from '../../test/exhibits.ts';
 import { type ServerProcess, memoryOf, resetPeakMemory, signInCookie, startServerProcess } from '../../test/process.ts';
 
 // A 20,000-page PDF sent to the real server, in a child process of its own so its memory is measured
@@ -31,23 +30,6 @@ let cookie: string;
 
 const status = (field: 'VmRSS' | 'VmHWM') => memoryOf(server.pid, field);
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(p);
-    }
-  };
-  try {
-    walk(dir);
-  } catch {
-    // no files directory yet
-  }
-  return out;
-}
-
 beforeAll(async () => {
   t = await createTestDatabase();
   work = mkdtempSync(join(tmpdir(), 'gavel-exhibit-mem-'));
@@ -55,22 +37,7 @@ beforeAll(async () => {
   standin = s.standin;
   f = await createCourtFixture(t.db, 'Pages');
   const start = new Date(Date.now() + 3_600_000);
-  const h = await t.db
-    .insertInto('hearings')
-    .values({
-      court_id: f.court.id,
-      case_id: f.caseId,
-      courtroom_id: f.room.id,
-      title: 'Paper hearing',
-      scheduled_start: start,
-      scheduled_end: new Date(start.getTime() + 3_600_000),
-      judge_id: f.judge.id,
-      clerk_id: f.clerk.id,
-      livekit_room: `hearing-${randomUUID()}`,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  hearingId = h.id;
+  hearingId = await insertHearing(t.db, f, 'Paper hearing', start);
 
   running = await startServerProcess({
     DATABASE_URL: t.url,

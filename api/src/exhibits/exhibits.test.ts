@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,7 +13,15 @@ import { call } from '../../test/scheduling.ts';
 import { expectOk, liveCourt, startStandin, type LiveCourt } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 import { darkPixels, pdfPages, pdfText, qpdfCheck, renderPage, withPdfFile } from '../../test/pdf-tools.ts';
-import { elfBytes, exhibitsApp, hearingInSession, pdfBytes, pngBytes, upload } from '../../test/exhibits.ts';
+import {
+  elfBytes,
+  exhibitsApp,
+  filesUnder,
+  hearingInSession,
+  pdfBytes,
+  pngBytes,
+  upload,
+} from '../../test/exhibits.ts';
 import { parseConfig } from '../platform/config.ts';
 import { typeOfBytes } from './file-type.ts';
 import { stampExhibit } from './stamp.ts';
@@ -53,23 +61,6 @@ const fileOf = async (hearingId: string, eid: string, cookie: string, copy = 'st
   return res.rawPayload;
 };
 /** Every regular file under a directory (temporary parts included). */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(p);
-    }
-  };
-  try {
-    walk(dir);
-  } catch {
-    // no files directory yet
-  }
-  return out;
-}
-
 describe('uploading exhibits', () => {
   it('accepts a PDF from an agent: P-1, hashed, stored, stamped with the sticker and a footer on every page', async () => {
     const h = await hearingInSession(app, c);

@@ -1,26 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import type { TestDatabase } from '../../test/db.ts';
+import { expectBadBodiesRefused } from '../../test/property.ts';
 import { ORIGIN } from '../../test/app.ts';
 import { call } from '../../test/scheduling.ts';
 import {
+  closeLive,
   expectOk,
   invite,
-  liveApp,
-  liveCourt,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   type Invited,
   type LiveCourt,
 } from '../../test/live.ts';
-import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 import { UNPRINTABLE } from '../platform/pdf/text.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
-let standin: LiveKitStandin;
 let c: LiveCourt;
 let live: string;
 let entryId: string;
@@ -29,11 +27,7 @@ let sealId: string;
 let party: Invited;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await startStandin();
-  standin = s.standin;
-  app = await liveApp(t, s.apiUrl);
-  c = await liveCourt(app, t, 'TrProps');
+  ({ t, app, c } = await openLive('TrProps'));
   live = await scheduleHearing(app, c);
   await setState(app, c, live, 'open');
   const e = await expectOk(
@@ -54,11 +48,7 @@ beforeAll(async () => {
   );
   sealId = seal.json().seal.id;
 });
-afterAll(async () => {
-  await app.close();
-  await standin.stop();
-  await t.drop();
-});
+afterAll(closeLive);
 
 async function snapshot() {
   const out: Record<string, unknown> = {};
@@ -172,22 +162,7 @@ const ROUTES = [
 describe('bad bodies on every transcript write route', () => {
   for (const route of ROUTES) {
     it(`${route.name}: 4xx JSON, never 5xx, and nothing changes`, async () => {
-      const before = await snapshot();
-      await fc.assert(
-        fc.asyncProperty(route.body, async (body) => {
-          const res = await app.inject({
-            method: route.method,
-            url: route.url(),
-            headers: { origin: ORIGIN, cookie: route.cookie(), 'content-type': 'application/json' },
-            payload: JSON.stringify(body) ?? 'null',
-          });
-          expect(res.statusCode, `${JSON.stringify(body)} → ${res.body}`).toBeGreaterThanOrEqual(400);
-          expect(res.statusCode, `${JSON.stringify(body)} → ${res.body}`).toBeLessThan(500);
-          expect(res.json().error.code).toEqual(expect.any(String));
-        }),
-        { numRuns: 60 },
-      );
-      expect(await snapshot()).toEqual(before);
+      await expectBadBodiesRefused(app, route, snapshot, 60);
     });
   }
 

@@ -2,43 +2,32 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import type { TestDatabase } from '../../test/db.ts';
 import { ORIGIN, testDataDir } from '../../test/app.ts';
 import { call } from '../../test/scheduling.ts';
 import {
+  closeLive,
   connectSocket,
   expectOk,
   invite,
-  liveApp,
-  liveCourt,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   wsUrl,
   type Invited,
   type LiveCourt,
 } from '../../test/live.ts';
-import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { pdfPages, pdfSig, pdfText, qpdfCheck, renderPage } from '../../test/pdf-tools.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
-let standin: LiveKitStandin;
 let c: LiveCourt;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await startStandin();
-  standin = s.standin;
-  app = await liveApp(t, s.apiUrl);
-  c = await liveCourt(app, t, 'Rec');
+  ({ t, app, c } = await openLive('Rec'));
 });
-afterAll(async () => {
-  await app.close();
-  await standin.stop();
-  await t.drop();
-});
+afterAll(closeLive);
 
 const ZH = '原告请求法院判令被告支付货款人民币十万元。';
 const EN = 'Counsel for the plaintiff, you may begin your opening statement.';

@@ -2,18 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { AccessToken } from 'livekit-server-sdk';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
-import { call } from '../../test/scheduling.ts';
+import type { TestDatabase } from '../../test/db.ts';
+import { expectBadBodiesRefused } from '../../test/property.ts';
 import {
   LIVEKIT_KEY,
   LIVEKIT_SECRET,
-  expectOk,
+  admit,
+  closeLive,
+  consult,
+  enterLobby,
   invite,
-  liveApp,
-  liveCourt,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   type LiveCourt,
 } from '../../test/live.ts';
 import type { LiveKitStandin } from '../../test/livekit-standin.ts';
@@ -26,39 +27,17 @@ let hearingId: string;
 let consultRoom: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await startStandin();
-  standin = s.standin;
-  app = await liveApp(t, s.apiUrl);
-  c = await liveCourt(app, t, 'RecProps');
+  ({ t, standin, app, c } = await openLive('RecProps'));
   hearingId = await scheduleHearing(app, c);
   const party = await invite(app, c, hearingId, 'plaintiff');
   const agent = await invite(app, c, hearingId, 'agent', { representsId: party.id });
   await setState(app, c, hearingId, 'open');
-  for (const p of [party, agent])
-    await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/lobby`, { cookie: p.cookie }));
-  await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/admit-all`, { cookie: c.cookies.judge }));
+  await enterLobby(app, hearingId, [party, agent]);
+  await admit(app, c, hearingId, 'all');
   await setState(app, c, hearingId, 'start');
-  const asked = await expectOk(
-    call(app, 'POST', `/api/hearings/${hearingId}/consultation-requests`, {
-      cookie: agent.cookie,
-      payload: { participantIds: [party.id, agent.id] },
-    }),
-    201,
-  );
-  const opened = await expectOk(
-    call(app, 'POST', `/api/hearings/${hearingId}/consultation-requests/${asked.json().request.id}/accept`, {
-      cookie: party.cookie,
-    }),
-    201,
-  );
-  consultRoom = opened.json().consultation.room;
+  consultRoom = (await consult(app, hearingId, agent, party)).room;
 });
-afterAll(async () => {
-  await app.close();
-  await standin.stop();
-  await t.drop();
-});
+afterAll(closeLive);
 
 async function snapshot() {
   const out: Record<string, unknown> = {};
@@ -91,22 +70,7 @@ const ROUTES = [
 describe('bad bodies on every recording write route', () => {
   for (const route of ROUTES) {
     it(`${route.name}: 4xx JSON, never 5xx, and nothing changes`, async () => {
-      const before = await snapshot();
-      await fc.assert(
-        fc.asyncProperty(route.body, async (body) => {
-          const res = await app.inject({
-            method: 'POST',
-            url: route.url(),
-            headers: { origin: 'http://gavel.test', cookie: c.cookies.judge, 'content-type': 'application/json' },
-            payload: JSON.stringify(body) ?? 'null',
-          });
-          expect(res.statusCode, `${JSON.stringify(body)} → ${res.body}`).toBeGreaterThanOrEqual(400);
-          expect(res.statusCode, `${JSON.stringify(body)} → ${res.body}`).toBeLessThan(500);
-          expect(res.json().error.code).toEqual(expect.any(String));
-        }),
-        { numRuns: 60 },
-      );
-      expect(await snapshot()).toEqual(before);
+      await expectBadBodiesRefused(app, { ...route, cookie: () => c.cookies.judge }, snapshot, 60);
     });
   }
 

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import type { TestDatabase } from '../../../test/db.ts';
 import { call } from '../../../test/scheduling.ts';
 import {
+  admit,
+  closeLive,
+  enterLobby,
   expectOk,
   invite,
-  liveApp,
-  liveCourt,
+  inviteBothSides,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   type LiveCourt,
 } from '../../../test/live.ts';
 import type { LiveKitStandin } from '../../../test/livekit-standin.ts';
@@ -29,17 +31,9 @@ let c: LiveCourt;
 let skewMs = 0;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await startStandin();
-  standin = s.standin;
-  app = await liveApp(t, s.apiUrl, { now: () => new Date(Date.now() + skewMs) });
-  c = await liveCourt(app, t, 'Consult');
+  ({ t, standin, app, c } = await openLive('Consult', { now: () => new Date(Date.now() + skewMs) }));
 });
-afterAll(async () => {
-  await app.close();
-  await standin.stop();
-  await t.drop();
-});
+afterAll(closeLive);
 
 const post = (url: string, cookie: string | undefined, payload: unknown = {}) =>
   call(app, 'POST', url, { cookie, payload });
@@ -47,15 +41,11 @@ const post = (url: string, cookie: string | undefined, payload: unknown = {}) =>
 /** A hearing in session with both parties and their agents, and an observer, all admitted. */
 async function inSession() {
   const id = await scheduleHearing(app, c);
-  const plaintiff = await invite(app, c, id, 'plaintiff');
-  const defendant = await invite(app, c, id, 'defendant');
-  const agent = await invite(app, c, id, 'agent', { representsId: plaintiff.id });
-  const defAgent = await invite(app, c, id, 'agent', { representsId: defendant.id });
+  const { plaintiff, defendant, agent, defAgent } = await inviteBothSides(app, c, id);
   const observer = await invite(app, c, id, 'observer');
   await setState(app, c, id, 'open');
-  for (const p of [plaintiff, defendant, agent, defAgent, observer])
-    await expectOk(post(`/api/hearings/${id}/lobby`, p.cookie));
-  await expectOk(post(`/api/hearings/${id}/admit-all`, c.cookies.judge));
+  await enterLobby(app, id, [plaintiff, defendant, agent, defAgent, observer]);
+  await admit(app, c, id, 'all');
   await setState(app, c, id, 'start');
   const base = `/api/hearings/${id}/consultation-requests`;
   const ask = async (by = plaintiff, ids = [plaintiff.id, agent.id]) =>

@@ -1,37 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import type { TestDatabase } from '../../../test/db.ts';
 import { call } from '../../../test/scheduling.ts';
 import {
+  closeLive,
   expectOk,
-  liveApp,
   liveCourt,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   type LiveCourt,
 } from '../../../test/live.ts';
-import type { LiveKitStandin } from '../../../test/livekit-standin.ts';
 import { listNotes } from '../../record/procedural.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
-let standin: LiveKitStandin;
 let c: LiveCourt;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await startStandin();
-  standin = s.standin;
-  app = await liveApp(t, s.apiUrl);
-  c = await liveCourt(app, t, 'Crowd');
+  ({ t, app, c } = await openLive('Crowd'));
 });
-afterAll(async () => {
-  await app.close();
-  await standin.stop();
-  await t.drop();
-});
+afterAll(closeLive);
 
 describe('admit-all of a large lobby', () => {
   it('admits everyone and keeps every name in the record, over as many notes as an entry’s limit needs', async () => {

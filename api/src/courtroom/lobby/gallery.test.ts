@@ -1,23 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import type { TestDatabase } from '../../../test/db.ts';
 import { testConfig } from '../../../test/app.ts';
 import { call } from '../../../test/scheduling.ts';
 import {
+  closeLive,
   connectSocket,
   expectOk,
   invite,
-  liveApp,
-  liveCourt,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   wsUrl,
   type Invited,
   type LiveCourt,
   type SocketClient,
 } from '../../../test/live.ts';
-import type { LiveKitStandin } from '../../../test/livekit-standin.ts';
 import { newToken, participantSessionHash } from '../../invitations/invite-token.ts';
 import { participantCookieName } from '../../invitations/participant-session.ts';
 import { applyEvent, fromSnapshot, type LiveState } from '../../../../web/src/lib/hearing/live-state.ts';
@@ -27,22 +25,12 @@ const GALLERY = 200;
 
 let t: TestDatabase;
 let app: FastifyInstance;
-let standin: LiveKitStandin;
 let c: LiveCourt;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await startStandin();
-  standin = s.standin;
-  app = await liveApp(t, s.apiUrl);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  c = await liveCourt(app, t, 'Gallery');
+  ({ t, app, c } = await openLive('Gallery', { listen: true }));
 });
-afterAll(async () => {
-  await app.close();
-  await standin.stop();
-  await t.drop();
-});
+afterAll(closeLive);
 
 /** Members of the public who opened the hearing's link and wait in the lobby: a session cookie each. */
 async function gallery(hearingId: string, n: number): Promise<Array<Invited & { name: string }>> {

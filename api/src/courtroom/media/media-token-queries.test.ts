@@ -4,51 +4,41 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../../app.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
 import { passwords, testConfig } from '../../../test/app.ts';
 import { call } from '../../../test/scheduling.ts';
 import {
+  closeLive,
   expectOk,
   invite,
-  liveApp,
-  liveCourt,
   liveEnv,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   type LiveCourt,
 } from '../../../test/live.ts';
-import type { LiveKitStandin } from '../../../test/livekit-standin.ts';
 
 // A media token is asked for by every participant at once when a hearing starts: what it costs the
 // database is counted here (a second app on the same database, whose handle counts what it sends).
 
-let t: TestDatabase;
 let app: FastifyInstance;
 let counting: FastifyInstance;
 let countingDb: Kysely<Database>;
-let standin: LiveKitStandin;
 let c: LiveCourt;
 const sent: string[] = [];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await startStandin();
-  standin = s.standin;
-  app = await liveApp(t, s.apiUrl);
-  c = await liveCourt(app, t, 'TokenQueries');
+  const live = await openLive('TokenQueries');
+  ({ app, c } = live);
   countingDb = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 3 }) }),
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: live.t.url, max: 3 }) }),
     log: (e) => void sent.push(e.query.sql),
   });
-  counting = await buildApp({ config: testConfig(liveEnv(s.apiUrl)), db: countingDb, passwords, logger: false });
+  counting = await buildApp({ config: testConfig(liveEnv(live.apiUrl)), db: countingDb, passwords, logger: false });
 });
 afterAll(async () => {
   await counting.close();
   await countingDb.destroy();
-  await app.close();
-  await standin.stop();
-  await t.drop();
+  await closeLive();
 });
 
 describe('the media token’s reads', () => {
