@@ -1,23 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import { byCaller, registeredRoutes, statusByCaller } from '../../test/access.ts';
 import { call } from '../../test/scheduling.ts';
 import {
+  admit,
+  callerCookies,
+  closeLive,
+  consult,
+  enterLobby,
   expectOk,
   invite,
-  liveApp,
   liveCourt,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   type Invited,
   type LiveCourt,
 } from '../../test/live.ts';
-import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 
-let t: TestDatabase;
 let app: FastifyInstance;
-let standin: LiveKitStandin;
 let c: LiveCourt;
 let other: LiveCourt;
 let partOther: Invited;
@@ -42,14 +43,8 @@ async function target(): Promise<Target> {
   const waiting = await invite(app, c, hearingId, 'plaintiff');
   const observer = await invite(app, c, hearingId, 'observer');
   await setState(app, c, hearingId, 'open');
-  for (const p of [party, agent, waiting, observer]) {
-    await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/lobby`, { cookie: p.cookie }));
-  }
-  for (const p of [party, agent]) {
-    await expectOk(
-      call(app, 'POST', `/api/hearings/${hearingId}/participants/${p.id}/admit`, { cookie: c.cookies.judge }),
-    );
-  }
+  await enterLobby(app, hearingId, [party, agent, waiting, observer]);
+  await admit(app, c, hearingId, [party, agent]);
   return { hearingId, party, agent, waiting, observer };
 }
 
@@ -79,8 +74,7 @@ interface Row {
   expected: Record<Caller, number>;
 }
 
-const row = (statuses: [number, number, number, number, number, number, number, number]): Record<Caller, number> =>
-  Object.fromEntries(CALLERS.map((k, i) => [k, statuses[i]])) as Record<Caller, number>;
+const row = (statuses: [number, number, number, number, number, number, number, number]) => byCaller(CALLERS, statuses);
 
 //                                 judge clerk jdg2 other party obs  pOth anon
 const judgeOnly = (ok: number) => row([ok, 403, 404, 403, 401, 401, 401, 401]);
@@ -100,13 +94,7 @@ async function asking(x: Target, by: 'party' | 'agent' = 'agent'): Promise<strin
 
 /** Opens a consultation of the target's defendant and their agent (asked and accepted); returns its id. */
 async function consultation(x: Target): Promise<string> {
-  const res = await expectOk(
-    call(app, 'POST', `/api/hearings/${x.hearingId}/consultation-requests/${await asking(x)}/accept`, {
-      cookie: x.party.cookie,
-    }),
-    201,
-  );
-  return res.json().consultation.id as string;
+  return (await consult(app, x.hearingId, x.agent, x.party)).id;
 }
 
 const TABLE: Row[] = [
@@ -254,65 +242,41 @@ const TABLE: Row[] = [
 ];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await startStandin();
-  standin = s.standin;
-  app = await liveApp(t, s.apiUrl);
-  c = await liveCourt(app, t, 'LiveAuth');
-  other = await liveCourt(app, t, 'LiveOther');
+  const live = await openLive('LiveAuth');
+  ({ app, c } = live);
+  other = await liveCourt(app, live.t, 'LiveOther');
   // A participant of another hearing of the same court.
   const elsewhere = await scheduleHearing(app, c, c.f.judge2.id);
   partOther = await invite(app, c, elsewhere, 'plaintiff');
 });
-afterAll(async () => {
-  await app.close();
-  await standin.stop();
-  await t.drop();
-});
+afterAll(closeLive);
 
 function cookieOf(caller: Caller, x: Target): string | undefined {
   switch (caller) {
-    case 'judgeOfHearing':
-      return c.cookies.judge;
-    case 'clerkOfHearing':
-      return c.cookies.clerk;
-    case 'otherJudgeHere':
-      return c.cookies.judge2;
-    case 'staffOtherCourt':
-      return other.cookies.clerk;
     case 'partyHere':
       return x.party.cookie;
     case 'observerHere':
       return x.observer.cookie;
-    case 'partOther':
-      return partOther.cookie;
-    case 'anonymous':
-      return undefined;
+    default:
+      return callerCookies(c, other, partOther)[caller];
   }
 }
 
 describe('who may call each live-hearing route', () => {
   it('the table covers every route this feature registers', async () => {
-    await app.ready();
     const live =
       /^\/api\/(hearings\/:id\/(state|admit-all|lobby|leave|media-token|chat|consultations|consultation-requests|participants\/:pid\/(admit|return-to-lobby|remove|mute|screen-share))|livekit|ws)/;
-    const mine = app.routeAccess
-      .filter((r) => live.test(r.url))
-      .map((r) => `${r.method} ${r.url}`)
-      .sort();
+    const mine = await registeredRoutes(app, (url) => live.test(url));
     expect(mine).toEqual(TABLE.map((r) => r.route).sort());
   });
 
   for (const r of TABLE) {
     it(r.route, async () => {
-      const actual: Record<string, number> = {};
-      for (const caller of CALLERS) {
+      const actual = await statusByCaller(CALLERS, async (caller) => {
         const x = await target();
         const req = await r.request(x);
-        const res = await call(app, req.method, req.url, { cookie: cookieOf(caller, x), payload: req.payload });
-        actual[caller] = res.statusCode;
-        if (res.statusCode >= 400) expect(res.json().error.code, `${caller}: ${res.body}`).toEqual(expect.any(String));
-      }
+        return call(app, req.method, req.url, { cookie: cookieOf(caller, x), payload: req.payload });
+      });
       expect(actual).toEqual(r.expected);
     });
   }

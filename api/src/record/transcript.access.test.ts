@@ -1,24 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import type { TestDatabase } from '../../test/db.ts';
+import { byCaller, registeredRoutes, statusByCaller } from '../../test/access.ts';
 import { createStaff, ORIGIN } from '../../test/app.ts';
 import { call, signInAs } from '../../test/scheduling.ts';
 import {
+  callerCookies,
+  closeLive,
   expectOk,
   invite,
-  liveApp,
   liveCourt,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   type Invited,
   type LiveCourt,
 } from '../../test/live.ts';
-import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
-let standin: LiveKitStandin;
 let c: LiveCourt;
 let other: LiveCourt;
 let partOther: Invited;
@@ -93,7 +93,7 @@ const CALLERS = [
 type Caller = (typeof CALLERS)[number];
 
 type Statuses = [number, number, number, number, number, number, number, number, number, number, number, number];
-const row = (s: Statuses) => Object.fromEntries(CALLERS.map((k, i) => [k, s[i]])) as Record<Caller, number>;
+const row = (s: Statuses) => byCaller(CALLERS, s);
 
 //                                       judge clerk jdg2 clrk2 admin other plntf agent witns obsv pOth anon
 const readers = (ok: number) => row([ok, ok, 404, ok, ok, 404, ok, ok, 403, 403, 404, 401]);
@@ -216,11 +216,7 @@ const TABLE: Route[] = [
 ];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await startStandin();
-  standin = s.standin;
-  app = await liveApp(t, s.apiUrl);
-  c = await liveCourt(app, t, 'TrAuth');
+  ({ t, app, c } = await openLive('TrAuth'));
   other = await liveCourt(app, t, 'TrOther');
   adminHere = await signInAs(app, await createStaff(t.db, 'admin', { courtId: c.f.court.id }));
   clerkHere = await signInAs(app, await createStaff(t.db, 'clerk', { courtId: c.f.court.id }));
@@ -228,53 +224,36 @@ beforeAll(async () => {
   const elsewhere = await scheduleHearing(app, c, c.f.judge2.id);
   partOther = await invite(app, c, elsewhere, 'plaintiff');
 });
-afterAll(async () => {
-  await app.close();
-  await standin.stop();
-  await t.drop();
-});
+afterAll(closeLive);
 
 function cookieOf(caller: Caller, x: Target): string | undefined {
   switch (caller) {
-    case 'judgeOfHearing':
-      return c.cookies.judge;
-    case 'clerkOfHearing':
-      return c.cookies.clerk;
-    case 'otherJudgeHere':
-      return c.cookies.judge2;
     case 'otherClerkHere':
       return clerkHere;
     case 'adminHere':
       return adminHere;
-    case 'staffOtherCourt':
-      return other.cookies.clerk;
     case 'plaintiff':
     case 'agent':
     case 'witness':
     case 'observer':
       return x[caller].cookie;
-    case 'partOther':
-      return partOther.cookie;
-    case 'anonymous':
-      return undefined;
+    default:
+      return callerCookies(c, other, partOther)[caller];
   }
 }
 
 describe('who may call each transcript route', () => {
   it('the table covers every route this feature registers', async () => {
-    await app.ready();
-    const mine = app.routeAccess
-      .filter((r) => /^\/api\/(hearings\/:id\/transcript|transcripts|verify)/.test(r.url))
-      .map((r) => `${r.method} ${r.url}`)
-      .sort();
+    const mine = await registeredRoutes(app, (url) =>
+      /^\/api\/(hearings\/:id\/transcript|transcripts|verify)/.test(url),
+    );
     expect(mine).toEqual(TABLE.map((r) => r.route).sort());
   });
 
   for (const r of TABLE) {
     it(r.route, async () => {
       const x = await target({ seal: r.seal });
-      const actual: Record<string, number> = {};
-      for (const caller of CALLERS) {
+      const actual = await statusByCaller(CALLERS, async (caller) => {
         const invited = { plaintiff: x.plaintiff, agent: x.agent, witness: x.witness, observer: x.observer, partOther }[
           caller as string
         ];
@@ -289,7 +268,7 @@ describe('who may call each transcript route', () => {
           : 'Full Name';
         const req = r.request(x, name);
         const cookie = cookieOf(caller, x);
-        const res = await app.inject({
+        return app.inject({
           method: req.method,
           url: req.url,
           headers: {
@@ -303,9 +282,7 @@ describe('who may call each transcript route', () => {
               ? { payload: {} }
               : {}),
         });
-        actual[caller] = res.statusCode;
-        if (res.statusCode >= 400) expect(res.json().error.code, `${caller}: ${res.body}`).toEqual(expect.any(String));
-      }
+      });
       expect(actual).toEqual(r.expected);
     });
   }

@@ -3,27 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { CapturingMailer } from '../platform/mail/mailer.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
-import { createStaff, passwords, signIn, testConfig } from '../../test/app.ts';
+import type { TestDatabase } from '../../test/db.ts';
+import { byCaller, registeredRoutes, statusByCaller } from '../../test/access.ts';
+import { createStaff, signIn } from '../../test/app.ts';
 import { call } from '../../test/scheduling.ts';
 import {
+  admit,
+  callerCookies,
+  closeLive,
+  enterLobby,
   expectOk,
   invite,
   liveCourt,
-  liveEnv,
+  openLive,
   scheduleHearing,
   setState,
-  startStandin,
   type Invited,
   type LiveCourt,
 } from '../../test/live.ts';
-import type { LiveKitStandin } from '../../test/livekit-standin.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
-let standin: LiveKitStandin;
 let c: LiveCourt;
 let other: LiveCourt;
 let adminCookie: string;
@@ -40,8 +40,8 @@ async function target(): Promise<Target> {
   const hearingId = await scheduleHearing(app, c);
   const party = await invite(app, c, hearingId, 'plaintiff');
   await setState(app, c, hearingId, 'open');
-  await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/lobby`, { cookie: party.cookie }));
-  await expectOk(call(app, 'POST', `/api/hearings/${hearingId}/admit-all`, { cookie: c.cookies.judge }));
+  await enterLobby(app, hearingId, [party]);
+  await admit(app, c, hearingId, 'all');
   await setState(app, c, hearingId, 'start');
   const h = await t.db
     .selectFrom('hearings')
@@ -80,8 +80,7 @@ const CALLERS: Caller[] = [
   'partyHere',
   'anonymous',
 ];
-const row = (statuses: [number, number, number, number, number, number, number]): Record<Caller, number> =>
-  Object.fromEntries(CALLERS.map((k, i) => [k, statuses[i]])) as Record<Caller, number>;
+const row = (statuses: [number, number, number, number, number, number, number]) => byCaller(CALLERS, statuses);
 
 interface Row {
   route: string;
@@ -120,68 +119,41 @@ const TABLE: Row[] = [
 ];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
   localDir = mkdtempSync(join(tmpdir(), 'gavel-rec-access-'));
-  const s = await startStandin();
-  standin = s.standin;
-  app = await buildApp({
-    config: testConfig({ ...liveEnv(s.apiUrl), RECORDING_LOCAL_DIR: localDir }),
-    db: t.db,
-    passwords,
-    logger: false,
-    mailer: new CapturingMailer(),
-  });
-  c = await liveCourt(app, t, 'RecAuth');
+  ({ t, app, c } = await openLive('RecAuth', { env: { RECORDING_LOCAL_DIR: localDir } }));
   other = await liveCourt(app, t, 'RecAuthOther');
   const admin = await createStaff(t.db, 'admin', { courtId: c.f.court.id });
   adminCookie = await signIn(app, admin.email, admin.password);
 });
 afterAll(async () => {
-  await app.close();
-  await standin.stop();
-  await t.drop();
+  await closeLive();
   rmSync(localDir, { recursive: true, force: true });
 });
 
 function cookieOf(caller: Caller, x: Target): string | undefined {
   switch (caller) {
-    case 'judgeOfHearing':
-      return c.cookies.judge;
-    case 'clerkOfHearing':
-      return c.cookies.clerk;
-    case 'otherJudgeHere':
-      return c.cookies.judge2;
     case 'adminHere':
       return adminCookie;
-    case 'staffOtherCourt':
-      return other.cookies.clerk;
     case 'partyHere':
       return x.party.cookie;
-    case 'anonymous':
-      return undefined;
+    default:
+      return callerCookies(c, other)[caller];
   }
 }
 
 describe('who may call each recording route', () => {
   it('the table covers every route this feature registers', async () => {
-    await app.ready();
-    const mine = app.routeAccess
-      .filter((r) => r.url.includes('/recordings'))
-      .map((r) => `${r.method} ${r.url}`)
-      .sort();
+    const mine = await registeredRoutes(app, (url) => url.includes('/recordings'));
     expect(mine).toEqual(TABLE.map((r) => r.route).sort());
   });
 
   for (const r of TABLE) {
     it(r.route, async () => {
-      const actual: Record<string, number> = {};
-      for (const caller of CALLERS) {
+      const actual = await statusByCaller(CALLERS, async (caller) => {
         const x = await target();
         const req = await r.request(x);
-        const res = await call(app, req.method, req.url, { cookie: cookieOf(caller, x), payload: req.payload });
-        actual[caller] = res.statusCode;
-        if (res.statusCode >= 400) expect(res.json().error.code, `${caller}: ${res.body}`).toEqual(expect.any(String));
-      }
+        return call(app, req.method, req.url, { cookie: cookieOf(caller, x), payload: req.payload });
+      });
       expect(actual).toEqual(r.expected);
     });
   }

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import type { TestDatabase } from '../../test/db.ts';
+import { registeredRoutes, statusByCaller } from '../../test/access.ts';
 import {
   call,
+  closeScheduling,
   createCourtFixture,
   hearingBody,
+  openScheduling,
   participantCookie,
-  schedulingApp,
   signInAs,
   tokenOf,
   type CourtFixture,
@@ -219,21 +221,15 @@ const TABLE: Row[] = [
 let partOtherCookie: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  app = (await schedulingApp(t.db)).app;
-  f = await createCourtFixture(t.db, 'Auth', { timezone: 'Asia/Shanghai' });
+  ({ t, app, f, clerk: cookies.clerk } = await openScheduling('Auth', { timezone: 'Asia/Shanghai' }));
   other = await createCourtFixture(t.db, 'Other', { timezone: 'Europe/Paris' });
-  cookies.clerk = await signInAs(app, f.clerk);
   cookies.judge = await signInAs(app, f.judge);
   cookies.judge2 = await signInAs(app, f.judge2);
   cookies.otherClerk = await signInAs(app, other.clerk);
   // A participant of another hearing of the same court.
   partOtherCookie = (await target(f.judge2.id)).participantCookie;
 });
-afterAll(async () => {
-  await app.close();
-  await t.drop();
-});
+afterAll(closeScheduling);
 
 function cookieOf(caller: Caller, x: Target): string | undefined {
   switch (caller) {
@@ -256,36 +252,30 @@ function cookieOf(caller: Caller, x: Target): string | undefined {
 
 describe('who may call each scheduling route', () => {
   it('the table covers every route this feature registers', async () => {
-    await app.ready();
-    const mine = app.routeAccess
-      .filter((r) => /^\/api\/(cases|hearings|join)/.test(r.url))
-      // The live hearing's and recordings' routes have their own tables (live/recordings.access.test.ts).
-      .filter((r) => !r.url.includes('/recordings'))
-      .filter((r) => !r.url.includes('/transcript'))
-      .filter((r) => !r.url.includes('/exhibits'))
-      // The audit trail and the export have theirs in exports/export.test.ts.
-      .filter((r) => !/\/(audit|export)(\/|$)/.test(r.url))
-      .filter(
-        (r) =>
-          !/\/(state|admit-all|lobby|leave|media-token|chat|consultations|consultation-requests|participants\/:pid\/(admit|return-to-lobby|remove|mute|screen-share))/.test(
-            r.url,
-          ),
-      )
-      .map((r) => `${r.method} ${r.url}`)
-      .sort();
+    const mine = await registeredRoutes(
+      app,
+      (url) =>
+        /^\/api\/(cases|hearings|join)/.test(url) &&
+        // The live hearing's and recordings' routes have their own tables (live/recordings.access.test.ts).
+        !url.includes('/recordings') &&
+        !url.includes('/transcript') &&
+        !url.includes('/exhibits') &&
+        // The audit trail and the export have theirs in exports/export.test.ts.
+        !/\/(audit|export)(\/|$)/.test(url) &&
+        !/\/(state|admit-all|lobby|leave|media-token|chat|consultations|consultation-requests|participants\/:pid\/(admit|return-to-lobby|remove|mute|screen-share))/.test(
+          url,
+        ),
+    );
     expect(mine).toEqual(TABLE.map((r) => r.route).sort());
   });
 
   for (const row of TABLE) {
     it(`${row.route}`, async () => {
-      const actual: Record<string, number> = {};
-      for (const caller of CALLERS) {
+      const actual = await statusByCaller(CALLERS, async (caller) => {
         const x = await target();
         const req = row.request(x);
-        const res = await call(app, req.method, req.url, { cookie: cookieOf(caller, x), payload: req.payload });
-        actual[caller] = res.statusCode;
-        if (res.statusCode >= 400) expect(res.json().error.code, `${caller}: ${res.body}`).toEqual(expect.any(String));
-      }
+        return call(app, req.method, req.url, { cookie: cookieOf(caller, x), payload: req.payload });
+      });
       expect(actual).toEqual(row.expected);
     });
   }
