@@ -10,6 +10,7 @@ import {
   isEnded,
   isLive,
   permitted,
+  policyTable,
   type Action,
   type CallerClass,
   type HearingState,
@@ -254,5 +255,111 @@ describe('what the policy promises, whatever the table grows into', () => {
     expect(
       permitted({ caller: { kind: 'participant', role: 'witness', standing: 'in_lobby' }, state: 'in_session' }),
     ).toEqual(['hearing.read', 'hearing.watch', 'lobby.enter', 'lobby.leave', 'chat.read_own', 'chat.post_bench']);
+  });
+});
+
+describe('the hearing policy across the hearing’s states, as a table', () => {
+  const ALL_STATES = [...HEARING_STATES];
+  const NONE: HearingState[] = [];
+  const LIVE = HEARING_STATES.filter(isLive);
+  const ENDED = HEARING_STATES.filter(isEnded);
+  const NOT_ENDED = HEARING_STATES.filter((s) => !isEnded(s));
+  const BEFORE_LOBBY: HearingState[] = ['scheduled', 'postponed'];
+  const LIVE_OR_ENDED = [...LIVE, ...ENDED];
+
+  /**
+   * In which states the hearing's judge, its clerk, and its plaintiff may act. The plaintiff stands where the state
+   * puts them: invited before the lobby opens, admitted while it is live, after the hearing once it has ended.
+   */
+  const BY_STATE: Record<Action, { judge: HearingState[]; clerk: HearingState[]; plaintiff: HearingState[] }> = {
+    'hearing.read': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: ALL_STATES },
+    'hearing.watch': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: ALL_STATES },
+    'hearing.edit': { judge: NONE, clerk: ALL_STATES, plaintiff: NONE },
+    'hearing.reassign_bench': { judge: NONE, clerk: BEFORE_LOBBY, plaintiff: NONE },
+    'participants.manage': { judge: NONE, clerk: ALL_STATES, plaintiff: NONE },
+    'hearing.move': { judge: ALL_STATES, clerk: NONE, plaintiff: NONE },
+    'lobby.admit': { judge: LIVE, clerk: LIVE, plaintiff: NONE },
+    'participant.moderate': { judge: ALL_STATES, clerk: NONE, plaintiff: NONE },
+    'lobby.enter': { judge: NONE, clerk: NONE, plaintiff: LIVE },
+    'lobby.leave': { judge: NONE, clerk: NONE, plaintiff: ALL_STATES },
+    'media.join': { judge: LIVE, clerk: LIVE, plaintiff: LIVE },
+    'chat.read_all': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: LIVE_OR_ENDED },
+    'chat.read_bench': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: NONE },
+    'chat.read_own': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: ALL_STATES },
+    'chat.post_all': { judge: NOT_ENDED, clerk: NOT_ENDED, plaintiff: LIVE },
+    'chat.post_bench': { judge: NOT_ENDED, clerk: NOT_ENDED, plaintiff: LIVE },
+    'consultation.take_part': { judge: NONE, clerk: NONE, plaintiff: LIVE },
+    'consultation.request': { judge: NONE, clerk: NONE, plaintiff: LIVE },
+    'consultation.answer': { judge: NONE, clerk: NONE, plaintiff: LIVE },
+    'consultation.see_held': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: NONE },
+    'recording.control': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: NONE },
+    'recordings.read': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: NONE },
+    'record.read': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: LIVE_OR_ENDED },
+    'record.keep': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: NONE },
+    'record.seal': { judge: NONE, clerk: ALL_STATES, plaintiff: NONE },
+    'record.review': { judge: NONE, clerk: NONE, plaintiff: LIVE_OR_ENDED },
+    'exhibits.read': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: ALL_STATES },
+    'exhibits.submit': { judge: NONE, clerk: NOT_ENDED, plaintiff: NOT_ENDED },
+    'exhibits.rule': { judge: ALL_STATES, clerk: NONE, plaintiff: NONE },
+    'exhibits.present': { judge: LIVE, clerk: NONE, plaintiff: LIVE },
+    'audit.read': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: NONE },
+    'record.export': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: NONE },
+    'lobby.see': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: NONE },
+    'gallery.see': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: NONE },
+    'room.see': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: LIVE },
+    'bench.notices': { judge: ALL_STATES, clerk: ALL_STATES, plaintiff: NONE },
+  };
+
+  const plaintiffIn = (state: HearingState): CallerClass => ({
+    kind: 'participant',
+    role: 'plaintiff',
+    standing: isEnded(state) ? 'after_hearing' : isLive(state) ? 'admitted' : 'invited',
+  });
+  const CALLERS: Record<'judge' | 'clerk' | 'plaintiff', (state: HearingState) => CallerClass> = {
+    judge: () => ({ kind: 'staff', relation: 'judge' }),
+    clerk: () => ({ kind: 'staff', relation: 'clerk' }),
+    plaintiff: plaintiffIn,
+  };
+
+  it('covers every action', () => {
+    expect(Object.keys(BY_STATE).sort()).toEqual([...ACTIONS].sort());
+  });
+
+  for (const action of ACTIONS) {
+    it(`${action}: allowed in exactly the expected states`, () => {
+      for (const [who, callerIn] of Object.entries(CALLERS)) {
+        const states = HEARING_STATES.filter((state) => decide(action, { caller: callerIn(state), state }).allow);
+        expect(states, who).toEqual(
+          HEARING_STATES.filter((s) => BY_STATE[action][who as keyof typeof CALLERS].includes(s)),
+        );
+      }
+    });
+  }
+
+  it('refuses a live action after the hearing with 409, and one before the lobby opens with a reason of its own', () => {
+    for (const state of ENDED) {
+      expect(decide('chat.post_all', { caller: { kind: 'staff', relation: 'judge' }, state })).toMatchObject({
+        status: 409,
+        code: 'hearing_ended',
+      });
+      expect(decide('lobby.enter', { caller: plaintiffIn(state), state })).toMatchObject({ status: 409 });
+    }
+    expect(decide('lobby.enter', { caller: plaintiffIn('scheduled'), state: 'scheduled' })).toMatchObject({
+      status: 409,
+      code: 'lobby_not_open',
+    });
+    expect(decide('lobby.admit', { caller: { kind: 'staff', relation: 'clerk' }, state: 'scheduled' })).toMatchObject({
+      status: 409,
+      code: 'hearing_not_live',
+    });
+    expect(
+      decide('hearing.reassign_bench', { caller: { kind: 'staff', relation: 'clerk' }, state: 'open' }),
+    ).toMatchObject({ status: 403, code: 'bench_change_admin_only' });
+  });
+
+  it('gives the same answers in its policyTable as decide, state by state', () => {
+    for (const state of HEARING_STATES)
+      for (const { caller, verdicts } of policyTable(state))
+        for (const action of ACTIONS) expect(verdicts[action]).toEqual(decide(action, { caller, state }));
   });
 });
