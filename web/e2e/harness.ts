@@ -372,7 +372,7 @@ export async function signIn(page: Page, baseUrl: string, user: { email: string;
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /^(My docket|Court docket)$/ }).waitFor();
+  await explained(page, page.getByRole('heading', { name: /^(My docket|Court docket)$/ }).waitFor());
 }
 
 /** A signed-in judge from the room's pre-join, declaration ticked, to the bench. */
@@ -380,20 +380,37 @@ export async function enterBench(page: Page, baseUrl: string, hearingId: string)
   await page.goto(`${baseUrl}/hearings/${hearingId}/room`);
   await page.getByLabel(/I will not record/).check();
   await page.getByRole('button', { name: 'Enter the courtroom' }).click();
-  await page.getByRole('heading', { name: 'Judge’s bench' }).waitFor();
+  await explained(page, page.getByRole('heading', { name: 'Judge’s bench' }).waitFor());
 }
 
 /** From an invite link through pre-join into the lobby, camera left off where one is offered. */
 export async function enterLobby(page: Page, invite: string): Promise<void> {
   await page.goto(invite);
   await page.getByRole('button', { name: 'Continue to the lobby' }).click();
-  await page.getByRole('heading', { name: 'Before you enter' }).waitFor();
+  await explained(page, page.getByRole('heading', { name: 'Before you enter' }).waitFor());
   // An observer publishes nothing, so is offered no camera.
   const noCamera = page.getByLabel('Join without camera');
   if (await noCamera.count()) await noCamera.check();
   await page.getByLabel(/I will not record/).check();
   await page.getByRole('button', { name: 'Enter the lobby' }).click();
-  await page.getByTestId('lobby-status').waitFor();
+  await explained(page, page.getByTestId('lobby-status').waitFor());
+}
+
+/**
+ * Waits for `step`; when it fails, the error says where the page was and what it showed, so a failure
+ * on a loaded CI machine can be read from the log without a rerun.
+ */
+export async function explained<T>(page: Page, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (e) {
+    const shown = await page
+      .locator('body')
+      .innerText({ timeout: 2_000 })
+      .catch(() => '(the page could not be read)');
+    const message = e instanceof Error ? e.message : String(e);
+    throw new Error(`${message}\nThe page at ${page.url()} showed:\n${shown.slice(0, 2_000)}`, { cause: e });
+  }
 }
 
 /** A POST made to set up state around the step under test; any answer but 2xx throws with the body. */
