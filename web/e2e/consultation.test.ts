@@ -130,6 +130,8 @@ describe('private consultation', () => {
     // Each is offered a consultation with the other (the plaintiff learns whom the agent represents).
     const consult = plaintiff.page.getByRole('button', { name: 'Consult privately with my representative' });
     await consult.waitFor({ timeout: 15_000 });
+    // The offer is a region of its own, named by a heading, so a screen reader can find it.
+    await plaintiff.page.getByRole('region', { name: 'Private consultation' }).getByRole('heading').waitFor();
     await agent.page.getByRole('button', { name: 'Consult privately with Zhang San' }).waitFor();
     // The bench is offered nothing of the kind.
     expect(await bench.page.getByRole('button', { name: /Consult privately/ }).count()).toBe(0);

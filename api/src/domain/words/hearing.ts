@@ -206,6 +206,7 @@ export const hearingEn = {
   'live.chat.tooLong': 'A message is at most 2,000 characters.',
   'live.chat.from': (p: { name: string; role: string }) => `${p.name} (${p.role})`,
 
+  'live.consultation.offer.heading': 'Private consultation',
   'live.consultation.offer.party': 'Consult privately with my representative',
   'live.consultation.offer.agent': (p: { name: string }) => `Consult privately with ${p.name}`,
   'live.consultation.offer.hint':
@@ -446,6 +447,7 @@ export const hearingZhCN: Translation<typeof hearingEn> = {
   'live.chat.tooLong': '每条消息最多 2000 个字符。',
   'live.chat.from': (p) => `${p.name}（${p.role}）`,
 
+  'live.consultation.offer.heading': '私下协商',
   'live.consultation.offer.party': '与我的代理人私下协商',
   'live.consultation.offer.agent': (p) => `与 ${p.name} 私下协商`,
   'live.consultation.offer.hint':
