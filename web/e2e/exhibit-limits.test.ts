@@ -54,7 +54,7 @@ describe('an exhibit over the page limit', () => {
     await signIn(page, gavel.url, clerk);
     await page.goto(`${gavel.url}/hearings/${hearingId}/exhibits`);
     await page.getByRole('heading', { name: 'Exhibits', level: 1 }).waitFor();
-    expect(await page.locator('#exhibit-file-hint-' + hearingId).innerText()).toBe(
+    expect(await page.locator(`#exhibit-file-${hearingId}-hint`).innerText()).toBe(
       'PDF, PNG or JPEG, up to 50 MB and 2 pages.',
     );
     const bundle = await pdf(3);
@@ -64,7 +64,7 @@ describe('an exhibit over the page limit', () => {
       .getByLabel('File', { exact: true })
       .setInputFiles({ name: 'letters.pdf', mimeType: 'application/pdf', buffer: bundle });
     await page.getByRole('button', { name: 'Submit exhibit' }).click();
-    const alert = page.locator('p[role="alert"].error');
+    const alert = page.getByRole('form').getByRole('alert');
     await expect
       .poll(() => alert.innerText())
       .toBe('The PDF has more than 2 pages, the most an exhibit may have. Split it into parts and submit each.');
