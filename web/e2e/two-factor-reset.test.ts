@@ -71,8 +71,8 @@ describe('removing a judge’s second factor in Chromium', () => {
     await expectAccessible(page, 'pending two-factor removals');
     await page.screenshot({ path: 'docs/screenshots/admin-two-factor-approval.png', fullPage: true });
 
-    page.once('dialog', (d) => void d.accept());
     await row.getByRole('button', { name: 'Approve: Judge Lin' }).click();
+    await page.getByRole('dialog', { name: 'Approve: Judge Lin' }).getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Two-factor sign-in of Judge Lin was removed.').waitFor();
     await pending.getByText('No pending requests.').waitFor();
     // The judge's session ended with it, and the password alone now signs in.

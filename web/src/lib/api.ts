@@ -95,16 +95,18 @@ export async function toApiError(response: Response): Promise<ApiError> {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** The fetch to call with: a SvelteKit load function passes its own. */
+  fetch?: typeof fetch;
 }
 
 /**
  * The one fetch to the API, for any body (JSON, a file, a form) and any answer (JSON, a stream):
  * same origin, cookies included; no answer becomes ApiError `network`, a failed one the API's error.
  */
-export async function send(path: string, init: RequestInit = {}): Promise<Response> {
+export async function send(path: string, init: RequestInit = {}, fetcher: typeof fetch = fetch): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(`/api${path}`, { credentials: 'same-origin', ...init });
+    response = await fetcher(`/api${path}`, { credentials: 'same-origin', ...init });
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
     throw new ApiError(0, 'network', 'The server could not be reached.');
@@ -126,7 +128,7 @@ async function request<T>(
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body ?? {});
   }
-  const response = await send(path, init);
+  const response = await send(path, init, options.fetch);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
@@ -180,7 +182,7 @@ type BodyPart<O> = O extends { requestBody: { content: { 'application/json': inf
     : { body: Body }
   : { body?: never };
 
-/** What a call gives besides its route: path parameters, the query, the JSON body, an abort signal. */
+/** What a call gives besides its route: path parameters, the query, the JSON body, an abort signal, the fetch. */
 export type CallOptions<M extends Method, R extends RouteOf<M>> = RequestOptions &
   PathPart<Operation<M, R>> &
   QueryPart<Operation<M, R>> &
@@ -214,14 +216,15 @@ function call<M extends Method, R extends RouteOf<M>>(
   route: R,
   options: Partial<CallOptions<M, R>> = {},
 ): Promise<ApiResponse<M, R>> {
-  const { path, query, body, signal } = options as {
+  const { path, query, body, signal, fetch } = options as {
     path?: Record<string, string | number>;
     query?: Record<string, unknown>;
     body?: unknown;
     signal?: AbortSignal;
+    fetch?: typeof globalThis.fetch;
   };
   const url = routePath(route, path) + queryString(query);
-  return request<ApiResponse<M, R>>(method.toUpperCase() as Uppercase<M>, url, body, { signal });
+  return request<ApiResponse<M, R>>(method.toUpperCase() as Uppercase<M>, url, body, { signal, fetch });
 }
 
 /**

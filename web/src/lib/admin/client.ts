@@ -22,12 +22,22 @@ export type LinkInfo = ApiResponse<'post', '/account/set-password/inspect'>;
 export type AccountNotice = ApiResponse<'get', '/account/notices'>['notices'][number];
 export type PendingReset = ApiResponse<'get', '/account/notices'>['pendingResets'][number];
 
+/** The fetch a read is made with: a page's load function passes SvelteKit's. */
+type Fetch = typeof fetch;
+
+/** The staff list's filters, as the page's address carries them. */
+export interface StaffFilters {
+  role: StaffRole | '';
+  status: StaffStatus | '';
+  q: string;
+}
+
 export const adminApi = {
   courtCertificate: () => apiClient.get('/court-certificate'),
-  court: async () => (await apiClient.get('/admin/court')).court,
+  court: async (fetch?: Fetch) => (await apiClient.get('/admin/court', { fetch })).court,
   updateCourt: async (changes: CourtChanges) => (await apiClient.post('/admin/court', { body: changes })).court,
 
-  courtrooms: async () => (await apiClient.get('/admin/courtrooms')).courtrooms,
+  courtrooms: async (fetch?: Fetch) => (await apiClient.get('/admin/courtrooms', { fetch })).courtrooms,
   createCourtroom: async (name: string) => (await apiClient.post('/admin/courtrooms', { body: { name } })).courtroom,
   renameCourtroom: async (courtroomId: string, name: string) =>
     (await apiClient.post('/admin/courtrooms/{courtroomId}/rename', { path: { courtroomId }, body: { name } }))
@@ -38,10 +48,11 @@ export const adminApi = {
       : await apiClient.post('/admin/courtrooms/{courtroomId}/reinstate', { path: { courtroomId } })
     ).courtroom,
 
-  staff: async (filters: { role?: StaffRole | ''; status?: StaffStatus | ''; q?: string }) =>
+  staff: async (filters: StaffFilters, fetch?: Fetch) =>
     (
       await apiClient.get('/admin/staff', {
-        query: { role: filters.role || undefined, status: filters.status || undefined, q: filters.q?.trim() },
+        query: { role: filters.role || undefined, status: filters.status || undefined, q: filters.q.trim() },
+        fetch,
       })
     ).staff,
   invite: (input: { email: string; name: string; role: StaffRole }) => apiClient.post('/admin/staff', { body: input }),
@@ -54,7 +65,7 @@ export const adminApi = {
     ).staff,
   resetPassword: (userId: string) => apiClient.post('/admin/staff/{userId}/password-reset', { path: { userId } }),
   resetTwoFactor: (userId: string) => apiClient.post('/admin/staff/{userId}/two-factor-reset', { path: { userId } }),
-  twoFactorResets: async () => (await apiClient.get('/admin/two-factor-resets')).resets,
+  twoFactorResets: async (fetch?: Fetch) => (await apiClient.get('/admin/two-factor-resets', { fetch })).resets,
   approveReset: async (resetId: string) =>
     (await apiClient.post('/admin/two-factor-resets/{resetId}/approve', { path: { resetId } })).reset,
   cancelReset: async (resetId: string) =>
@@ -62,10 +73,10 @@ export const adminApi = {
 };
 
 export const accountApi = {
-  get: () => apiClient.get('/account'),
+  get: (fetch?: Fetch) => apiClient.get('/account', { fetch }),
   changePassword: (currentPassword: string, newPassword: string) =>
     apiClient.post('/account/password', { body: { currentPassword, newPassword } }),
-  sessions: async () => (await apiClient.get('/account/sessions')).sessions,
+  sessions: async (fetch?: Fetch) => (await apiClient.get('/account/sessions', { fetch })).sessions,
   endSession: (sessionId: string) => apiClient.post('/account/sessions/{sessionId}/end', { path: { sessionId } }),
   startTwoFactor: () => apiClient.post('/account/two-factor/setup'),
   confirmTwoFactor: async (code: string) =>

@@ -6,6 +6,9 @@ import { LOCALE_COOKIE, LOCALE_STORAGE_KEY, defaultLocale, detectLocale, readCoo
 // screen's language, reactive, and reads the catalog in it.
 export { hasMessage, locales, type Locale, type MessageKey } from '@gavel/api/domain/words';
 
+/** A message that takes no values: one a page can name ahead of time and say later, in the language of then. */
+export type WordKey = { [K in MessageKey]: MessageArgs<K> extends [] ? K : never }[MessageKey];
+
 function readStoredLocale(): string | null | undefined {
   try {
     return localStorage.getItem(LOCALE_STORAGE_KEY) ?? readCookie(document.cookie, LOCALE_COOKIE);
