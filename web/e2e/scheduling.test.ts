@@ -90,6 +90,13 @@ describe('scheduling and inviting, in Chromium', () => {
     await table.getByRole('row', { name: /Zhang San.*Plaintiff/ }).waitFor();
     await table.getByRole('row', { name: /Lawyer Wang.*Representative.*for Zhang San/ }).waitFor();
     expect(problems).toEqual([]);
+
+    // A hearing that does not exist (or is another court's) says so in the hearing's words, on each of its pages.
+    for (const path of ['', '/recordings', '/audit']) {
+      await page.goto(`${gavel.url}/hearings/00000000-0000-4000-8000-000000000000${path}`);
+      await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+      await page.getByText('This hearing does not exist, or you may not see it.').waitFor();
+    }
     await context.close();
   });
 

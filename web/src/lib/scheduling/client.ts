@@ -26,15 +26,18 @@ export type HearingChanges = ApiBody<'patch', '/hearings/{id}'>;
 /** A participant to add; a left-out `locale` is the court's language. */
 export type NewParticipant = ApiBody<'post', '/hearings/{id}/participants'>;
 
+/** The fetch a read is made with: a page's load function passes SvelteKit's. */
+type Fetch = typeof fetch;
+
 export const scheduling = {
-  options: () => apiClient.get('/hearings/options'),
+  options: (fetch?: Fetch) => apiClient.get('/hearings/options', { fetch }),
   docket: (query: ApiQuery<'get', '/hearings'>, signal?: AbortSignal) => apiClient.get('/hearings', { query, signal }),
   conflicts: (query: ApiQuery<'get', '/hearings/conflicts'>, signal?: AbortSignal) =>
     apiClient.get('/hearings/conflicts', { query, signal }),
   searchCases: (text: string, signal?: AbortSignal) => apiClient.get('/cases', { query: { q: text }, signal }),
   createCase: (body: ApiBody<'post', '/cases'>) => apiClient.post('/cases', { body }),
   createHearing: (body: HearingInput) => apiClient.post('/hearings', { body }),
-  hearing: (id: string) => apiClient.get('/hearings/{id}', { path: { id } }),
+  hearing: (id: string, fetch?: Fetch) => apiClient.get('/hearings/{id}', { path: { id }, fetch }),
   updateHearing: (id: string, body: HearingChanges) => apiClient.patch('/hearings/{id}', { path: { id }, body }),
   cancelHearing: (id: string) => apiClient.post('/hearings/{id}/cancel', { path: { id } }),
   addParticipant: (id: string, body: NewParticipant) =>
