@@ -36,9 +36,6 @@ export const recordingEn = {
   'recording.list.intro':
     'The official recordings of this hearing. Downloads are checked and logged; keep downloaded files as securely as the court record.',
   'recording.list.loading': 'Loading the recordings…',
-  'recording.list.loadError': 'The recordings could not be loaded.',
-  'recording.list.notFound': 'This hearing does not exist or is not yours to see.',
-  'recording.list.retry': 'Try again',
   'recording.list.empty': 'This hearing has no recordings.',
   'recording.list.refresh': 'Refresh',
   'recording.list.caption': 'Recordings of the hearing, newest first',
@@ -97,9 +94,6 @@ export const recordingZhCN: Translation<typeof recordingEn> = {
   'recording.list.intro':
     '本次庭审的正式录像。每次下载均经权限核验并记入审计日志；下载的文件应按庭审卷宗的保密要求妥善保管。',
   'recording.list.loading': '正在加载录像…',
-  'recording.list.loadError': '录像列表未能加载。',
-  'recording.list.notFound': '该庭审不存在，或您无权查看。',
-  'recording.list.retry': '重试',
   'recording.list.empty': '本次庭审暂无录像。',
   'recording.list.refresh': '刷新',
   'recording.list.caption': '庭审录像（按时间倒序）',

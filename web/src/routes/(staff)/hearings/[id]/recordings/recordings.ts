@@ -1,11 +1,12 @@
-import { apiClient, ApiError, type ApiResponse } from '#lib/api.ts';
+import { apiClient, type ApiResponse } from '#lib/api.ts';
 import { t } from '#lib/i18n/index.svelte.ts';
 
 export type Recording = ApiResponse<'get', '/hearings/{id}/recordings'>['recordings'][number];
 export type RecordingStatus = Recording['status'];
 
-export const listRecordings = (hearingId: string) =>
-  apiClient.get('/hearings/{id}/recordings', { path: { id: hearingId } });
+/** The hearing's recordings; a page's load function passes SvelteKit's fetch. */
+export const listRecordings = (hearingId: string, fetch?: typeof globalThis.fetch) =>
+  apiClient.get('/hearings/{id}/recordings', { path: { id: hearingId }, fetch });
 
 /** Through Gavel, which checks who asks (and streams the file, or hands out a short-lived S3 link). */
 export const downloadUrl = (hearingId: string, recordingId: string) =>
@@ -54,11 +55,4 @@ export function formatSize(bytes: number | null, locale: string): string {
     unitDisplay: 'short',
     maximumFractionDigits: unit === 0 ? 0 : 1,
   }).format(value);
-}
-
-export function loadErrorMessage(error: unknown): string {
-  if (!(error instanceof ApiError)) return t('recording.list.loadError');
-  if (error.code === 'network') return t('recording.error.network');
-  if (error.code === 'not_found') return t('recording.list.notFound');
-  return t('recording.list.loadError');
 }
