@@ -7,8 +7,6 @@ export const exportEn = {
   'audit.back': 'Back to the hearing',
   'audit.intro':
     'Everything done in this hearing, in order. Each event is chained to the one before it by its SHA-256, so a change to any of them shows when the chain is verified.',
-  'audit.loading': 'Loading the audit trail…',
-  'audit.retry': 'Try again',
   'audit.loadError': 'The audit trail could not be loaded.',
   'audit.notFound': 'This hearing does not exist, or it is not one of yours.',
   'audit.forbidden': 'Only the judge and the clerk of this hearing may read its audit trail.',
@@ -169,8 +167,6 @@ export const exportZhCN: Translation<typeof exportEn> = {
   'audit.back': '返回庭审',
   'audit.intro':
     '本次庭审中的全部操作，按发生顺序排列。每条记录都以 SHA-256 与前一条相链接，任何一条被改动，校验链条时都会显示出来。',
-  'audit.loading': '正在加载审计日志…',
-  'audit.retry': '重试',
   'audit.loadError': '无法加载审计日志。',
   'audit.notFound': '该庭审不存在，或不属于您。',
   'audit.forbidden': '只有本次庭审的审判员和书记员可以查看审计日志。',

@@ -12,9 +12,16 @@ export interface AuditFilter {
 
 const PAGE = 100;
 
-export function loadTrail(hearingId: string, filter: AuditFilter, after = 0): Promise<AuditTrail> {
+/** One page of the trail, after the event numbered `after`; a page's load function passes SvelteKit's fetch. */
+export function loadTrail(
+  hearingId: string,
+  filter: AuditFilter,
+  after = 0,
+  fetch?: typeof globalThis.fetch,
+): Promise<AuditTrail> {
   return apiClient.get('/hearings/{id}/audit', {
     path: { id: hearingId },
+    fetch,
     query: {
       limit: String(PAGE),
       ...(after > 0 ? { after: String(after) } : {}),
