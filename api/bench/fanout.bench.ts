@@ -33,7 +33,9 @@ import {
 } from './lib.ts';
 
 const SIZES = envList('BENCH_SOCKETS', [1000, 5000]).sort((a, b) => a - b);
-const ROUNDS = envNumber('BENCH_ROUNDS', 5);
+// Twenty entries: with five, the p99 of 5,000 samples was the slowest round's tail alone, and one
+// slow round (a checkpoint, a collection) decided the row.
+const ROUNDS = envNumber('BENCH_ROUNDS', 20);
 const MOST = SIZES.at(-1)!;
 const CLERKS = 10;
 
