@@ -102,6 +102,15 @@ describe('court administration in Chromium', () => {
     await clerkPage.getByRole('link', { name: 'Account' }).click();
     await clerkPage.getByRole('heading', { name: 'My account' }).waitFor();
     await expectAccessible(clerkPage, 'my account (clerk)');
+    // Typing the admin area's address gets the refusal, and the page never asks the API for admin data.
+    const adminCalls: string[] = [];
+    clerkPage.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/admin')) adminCalls.push(r.url());
+    });
+    await clerkPage.goto(`${gavel.url}/admin/staff`);
+    await clerkPage.getByRole('heading', { name: 'Administrators only' }).waitFor();
+    await clerkPage.getByText('Only your court’s administrators can open these pages.').waitFor();
+    expect(adminCalls).toEqual([]);
 
     // The link worked once.
     const again = await newPage();
