@@ -251,7 +251,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sessions.stop();
     await hub.stop();
   });
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // No compression: events are small, and uncompressed frames are the same bytes for every socket,
+  // so one event to a thousand watchers is framed once (platform/realtime/framed.ts).
+  await app.register(websocket, { options: { maxPayload: 64 * 1024, perMessageDeflate: false } });
   await registerFeatures(app, {
     config,
     db,

@@ -11,6 +11,7 @@ import {
   type WatchEnd,
 } from '../../domain/hearing/index.ts';
 import type { AccessSubject, RealtimeEvent, RealtimeHub } from './realtime.hub.ts';
+import { sendText as sendFramed } from './framed.ts';
 
 /** Who is on the other end of a socket: a staff member, or a participant of one hearing. */
 export type Viewer =
@@ -216,7 +217,7 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
       /** While a change of access is being checked, events wait here rather than go out under the old rules. */
       let held: RealtimeEvent[] | undefined;
 
-      /** A text message, as a string or as its UTF-8 bytes (shared by many sockets, never copied). */
+      /** A text message, as a string or as its UTF-8 bytes (shared by many sockets, framed once for all). */
       const sendText = (text: string | Buffer) => {
         if (socket.readyState !== socket.OPEN) return;
         if (socket.bufferedAmount > maxBuffered) {
@@ -224,7 +225,8 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
           setTimeout(() => socket.terminate(), grace).unref();
           return;
         }
-        socket.send(text, { binary: false });
+        if (typeof text === 'string') socket.send(text, { binary: false });
+        else sendFramed(socket, request.raw.socket, text);
       };
       const send = (message: Record<string, unknown>) => sendText(JSON.stringify(message));
 
