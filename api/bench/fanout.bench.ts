@@ -2,8 +2,9 @@
  * Websocket fan-out: one transcript entry POSTed by the hearing's clerk reaches 1,000 and then 5,000
  * sockets subscribed to the hearing on /api/ws (real staff sessions: clerks of the court), timed
  * from the POST to each socket's receipt. Baseline in the same run: a raw `ws` server in its own
- * process broadcasting the same message to as many sockets. All client sockets live in this one
- * process (its event-loop use is printed, to show whether it is the bottleneck).
+ * process broadcasting the same message to as many sockets, its rounds interleaved with Gavel's. All
+ * client sockets live in this one process (its event-loop use is printed, to show whether it is the
+ * bottleneck).
  * `make bench`; BENCH_SOCKETS (default 1000,5000), BENCH_ROUNDS.
  */
 import { randomBytes } from 'node:crypto';
@@ -152,43 +153,72 @@ await main(async () => {
     return { seconds: (performance.now() - t0) / 1000, added: n - from };
   }
 
-  /** ROUNDS messages (after one to warm up), one at a time; each socket's delay from the send to its receipt. */
-  async function rounds(n: number, send: (marker: string) => Promise<void>) {
-    const samples: number[] = [];
-    const posts: number[] = [];
-    // How busy this (client) process is while a message fans out: near 100% means it is the bottleneck.
-    let active = 0;
-    let idle = 0;
-    for (let r = -1; r < ROUNDS; r++) {
-      const marker = `fan-out-${randomBytes(6).toString('hex')}`;
-      let done!: () => void;
-      const all = new Promise<void>((resolve) => (done = resolve));
-      current = { marker, at: new Float64Array(n), count: 0, done };
-      const elu0 = performance.eventLoopUtilization();
-      const t0 = performance.now();
-      await send(marker);
-      const posted = performance.now() - t0;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`round ${r}: ${current!.count}/${n} sockets got the message within 60 s`)),
-          60_000,
-        );
-      });
-      await Promise.race([all, timeout]).finally(() => clearTimeout(timer));
-      if (r >= 0) {
-        const elu = performance.eventLoopUtilization(elu0);
-        active += elu.active;
-        idle += elu.idle;
-        posts.push(posted);
-        for (const t of current.at) samples.push(t - t0);
-      }
-      current = undefined;
-      await sleep(200);
-    }
-    const busy = active / (active + idle);
-    return { ...latency(samples), post: latency(posts), busy };
+  /** A side of the comparison: its sockets, how a message is sent to them, and what it measured. */
+  interface Side {
+    sockets: WebSocket[];
+    send: (marker: string) => Promise<void>;
+    samples: number[];
+    posts: number[];
+    active: number;
+    idle: number;
   }
+
+  /** One message to every socket of `side`; each socket's delay from the send to its receipt. */
+  async function round(side: Side, r: number, keep: boolean) {
+    const n = side.sockets.length;
+    const marker = `fan-out-${randomBytes(6).toString('hex')}`;
+    let done!: () => void;
+    const all = new Promise<void>((resolve) => (done = resolve));
+    current = { marker, at: new Float64Array(n), count: 0, done };
+    // How busy this (client) process is while a message fans out: near 100% means it is the bottleneck.
+    const elu0 = performance.eventLoopUtilization();
+    const t0 = performance.now();
+    await side.send(marker);
+    const posted = performance.now() - t0;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`round ${r}: ${current!.count}/${n} sockets got the message within 60 s`)),
+        60_000,
+      );
+    });
+    await Promise.race([all, timeout]).finally(() => clearTimeout(timer));
+    if (keep) {
+      const elu = performance.eventLoopUtilization(elu0);
+      side.active += elu.active;
+      side.idle += elu.idle;
+      side.posts.push(posted);
+      for (const t of current.at) side.samples.push(t - t0);
+    }
+    current = undefined;
+    await sleep(200);
+  }
+
+  /**
+   * ROUNDS messages to each side (after one each to warm up), the two sides' rounds interleaved and
+   * their order alternated (Gavel, raw, raw, Gavel, ...), so a slow moment of the machine (a checkpoint,
+   * another process) falls on both sides alike rather than on whichever ran second.
+   */
+  async function compare(a: Side, b: Side) {
+    for (let r = -1; r < ROUNDS; r++) {
+      const order = r % 2 === 0 ? [a, b] : [b, a];
+      for (const side of order) await round(side, r, r >= 0);
+    }
+    const result = (s: Side) => ({
+      ...latency(s.samples),
+      post: latency(s.posts),
+      busy: s.active / (s.active + s.idle),
+    });
+    return [result(a), result(b)] as const;
+  }
+  const side = (sockets: WebSocket[], send: (marker: string) => Promise<void>): Side => ({
+    sockets,
+    send,
+    samples: [],
+    posts: [],
+    active: 0,
+    idle: 0,
+  });
 
   const gavel = await startGavel(database.url);
   const raw = await startBaseline('ws');
@@ -213,19 +243,22 @@ await main(async () => {
 
   for (const n of SIZES) {
     const grown = await grow(gavelSockets, n, (i) => connect(wsUrl, i, { origin: ORIGIN, cookie: cookies[i]! }, true));
-    say(`  ${int(grown.added)} more sockets signed in and subscribed in ${grown.seconds.toFixed(1)} s`);
-    const g = await rounds(n, postEntry);
-    // The very message Gavel sent, with a fresh marker of the same length each round.
+    say(`  ${int(n)} more sockets signed in and subscribed in ${grown.seconds.toFixed(1)} s`);
+    // One entry first, for the very message Gavel sends: the raw server sends it with a fresh marker of
+    // the same length each round.
+    const gavelSide = side(gavelSockets.slice(0, n), postEntry);
+    await round(gavelSide, -1, false);
     const message = lastText;
     const rawSockets: WebSocket[] = [];
     await grow(rawSockets, n, (i) => connect(`${raw.base.replace('http', 'ws')}/ws`, i, {}, false));
-    const b = await rounds(n, async (marker) => {
+    const rawSide = side(rawSockets, async (marker) => {
       const res = await fetch(`${raw.base}/broadcast`, {
         method: 'POST',
         body: message.replace(/fan-out-[0-9a-f]{12}/, marker),
       });
       await res.arrayBuffer();
     });
+    const [g, b] = await compare(gavelSide, rawSide);
     for (const s of rawSockets) s.terminate();
     say(
       `  ${int(n)}: Gavel ${lat(g)} (POST answered ${lat(g.post)}, clients busy ${(g.busy * 100).toFixed(0)}%), ` +
