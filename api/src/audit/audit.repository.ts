@@ -4,9 +4,16 @@ import type { AuditEventRow } from './audit.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Serialises appends to one stream for the rest of the caller's transaction. */
-export async function lockStream(db: Transaction<Database>, stream: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${'audit:' + stream}, 0))`.execute(db);
+/**
+ * Serialises appends to one stream for the rest of the caller's transaction, and reads its last event
+ * as committed once the lock is held (one round trip: the database function takes the lock, then
+ * reads with a fresh snapshot).
+ */
+export async function lockAndReadHead(db: Transaction<Database>, stream: string) {
+  const { rows } = await sql<{ seq: number; hash: string }>`select seq, hash from audit_lock_head(${stream})`.execute(
+    db,
+  );
+  return rows[0];
 }
 
 export async function lastEvent(db: Db, stream: string) {

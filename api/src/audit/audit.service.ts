@@ -37,8 +37,7 @@ export { lastEvent } from './audit.repository.ts';
  * transaction appends to it, so what the transaction computes from the head stays the head's.
  */
 export async function lockHead(trx: Transaction<Database>, stream: string) {
-  await repo.lockStream(trx, stream);
-  return repo.lastEvent(trx, stream);
+  return repo.lockAndReadHead(trx, stream);
 }
 
 /**

@@ -21,13 +21,9 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** Entries of one hearing are numbered one after another; writers take turns per hearing. */
 export async function nextSeq(trx: Transaction<Database>, hearingId: string): Promise<number> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`gavel:transcript:${hearingId}`}))`.execute(trx);
-  const row = await trx
-    .selectFrom('transcript_entries')
-    .select((eb) => eb.fn.max('seq').as('last'))
-    .where('hearing_id', '=', hearingId)
-    .executeTakeFirst();
-  return Number(row?.last ?? 0) + 1;
+  // The database function takes the hearing's lock, then reads the last seq as committed by then.
+  const { rows } = await sql<{ last: number }>`select transcript_lock_last(${hearingId}) as last`.execute(trx);
+  return rows[0]!.last + 1;
 }
 
 /**

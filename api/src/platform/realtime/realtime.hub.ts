@@ -162,8 +162,7 @@ export class RealtimeHub {
    * Returns the seq of the last one.
    */
   async publishMany(trx: Transaction<Database>, stream: string, inputs: EventInput[]): Promise<number> {
-    await repo.lockStream(trx, stream);
-    let seq = await repo.lastSeq(trx, stream);
+    let seq = await repo.lockAndReadLastSeq(trx, stream);
     if (inputs.length === 0) return seq;
     const createdAt = new Date();
     const rows = inputs.map((input) => ({

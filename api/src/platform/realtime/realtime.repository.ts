@@ -4,8 +4,14 @@ import type { Topic } from './realtime.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export async function lockStream(trx: Transaction<Database>, stream: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${'realtime:' + stream}, 0))`.execute(trx);
+/**
+ * Serialises publishing to one stream for the rest of the caller's transaction, and returns its last
+ * seq as committed once the lock is held (one round trip: the database function locks, then reads
+ * with a fresh snapshot).
+ */
+export async function lockAndReadLastSeq(trx: Transaction<Database>, stream: string): Promise<number> {
+  const { rows } = await sql<{ last: number }>`select realtime_lock_last(${stream}) as last`.execute(trx);
+  return rows[0]!.last;
 }
 
 export async function lastSeq(db: Db, stream: string): Promise<number> {

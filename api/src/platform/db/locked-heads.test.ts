@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import { createCourtFixture, insertHearing } from '../../../test/scheduling.ts';
+import * as audit from '../../audit/audit.service.ts';
+import { lockAndReadLastSeq } from '../realtime/realtime.repository.ts';
+import { nextSeq } from '../../record/transcript.repository.ts';
+
+// The three numbered streams take their lock and read their last number in one call. What matters is
+// what the second of two writers reads: the number the first committed while it waited, never the
+// number from before (which a lock and a read in one plain statement would give, and two writers
+// would then take the same number).
+let t: TestDatabase;
+let hearingId: string;
+
+beforeAll(async () => {
+  // The probes below are bare rows, not events of the protocol.
+  t = await createTestDatabase({ anyEvents: true });
+  const f = await createCourtFixture(t.db, 'LOCK');
+  hearingId = await insertHearing(t.db, f, 'Numbered', new Date('2026-12-07T09:00:00Z'));
+});
+afterAll(async () => t?.drop());
+
+/**
+ * Writer A locks, reads and appends, then holds its transaction open; writer B asks for the lock
+ * meanwhile. B must still be waiting when A commits, and must then read A's number.
+ */
+async function secondWriterReads(
+  read: (trx: Transaction<Database>) => Promise<number>,
+  append: (trx: Transaction<Database>, n: number) => Promise<void>,
+) {
+  let releaseA!: () => void;
+  const aMayCommit = new Promise<void>((r) => (releaseA = r));
+  let aAppended!: (n: number) => void;
+  const aHasAppended = new Promise<number>((r) => (aAppended = r));
+  const a = t.db.transaction().execute(async (trx) => {
+    const n = (await read(trx)) + 1;
+    await append(trx, n);
+    aAppended(n);
+    await aMayCommit;
+    return n;
+  });
+  const aNumber = await aHasAppended;
+  let bRead: number | undefined;
+  const b = t.db.transaction().execute(async (trx) => {
+    bRead = await read(trx);
+    await append(trx, bRead + 1);
+  });
+  // B is blocked on A's lock: it has read nothing yet.
+  await new Promise((r) => setTimeout(r, 300));
+  expect(bRead).toBeUndefined();
+  releaseA();
+  await a;
+  await b;
+  expect(bRead).toBe(aNumber);
+}
+
+describe('a numbered stream’s lock and last number, in one round trip', () => {
+  it('the audit chain: the second writer reads the head the first committed while it waited', async () => {
+    await audit.append(t.db, { stream: 'locked', actor: { type: 'system', id: null }, action: 'first' });
+    await secondWriterReads(
+      async (trx) => (await audit.lockHead(trx, 'locked'))?.seq ?? 0,
+      async (trx, n) => {
+        await sql`insert into audit_events (stream, seq, occurred_at, actor_type, action, prev_hash, hash)
+                  values ('locked', ${n}, now(), 'system', 'probe', 'x', 'y')`.execute(trx);
+      },
+    );
+  });
+
+  it('the realtime events: the second publisher reads the seq the first committed', async () => {
+    await secondWriterReads(
+      (trx) => lockAndReadLastSeq(trx, 'locked-stream'),
+      async (trx, n) => {
+        await sql`insert into realtime_events (stream, seq, kind, topic, payload)
+                  values ('locked-stream', ${n}, 'probe', '{}'::jsonb, '{}'::jsonb)`.execute(trx);
+      },
+    );
+  });
+
+  it('the transcript: the second writer numbers its entry after the first’s', async () => {
+    await secondWriterReads(
+      async (trx) => (await nextSeq(trx, hearingId)) - 1,
+      async (trx, n) => {
+        await trx
+          .insertInto('transcript_entries')
+          .values({
+            hearing_id: hearingId,
+            seq: n,
+            speaker: 'Clerk',
+            spoken_at: new Date(),
+            text: `entry ${n}`,
+            source: 'clerk',
+          })
+          .execute();
+      },
+    );
+    const seqs = await t.db
+      .selectFrom('transcript_entries')
+      .select('seq')
+      .where('hearing_id', '=', hearingId)
+      .execute();
+    expect(seqs.map((r) => r.seq).sort()).toEqual([1, 2]);
+  });
+});
