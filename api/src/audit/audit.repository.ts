@@ -26,11 +26,30 @@ export async function lastEvent(db: Db, stream: string) {
     .executeTakeFirst();
 }
 
-export async function insertEvent(
-  db: Db,
-  row: Omit<AuditEventRow, 'id' | 'payload'> & { payload: string },
-): Promise<string> {
+type NewEvent = Omit<AuditEventRow, 'id' | 'payload'> & { payload: string };
+
+export async function insertEvent(db: Db, row: NewEvent): Promise<string> {
   const { id } = await db.insertInto('audit_events').values(row).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+/** The event and its stream's signed head in one statement (the head row is created or moved on). */
+export async function insertEventAndHead(
+  db: Db,
+  row: NewEvent,
+  head: { seq: number; hash: string; signed_at: Date; key_id: string; signature: string },
+): Promise<string> {
+  const { id } = await db
+    .with('head', (qb) =>
+      qb
+        .insertInto('audit_heads')
+        .values({ stream: row.stream, ...head })
+        .onConflict((oc) => oc.column('stream').doUpdateSet(head)),
+    )
+    .insertInto('audit_events')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return id;
 }
 

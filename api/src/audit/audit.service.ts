@@ -64,7 +64,7 @@ export async function append(db: Kysely<Database> | Transaction<Database>, input
     action: input.action,
     payload,
   });
-  const id = await repo.insertEvent(trx, {
+  const event = {
     stream: input.stream,
     seq,
     occurred_at: occurredAt,
@@ -74,18 +74,19 @@ export async function append(db: Kysely<Database> | Transaction<Database>, input
     payload: JSON.stringify(payload),
     prev_hash: prevHash,
     hash,
-  });
+  };
+  // The stream's head, signed, moves with the event in the same statement.
   const key = headKey();
-  if (key) {
-    const signedAt = new Date();
-    const signature = signHead(key, { stream: input.stream, seq, hash, signedAt });
-    const head = { seq, hash, signed_at: signedAt, key_id: key.keyId, signature };
-    await trx
-      .insertInto('audit_heads')
-      .values({ stream: input.stream, ...head })
-      .onConflict((oc) => oc.column('stream').doUpdateSet(head))
-      .execute();
-  }
+  const signedAt = new Date();
+  const id = key
+    ? await repo.insertEventAndHead(trx, event, {
+        seq,
+        hash,
+        signed_at: signedAt,
+        key_id: key.keyId,
+        signature: signHead(key, { stream: input.stream, seq, hash, signedAt }),
+      })
+    : await repo.insertEvent(trx, event);
   return { id, stream: input.stream, seq, hash };
 }
 

@@ -19,13 +19,6 @@ export interface TranscriptEntryView {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Entries of one hearing are numbered one after another; writers take turns per hearing. */
-export async function nextSeq(trx: Transaction<Database>, hearingId: string): Promise<number> {
-  // The database function takes the hearing's lock, then reads the last seq as committed by then.
-  const { rows } = await sql<{ last: number }>`select transcript_lock_last(${hearingId}) as last`.execute(trx);
-  return rows[0]!.last + 1;
-}
-
 /**
  * A note Gavel itself puts in the record ("Recording interrupted", at its own time): source 'procedural',
  * speaker 'Court', no author. Audited with its content hash and pushed as `transcript.entry` in the
@@ -36,20 +29,18 @@ export async function appendProceduralEntry(
   hub: RealtimeHub,
   input: { hearingId: string; text: string; at: Date },
 ): Promise<TranscriptEntryView> {
-  const seq = await nextSeq(trx, input.hearingId);
-  const row = await trx
-    .insertInto('transcript_entries')
-    .values({
-      hearing_id: input.hearingId,
-      seq,
-      speaker: COURT_SPEAKER,
-      spoken_at: input.at,
-      text: input.text,
-      source: 'procedural',
-      author_id: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = (
+    await insertNumbered(trx, input.hearingId, [
+      {
+        speaker: COURT_SPEAKER,
+        speaker_participant_id: null,
+        spoken_at: input.at,
+        text: input.text,
+        source: 'procedural',
+        author_id: null,
+      },
+    ])
+  )[0]!;
   await audit.append(trx, {
     stream: input.hearingId,
     actor: audit.SYSTEM_ACTOR,
@@ -75,38 +66,45 @@ export async function appendProceduralEntry(
   return entry;
 }
 
-export function insertEntry(
-  trx: Transaction<Database>,
-  e: {
-    hearing_id: string;
-    seq: number;
-    speaker: string;
-    speaker_participant_id: string | null;
-    spoken_at: Date;
-    text: string;
-    source: 'clerk' | 'captions' | 'import';
-    author_id: string;
-  },
-) {
-  return trx.insertInto('transcript_entries').values(e).returningAll().executeTakeFirstOrThrow();
+/** An entry as written; its number comes from the hearing's numbering as it goes in. */
+export interface NewEntry {
+  speaker: string;
+  speaker_participant_id: string | null;
+  spoken_at: Date;
+  text: string;
+  source: 'clerk' | 'captions' | 'import' | 'procedural';
+  author_id: string | null;
 }
 
-type NewEntry = Parameters<typeof insertEntry>[1];
-
 /**
- * Many entries in as few statements as PostgreSQL's bind-parameter limit (65,535) allows: a caption import
- * of 5,000 cues is one INSERT, not 5,000. Rows come back in the order given.
+ * Entries of one hearing, numbered one after another after its last committed entry. The first INSERT
+ * takes the hearing's lock and reads its last number through `transcript_lock_last` in the same
+ * statement (the function reads with a snapshot of its own, taken once the lock is held); the lock
+ * stays to the end of the caller's transaction. Many entries go in as few statements as PostgreSQL's
+ * bind-parameter limit (65,535) allows: a caption import of 5,000 cues is one INSERT, not 5,000.
+ * Rows come back in the order given.
  */
-export async function insertEntries(trx: Transaction<Database>, rows: NewEntry[]) {
+export async function insertNumbered(trx: Transaction<Database>, hearingId: string, rows: NewEntry[]) {
   const perStatement = Math.floor(65_000 / 8);
   const out = [];
+  let last: number | undefined;
   for (let i = 0; i < rows.length; i += perStatement) {
-    const inserted = await trx
-      .insertInto('transcript_entries')
-      .values(rows.slice(i, i + perStatement))
-      .returningAll()
-      .execute();
-    out.push(...inserted.sort((a, b) => a.seq - b.seq));
+    const after = last;
+    const values = rows.slice(i, i + perStatement).map((r, k) => ({
+      ...r,
+      hearing_id: hearingId,
+      seq: after === undefined ? sql<number>`(select last from locked) + ${k + 1}` : after + k + 1,
+    }));
+    const query =
+      after === undefined
+        ? trx
+            .with('locked', (db) => db.selectNoFrom(sql<number>`transcript_lock_last(${hearingId})`.as('last')))
+            .insertInto('transcript_entries')
+            .values(values)
+        : trx.insertInto('transcript_entries').values(values);
+    const inserted = (await query.returningAll().execute()).sort((a, b) => a.seq - b.seq);
+    out.push(...inserted);
+    last = inserted.at(-1)!.seq;
   }
   return out;
 }

@@ -197,12 +197,10 @@ export class TranscriptService {
   ) {
     const h = b.hearing;
     return this.d.db.transaction().execute(async (trx) => {
-      let seq = await repo.nextSeq(trx, h.id);
-      const inserted = await repo.insertEntries(
+      const inserted = await repo.insertNumbered(
         trx,
+        h.id,
         rows.map((r) => ({
-          hearing_id: h.id,
-          seq: seq++,
           speaker: r.speaker,
           speaker_participant_id: r.speakerId,
           spoken_at: r.at,

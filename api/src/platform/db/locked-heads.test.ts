@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
 import { createCourtFixture, insertHearing } from '../../../test/scheduling.ts';
 import * as audit from '../../audit/audit.service.ts';
 import { lockAndReadLastSeq } from '../realtime/realtime.repository.ts';
-import { nextSeq } from '../../record/transcript.repository.ts';
+import { insertNumbered, type NewEntry } from '../../record/transcript.repository.ts';
 
 // The three numbered streams take their lock and read their last number in one call. What matters is
 // what the second of two writers reads: the number the first committed while it waited, never the
@@ -78,22 +78,20 @@ describe('a numbered stream’s lock and last number, in one round trip', () => 
     );
   });
 
-  it('the transcript: the second writer numbers its entry after the first’s', async () => {
+  const entry = (text: string): NewEntry => ({
+    speaker: 'Clerk',
+    speaker_participant_id: null,
+    spoken_at: new Date(),
+    text,
+    source: 'clerk',
+    author_id: null,
+  });
+
+  it('the transcript: the second writer’s INSERT numbers its entry after the first’s', async () => {
+    // The lock and the read are inside the INSERT itself: here the read is the insert.
     await secondWriterReads(
-      async (trx) => (await nextSeq(trx, hearingId)) - 1,
-      async (trx, n) => {
-        await trx
-          .insertInto('transcript_entries')
-          .values({
-            hearing_id: hearingId,
-            seq: n,
-            speaker: 'Clerk',
-            spoken_at: new Date(),
-            text: `entry ${n}`,
-            source: 'clerk',
-          })
-          .execute();
-      },
+      async (trx) => (await insertNumbered(trx, hearingId, [entry('one of two')]))[0]!.seq - 1,
+      async () => {},
     );
     const seqs = await t.db
       .selectFrom('transcript_entries')
@@ -101,5 +99,12 @@ describe('a numbered stream’s lock and last number, in one round trip', () => 
       .where('hearing_id', '=', hearingId)
       .execute();
     expect(seqs.map((r) => r.seq).sort()).toEqual([1, 2]);
+  });
+
+  it('the transcript: an import larger than one statement is numbered on without a gap', async () => {
+    const rows = Array.from({ length: 8_200 }, (_, i) => entry(`cue ${i + 1}`));
+    const inserted = await t.db.transaction().execute((trx) => insertNumbered(trx, hearingId, rows));
+    expect(inserted.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 3));
+    expect(inserted.map((r) => r.text)).toEqual(rows.map((r) => r.text));
   });
 });
