@@ -1,7 +1,8 @@
 /**
- * The docket with 1,000,000 hearings: the repository function behind GET /api/hearings
- * (`listHearings`), for a judge's week and for a court's week, timed many times, with the
- * EXPLAIN (ANALYZE, BUFFERS) of each. Five courts of 40 judges, each judge four hearings every
+ * The docket with 1,000,000 hearings: the function behind GET /api/hearings (`docketPage`, a page
+ * of at most 200 hearings and the check of its cursor), for a judge's week (one page) and for a
+ * court's week (about 800 hearings: each page timed, and the whole week walked page by page), timed
+ * many times, with the EXPLAIN (ANALYZE, BUFFERS) of each. Five courts of 40 judges, each judge four hearings every
  * weekday, for as many years as the count needs, loaded with INSERT … SELECT generate_series into
  * a database of its own. Baseline in the same run: the same queries, same result sizes, when the
  * table held only the first few weeks. `make bench`; BENCH_HEARINGS, BENCH_DOCKET_RUNS.
@@ -9,7 +10,8 @@
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../src/platform/db/schema.ts';
-import { listHearings } from '../src/scheduling/hearings.repository.ts';
+import { DOCKET_PAGE } from '../src/scheduling/hearings.schema.ts';
+import { docketPage } from '../src/scheduling/hearings.service.ts';
 import {
   benchDatabase,
   envNumber,
@@ -145,10 +147,17 @@ await main(async () => {
     await client.query('analyze courts, users, courtrooms, cases, hearings');
   }
 
-  /** RUNS calls of listHearings over random weeks in [0, inWeeks), for a judge or a whole court. */
-  async function time(kind: 'judge' | 'court', inWeeks: number): Promise<Latency & { rows: number }> {
+  /**
+   * RUNS weeks in [0, inWeeks), each walked page by page as the docket's screen asks for them, for a
+   * judge or a whole court: the time of each page, and of each whole week.
+   */
+  async function time(
+    kind: 'judge' | 'court',
+    inWeeks: number,
+  ): Promise<{ page: Latency; week: Latency; rows: number; pages: number }> {
     const pick = random(kind === 'judge' ? 7 : 11);
-    const samples: number[] = [];
+    const pageSamples: number[] = [];
+    const weekSamples: number[] = [];
     let rows = 0;
     for (let r = 0; r < RUNS + 10; r++) {
       const j = pick(JUDGES);
@@ -159,26 +168,44 @@ await main(async () => {
         to: new Date(from.getTime() + 7 * DAY),
         ...(kind === 'judge' ? { judgeId: judges[j]! } : {}),
       };
-      const t = performance.now();
-      const result = await listHearings(db, filter);
-      // The first ten warm the cache and the connections.
+      const pages: number[] = [];
+      let weekRows = 0;
+      for (let after: string | null | undefined; after !== null;) {
+        const t = performance.now();
+        const page = await docketPage(db, filter, { after, limit: DOCKET_PAGE });
+        pages.push(performance.now() - t);
+        weekRows += page.rows.length;
+        after = page.next;
+      }
+      // The first ten weeks warm the cache and the connections.
       if (r >= 10) {
-        samples.push(performance.now() - t);
-        rows += result.length;
+        pageSamples.push(...pages);
+        weekSamples.push(pages.reduce((a, b) => a + b, 0));
+        rows += weekRows;
       }
     }
-    return { ...latency(samples), rows: rows / RUNS };
+    return {
+      page: latency(pageSamples),
+      week: latency(weekSamples),
+      rows: rows / RUNS,
+      pages: pageSamples.length / RUNS,
+    };
   }
 
-  /** EXPLAIN (ANALYZE, BUFFERS) of the exact SQL listHearings sends for this week. */
+  /**
+   * EXPLAIN (ANALYZE, BUFFERS) of the exact SQL docketPage sends for this week's list: for a court, its
+   * second page (the one after a cursor); for a judge, the week's one page.
+   */
   async function explain(kind: 'judge' | 'court'): Promise<{ plan: string; indexes: string[]; seqScan: boolean }> {
     const from = new Date(monday.getTime() + Math.floor(weeks / 2) * 7 * DAY);
-    await listHearings(db, {
+    const filter = {
       courtId: courts[0]!,
       from,
       to: new Date(from.getTime() + 7 * DAY),
       ...(kind === 'judge' ? { judgeId: judges[0]! } : {}),
-    });
+    };
+    const first = await docketPage(db, filter, { limit: DOCKET_PAGE });
+    if (kind === 'court') await docketPage(db, filter, { after: first.next ?? undefined, limit: DOCKET_PAGE });
     const q = captured!;
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(
       `explain (analyze, buffers) ${q.sql}`,
@@ -196,7 +223,10 @@ await main(async () => {
   await loadUpTo(BASE_ROWS);
   const baseJudge = await time('judge', BASE_ROWS / PER_WEEK);
   const baseCourt = await time('court', BASE_ROWS / PER_WEEK);
-  say(`  baseline at ${int(BASE_ROWS)} hearings: judge's week ${lat(baseJudge)}, court's week ${lat(baseCourt)}`);
+  say(
+    `  baseline at ${int(BASE_ROWS)} hearings: judge's week ${lat(baseJudge.page)}, ` +
+      `court's week a page ${lat(baseCourt.page)}, walked ${lat(baseCourt.week)}`,
+  );
   const loadStart = performance.now();
   await loadUpTo(HEARINGS);
   const loadSeconds = (performance.now() - loadStart) / 1000;
@@ -209,28 +239,36 @@ await main(async () => {
   const courtPlan = await explain('court');
   const used = (p: { indexes: string[]; seqScan: boolean }) =>
     p.seqScan ? 'a sequential scan of hearings' : `index ${p.indexes.join(', ')}`;
+  const ratio = (a: Latency, b: Latency) => `p50 ${times(a.p50 / b.p50)}, p99 ${times(a.p99 / b.p99)}`;
 
   await report({
     rows: [
       {
-        measure: `Docket, a judge's week, ${int(HEARINGS)} hearings (\`listHearings\`, ${RUNS} random judges and weeks)`,
-        gavel: `${lat(judge)} · ${judge.rows.toFixed(0)} rows · ${used(judgePlan)}`,
-        baseline: `same queries at ${int(BASE_ROWS)} hearings: ${lat(baseJudge)}`,
-        ratio: `p50 ${times(judge.p50 / baseJudge.p50)}, p99 ${times(judge.p99 / baseJudge.p99)}`,
+        measure: `Docket, a judge's week, ${int(HEARINGS)} hearings (\`docketPage\`, ${RUNS} random judges and weeks)`,
+        gavel: `${lat(judge.page)} · ${judge.rows.toFixed(0)} rows · ${used(judgePlan)}`,
+        baseline: `same queries at ${int(BASE_ROWS)} hearings: ${lat(baseJudge.page)}`,
+        ratio: ratio(judge.page, baseJudge.page),
       },
       {
-        measure: `Docket, a court's week (${JUDGES_PER_COURT} judges), ${int(HEARINGS)} hearings`,
-        gavel: `${lat(court)} · ${court.rows.toFixed(0)} rows · ${used(courtPlan)}`,
-        baseline: `same queries at ${int(BASE_ROWS)} hearings: ${lat(baseCourt)}`,
-        ratio: `p50 ${times(court.p50 / baseCourt.p50)}, p99 ${times(court.p99 / baseCourt.p99)}`,
+        measure: `Docket, a court's week (${JUDGES_PER_COURT} judges), ${int(HEARINGS)} hearings: a page of ${DOCKET_PAGE}`,
+        gavel: `${lat(court.page)} · ${court.pages.toFixed(0)} pages a week · ${used(courtPlan)}`,
+        baseline: `same pages at ${int(BASE_ROWS)} hearings: ${lat(baseCourt.page)}`,
+        ratio: ratio(court.page, baseCourt.page),
+      },
+      {
+        measure: `Docket, a court's whole week walked page by page, ${int(HEARINGS)} hearings`,
+        gavel: `${lat(court.week)} · ${court.rows.toFixed(0)} rows`,
+        baseline: `same weeks at ${int(BASE_ROWS)} hearings: ${lat(baseCourt.week)}`,
+        ratio: ratio(court.week, baseCourt.week),
       },
     ],
     notes: [
       `Docket data: ${int(HEARINGS)} hearings (${size[0]!.size} with indexes) loaded in ${loadSeconds.toFixed(0)} s after the baseline.`,
       `EXPLAIN (ANALYZE, BUFFERS), a judge's week (the middle week of the data):\n${judgePlan.plan}`,
-      `EXPLAIN (ANALYZE, BUFFERS), a court's week:\n${courtPlan.plan}`,
+      `EXPLAIN (ANALYZE, BUFFERS), a court's week, its second page (after a cursor):\n${courtPlan.plan}`,
       `Both index ranges are bounded on scheduled_start from both sides: below by \`from\` − 168 h (no hearing is ` +
-        `longer, a check constraint since migration 11), so a docket reads one window of the index, not every earlier hearing.`,
+        `longer, a check constraint since migration 11), or by the cursor's start, so a page reads one window of ` +
+        `the index, not every earlier hearing.`,
     ],
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { sql } from 'kysely';
 import { expectAccessible, launchChromium, startGavel, type Gavel } from './harness.ts';
 
 let gavel: Gavel;
@@ -136,6 +137,86 @@ describe('scheduling and inviting, in Chromium', () => {
     await page.getByRole('heading', { name: 'This invitation has been withdrawn' }).waitFor();
     await expectAccessible(page, 'invitation withdrawn');
     await page.getByText('Clerk: Clerk Zhao').waitFor();
+    await context.close();
+  });
+});
+
+describe('a court’s busy week, in Chromium', () => {
+  it('a clerk’s week view shows every one of 450 hearings, the docket arriving a page at a time', async () => {
+    // Set-up around the step: 450 hearings in the week of Monday 1 February 2027, 90 a weekday from 09:00
+    // Shanghai time, five minutes apart. The step under test is the clerk's, typed and clicked.
+    const db = gavel.database.db;
+    const court = await db.selectFrom('courts').select('id').executeTakeFirstOrThrow();
+    const room = await db
+      .selectFrom('courtrooms')
+      .select('id')
+      .where('court_id', '=', court.id)
+      .executeTakeFirstOrThrow();
+    gavel.createUser('judge', 'Judge Busy Week');
+    const judge = await db
+      .selectFrom('users')
+      .select('id')
+      .where('name', '=', 'Judge Busy Week')
+      .executeTakeFirstOrThrow();
+    const c = await db
+      .insertInto('cases')
+      .values({ court_id: court.id, number: '(2027) 沪0101民初450号', caption: 'A busy week', case_type: 'civil' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await sql`
+      insert into hearings (court_id, case_id, courtroom_id, title, scheduled_start, scheduled_end,
+                            judge_id, livekit_room)
+      select ${court.id}::uuid, ${c.id}::uuid, ${room.id}::uuid, 'Busy week ' || (i + 1),
+             st, st + interval '30 minutes', ${judge.id}::uuid, 'hearing-busy-' || gen_random_uuid()
+      from generate_series(0, 449) i,
+           lateral (select timestamptz '2027-02-01T01:00:00Z' + (i / 90) * interval '1 day'
+                           + (i % 90) * interval '5 minutes' as st) s`.execute(db);
+
+    const clerk = gavel.createUser('clerk', 'Clerk Qian');
+    const { context, page, problems } = await contextIn('Asia/Shanghai');
+    const pages: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/hearings') pages.push(new URL(r.url()).searchParams.get('after') ?? '');
+    });
+    await page.goto(`${gavel.url}/login`);
+    await page.getByLabel('Email').fill(clerk.email);
+    await page.getByLabel('Password').fill(clerk.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Court docket' }).waitFor();
+    // The pages after the first are held until the first is on screen.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(
+      (url) => url.pathname === '/api/hearings' && url.searchParams.has('after'),
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+    );
+    await page.getByRole('button', { name: 'Week', exact: true }).click();
+    await page.getByLabel('Date').fill('2027-02-03');
+    await page.getByRole('heading', { name: /^Week of .*February 1, 2027/ }).waitFor();
+    // The first 200 are there (Monday's 90, Tuesday's 90, 20 of Wednesday's); a day not reached yet says it is
+    // loading, not that it has no hearings.
+    await page.getByRole('cell', { name: 'Busy week 200', exact: true }).waitFor();
+    await page.getByRole('region', { name: 'Fri, February 5, 2027' }).getByText('Loading the docket…').waitFor();
+    await page.getByRole('status').getByText('Loading the docket…').waitFor();
+    await page.getByRole('region', { name: 'Thu, February 4, 2027' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/busy-week-loading.png' });
+    release();
+    await page.getByRole('status').getByText('450 hearings').waitFor();
+
+    const rows = page.getByRole('row').filter({ hasText: 'Busy week' });
+    expect(await rows.count()).toBe(450);
+    const friday = page.getByRole('region', { name: 'Fri, February 5, 2027' });
+    expect(await friday.getByRole('row').filter({ hasText: 'Busy week' }).count()).toBe(90);
+    await friday.getByRole('cell', { name: 'Busy week 450', exact: true }).waitFor();
+    // Three pages of 200, 200 and 50: the first asked from the start, each later one after the last received.
+    expect(pages.slice(-3)).toEqual(['', expect.any(String), expect.any(String)]);
+    expect(new Set(pages.slice(-2)).size).toBe(2);
+    await page.screenshot({ path: '/tmp/busy-week.png' });
+    await expectAccessible(page, 'a busy week');
+    expect(problems).toEqual([]);
     await context.close();
   });
 });

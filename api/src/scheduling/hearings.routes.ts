@@ -91,12 +91,20 @@ export const hearingsRoutes: FastifyPluginAsync<{
       config: { access: 'staff' },
       schema: {
         tags: ['hearings'],
-        summary: 'The docket: a judge’s own hearings, or the court’s for a clerk or admin',
+        summary: 'The docket, a page at a time: a judge’s own hearings, or the court’s for a clerk or admin',
         querystring: DocketQuery,
-        response: { 200: Type.Object({ hearings: Type.Array(Hearing) }), ...errors },
+        response: {
+          200: Type.Object({
+            hearings: Type.Array(Hearing),
+            next: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+              description: 'Pass as `after` for the next page; null on the last',
+            }),
+          }),
+          ...errors,
+        },
       },
     },
-    async (request) => ({ hearings: await hearings.docket(requireCourt(request.user), request.query) }),
+    async (request) => hearings.docket(requireCourt(request.user), request.query),
   );
 
   app.get(

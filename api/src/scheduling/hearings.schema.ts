@@ -77,8 +77,27 @@ export const PatchHearingBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+/** Hearings in a page of the docket when the caller names no limit, and the most it may name. */
+export const DOCKET_PAGE = 200;
+export const DOCKET_PAGE_MAX = 500;
+
 export const DocketQuery = Type.Object(
-  { from: Instant, to: Instant, judgeId: Type.Optional(Uuid), courtroomId: Type.Optional(Uuid) },
+  {
+    from: Instant,
+    to: Instant,
+    judgeId: Type.Optional(Uuid),
+    courtroomId: Type.Optional(Uuid),
+    after: Type.Optional(
+      Type.String({ format: 'uuid', description: 'The previous page’s `next`: the page continues after that hearing' }),
+    ),
+    // A query string carries text, and the app's validator does not coerce it: 1 to 500, as digits.
+    limit: Type.Optional(
+      Type.String({
+        pattern: '^(?:[1-9][0-9]?|[1-4][0-9][0-9]|500)$',
+        description: `Hearings in the page, 1 to ${DOCKET_PAGE_MAX} (${DOCKET_PAGE} when not given)`,
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 

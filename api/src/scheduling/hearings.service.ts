@@ -7,6 +7,7 @@ import { DomainError, forbidden, notFound } from '../platform/http/errors.ts';
 import * as cases from './cases.repository.ts';
 import * as repo from './hearings.repository.ts';
 import type { DocketRow, HearingRow } from './hearings.repository.ts';
+import { DOCKET_PAGE } from './hearings.schema.ts';
 import { authorize, mayDo, staffCaller } from '../courtroom/hearing-caller.ts';
 import { afterReschedule, canMove, isReschedulable, type Action } from '../domain/hearing/index.ts';
 
@@ -14,7 +15,7 @@ import { afterReschedule, canMove, isReschedulable, type Action } from '../domai
  * What other features read of hearings: one hearing with its case, courtroom, bench and court; a court's
  * docket; a staff member as they are now (role, court, whether disabled).
  */
-export { findHearing, findStaffMember, listHearings, updateHearing, type HearingRow } from './hearings.repository.ts';
+export { findHearing, findStaffMember, updateHearing, type DocketRow, type HearingRow } from './hearings.repository.ts';
 
 /** Locks the hearing's row until the transaction ends, so its state cannot move meanwhile; not found when there is none. */
 export async function lockHearing(trx: Transaction<Database>, id: string) {
@@ -117,6 +118,27 @@ export interface CourtroomEffects {
   removeStaffFromRoom(h: { id: string; livekit_room: string; state: string }, userId: string): Promise<void>;
 }
 
+/**
+ * One page of a docket: at most `limit` hearings after the hearing `after` (from the start when none), and
+ * the cursor of the next page (the last hearing's id) while more remain. `after` must be a hearing this
+ * docket lists, or the page is refused: a cursor cannot place another court's or another judge's hearing
+ * among the caller's.
+ */
+export async function docketPage(
+  db: Kysely<Database> | Transaction<Database>,
+  filter: repo.DocketFilter,
+  page: { after?: string | undefined; limit: number },
+): Promise<{ rows: DocketRow[]; next: string | null }> {
+  if (page.after && !(await repo.inDocket(db, filter, page.after))) {
+    throw new DomainError(400, 'bad_cursor', '"after" is not a hearing of this docket.');
+  }
+  // One more than the page, to know whether another follows without asking for an empty one.
+  const rows = await repo.listHearings(db, { ...filter, after: page.after, limit: page.limit + 1 });
+  if (rows.length <= page.limit) return { rows, next: null };
+  rows.length = page.limit;
+  return { rows, next: rows[page.limit - 1]!.id };
+}
+
 export class HearingsService {
   private readonly db: Kysely<Database>;
   private readonly courtroom: CourtroomEffects | undefined;
@@ -199,7 +221,14 @@ export class HearingsService {
     return { hearing: c.hearing, may: mayDo(c) };
   }
 
-  async docket(user: StaffUser, q: { from: string; to: string; judgeId?: string; courtroomId?: string }) {
+  /**
+   * One page of the docket, and the cursor of the next (the last hearing's id) while more remain.
+   * A page is at most DOCKET_PAGE_MAX hearings (the query's schema holds it to that); without a limit, DOCKET_PAGE.
+   */
+  async docket(
+    user: StaffUser,
+    q: { from: string; to: string; judgeId?: string; courtroomId?: string; after?: string; limit?: string },
+  ): Promise<{ hearings: ReturnType<typeof hearingView>[]; next: string | null }> {
     const from = instant(q.from, 'from');
     const to = instant(q.to, 'to');
     if (to <= from) throw new DomainError(400, 'validation', '"to" must be after "from".');
@@ -207,15 +236,18 @@ export class HearingsService {
       throw new DomainError(400, 'validation', `The docket covers at most ${MAX_DOCKET_DAYS} days at a time.`);
     }
     // A judge's docket is their own hearings, whatever filter is asked for.
-    const judgeId = user.role === 'judge' ? user.id : q.judgeId;
-    const rows = await repo.listHearings(this.db, {
+    const filter = {
       courtId: user.court.id,
       from,
       to,
-      judgeId,
+      judgeId: user.role === 'judge' ? user.id : q.judgeId,
       courtroomId: q.courtroomId,
+    };
+    const { rows, next } = await docketPage(this.db, filter, {
+      after: q.after,
+      limit: q.limit ? Number(q.limit) : DOCKET_PAGE,
     });
-    return rows.map(hearingView);
+    return { hearings: rows.map(hearingView), next };
   }
 
   async conflicts(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import type { TestDatabase } from '../../test/db.ts';
 import type { CapturingMailer } from '../platform/mail/mailer.ts';
 import { verifyStream } from '../audit/audit.service.ts';
@@ -8,6 +9,7 @@ import {
   closeScheduling,
   createCourtFixture,
   hearingBody,
+  insertHearing,
   openScheduling,
   signInAs,
   type CourtFixture,
@@ -247,6 +249,115 @@ describe('the docket', () => {
       cookie: clerk,
     });
     expect(long.statusCode).toBe(400);
+  });
+
+  describe('in pages', () => {
+    // 1,203 hearings in one week of March 2027, three at each start (ties), alternating two judges and two
+    // courtrooms: more than a thousand, which the docket once cut off without saying so.
+    const from = '2027-03-01T00:00:00Z';
+    const to = '2027-03-08T00:00:00Z';
+    const range = `from=${from}&to=${to}`;
+    const COUNT = 1203;
+    let inOrder: string[];
+    let otherCourtHearing: string;
+
+    beforeAll(async () => {
+      await sql`
+        insert into hearings (court_id, case_id, courtroom_id, title, scheduled_start, scheduled_end,
+                              judge_id, clerk_id, livekit_room)
+        select ${f.court.id}::uuid, ${f.caseId}::uuid,
+               case when i % 2 = 0 then ${f.room.id}::uuid else ${f.room2.id}::uuid end,
+               'Paged ' || i, ${from}::timestamptz + (i / 3) * interval '10 minutes',
+               ${from}::timestamptz + (i / 3) * interval '10 minutes' + interval '1 hour',
+               case when i % 2 = 0 then ${f.judge.id}::uuid else ${f.judge2.id}::uuid end,
+               ${f.clerk.id}::uuid, 'hearing-paged-' || gen_random_uuid()
+        from generate_series(0, ${COUNT - 1}) i`.execute(t.db);
+      const rows = await t.db
+        .selectFrom('hearings')
+        .select('id')
+        .where('court_id', '=', f.court.id)
+        .where('scheduled_start', '>=', new Date(from))
+        .where('scheduled_start', '<', new Date(to))
+        .orderBy('scheduled_start')
+        .orderBy('id')
+        .execute();
+      inOrder = rows.map((r) => r.id);
+      otherCourtHearing = await insertHearing(t.db, other, 'Elsewhere', new Date('2027-03-02T09:00:00Z'));
+    });
+
+    async function walk(query: string, cookie: string) {
+      const pages: number[] = [];
+      const ids: string[] = [];
+      let after: string | null = null;
+      do {
+        const res = await call(app, 'GET', `/api/hearings?${query}${after ? `&after=${after}` : ''}`, { cookie });
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json() as { hearings: Array<{ id: string }>; next: string | null };
+        pages.push(body.hearings.length);
+        ids.push(...body.hearings.map((h) => h.id));
+        after = body.next;
+      } while (after && pages.length < 20);
+      return { pages, ids };
+    }
+
+    it('gives every hearing of the week once, in order of start then id, past a thousand', async () => {
+      expect(inOrder).toHaveLength(COUNT);
+      const { pages, ids } = await walk(`${range}&limit=500`, clerk);
+      expect(pages).toEqual([500, 500, 203]);
+      expect(ids).toEqual(inOrder);
+      const first = (await call(app, 'GET', `/api/hearings?${range}`, { cookie: clerk })).json();
+      expect(first.hearings).toHaveLength(200);
+      expect(first.next).toBe(first.hearings[199].id);
+      const last = await call(app, 'GET', `/api/hearings?${range}&limit=500&after=${inOrder.at(-1)}`, {
+        cookie: clerk,
+      });
+      expect(last.json()).toEqual({ hearings: [], next: null });
+    });
+
+    it('pages a judge through their own hearings only, and a filter through its own', async () => {
+      const own = await walk(`${range}&limit=250&judgeId=${f.judge2.id}`, judge);
+      const judgeRows = await t.db
+        .selectFrom('hearings')
+        .select('id')
+        .where('judge_id', '=', f.judge.id)
+        .where('scheduled_start', '>=', new Date(from))
+        .where('scheduled_start', '<', new Date(to))
+        .orderBy('scheduled_start')
+        .orderBy('id')
+        .execute();
+      expect(own.ids).toEqual(judgeRows.map((r) => r.id));
+      expect(own.pages).toEqual([250, 250, 102]);
+      const room = await walk(`${range}&limit=500&courtroomId=${f.room2.id}`, clerk);
+      expect(room.ids).toHaveLength(601);
+    });
+
+    it('refuses a cursor the same docket would not list, and a limit out of range, changing nothing', async () => {
+      const expectRefused = async (query: string, cookie: string, code: string) => {
+        const res = await call(app, 'GET', `/api/hearings?${range}&${query}`, { cookie });
+        expect(res.statusCode, query).toBe(400);
+        expect(res.json().error.code, query).toBe(code);
+      };
+      await expectRefused(`after=${otherCourtHearing}`, clerk, 'bad_cursor');
+      const { id: otherJudges } = await t.db
+        .selectFrom('hearings')
+        .select('id')
+        .where('title', '=', 'Paged 1') // i = 1: judge2's, in the second courtroom
+        .executeTakeFirstOrThrow();
+      await expectRefused(`after=${otherJudges}`, judge, 'bad_cursor');
+      await expectRefused(`courtroomId=${f.room.id}&after=${otherJudges}`, clerk, 'bad_cursor');
+      await expectRefused('after=not-a-hearing', clerk, 'validation');
+      for (const limit of ['0', '501', '-1', '2.5', 'all']) await expectRefused(`limit=${limit}`, clerk, 'validation');
+      const otherClerk = await signInAs(app, other.clerk);
+      await expectRefused(`after=${inOrder[0]}`, otherClerk, 'bad_cursor');
+    });
+
+    it('exports every hearing of the range as CSV, not the first thousand', async () => {
+      const res = await call(app, 'GET', `/api/dockets/export.csv?${range}`, { cookie: clerk });
+      expect(res.statusCode).toBe(200);
+      const lines = res.body.trim().split('\n');
+      expect(lines).toHaveLength(COUNT + 1);
+      expect(lines.slice(1).map((l) => l.slice(0, 36))).toEqual(inOrder);
+    });
   });
 });
 

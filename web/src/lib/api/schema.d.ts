@@ -6144,7 +6144,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The docket: a judge’s own hearings, or the court’s for a clerk or admin */
+    /** The docket, a page at a time: a judge’s own hearings, or the court’s for a clerk or admin */
     get: {
       parameters: {
         query: {
@@ -6152,6 +6152,10 @@ export interface paths {
           to: string;
           judgeId?: string;
           courtroomId?: string;
+          /** @description The previous page’s `next`: the page continues after that hearing */
+          after?: string;
+          /** @description Hearings in the page, 1 to 500 (200 when not given) */
+          limit?: string;
         };
         header?: never;
         path?: never;
@@ -6207,6 +6211,11 @@ export interface paths {
                 livekitRoom: string;
                 sequence: number;
               }[];
+              /**
+               * Format: uuid
+               * @description Pass as `after` for the next page; null on the last
+               */
+              next: string | null;
             };
           };
         };
