@@ -61,9 +61,11 @@ describe('a caption import', () => {
       }),
       201,
     );
-    // The import's transaction, from its lock on the hearing's transcript to the NOTIFY (the session, the
-    // hearing and the bench are read before it).
-    const from = sent.findIndex((q) => q.includes('pg_advisory_xact_lock(hashtext('));
+    // The import's transaction, from its first statement (the entries' INSERT, which takes the hearing's
+    // transcript lock through transcript_lock_last) to the NOTIFY; the session, the hearing and the bench
+    // are read before it.
+    const from = sent.findIndex((q) => q.includes('transcript_lock_last('));
+    expect(from, sent.join('\n')).toBeGreaterThan(0);
     // BEGIN and COMMIT are not counted.
     const importing = sent.slice(from).filter((q) => !/^(begin|commit)$/i.test(q.trim()));
     expect(res.json().imported).toBe(5000);
