@@ -101,10 +101,50 @@ describe('a numbered stream’s lock and last number, in one round trip', () => 
     expect(seqs.map((r) => r.seq).sort()).toEqual([1, 2]);
   });
 
-  it('the transcript: an import larger than one statement is numbered on without a gap', async () => {
+  it('the transcript: a large import is numbered on without a gap, in the order given', async () => {
     const rows = Array.from({ length: 8_200 }, (_, i) => entry(`cue ${i + 1}`));
     const inserted = await t.db.transaction().execute((trx) => insertNumbered(trx, hearingId, rows));
     expect(inserted.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 3));
     expect(inserted.map((r) => r.text)).toEqual(rows.map((r) => r.text));
+  });
+
+  it('the transcript: entries travel as arrays and come out as given, whatever their text holds', async () => {
+    // What an array literal gives meaning to: quotes, backslashes, braces, commas, the word NULL, blanks.
+    const texts = [
+      'NULL',
+      'null',
+      'say "no"',
+      'C:\\court\\',
+      '{a,b}',
+      'a, b',
+      ' padded ',
+      '原告：“不同意”',
+      '\t',
+      '(1,2)',
+    ];
+    const when = new Date('2026-12-06T09:30:00.123Z');
+    const rows: NewEntry[] = texts.map((text, i) => ({
+      ...entry(text),
+      speaker: i % 2 ? 'NULL' : '被告, "代理人"',
+      spoken_at: new Date(when.getTime() + i),
+      source: i % 2 ? 'captions' : 'import',
+    }));
+    const inserted = await t.db.transaction().execute((trx) => insertNumbered(trx, hearingId, rows));
+    const stored = await t.db
+      .selectFrom('transcript_entries')
+      .select(['seq', 'speaker', 'text', 'spoken_at', 'source', 'author_id', 'speaker_participant_id'])
+      .where(
+        'id',
+        'in',
+        inserted.map((r) => r.id),
+      )
+      .orderBy('seq')
+      .execute();
+    expect(stored.map((r) => r.text)).toEqual(texts);
+    expect(stored.map((r) => r.speaker)).toEqual(rows.map((r) => r.speaker));
+    expect(stored.map((r) => r.spoken_at.toISOString())).toEqual(rows.map((r) => r.spoken_at.toISOString()));
+    expect(stored.map((r) => r.source)).toEqual(rows.map((r) => r.source));
+    expect(stored.every((r) => r.author_id === null && r.speaker_participant_id === null)).toBe(true);
+    expect(inserted.map((r) => r.seq)).toEqual(stored.map((r) => r.seq));
   });
 });
