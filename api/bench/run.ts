@@ -3,7 +3,7 @@
  * processes), then one markdown table: Gavel's figure, its baseline measured in the same run, the
  * ratio, and the machine it ran on. DATABASE_URL, else one embedded PostgreSQL for all of them.
  * Sizes: BENCH_PARTICIPANTS, BENCH_SOCKETS, BENCH_HEARINGS (and BENCH_SECONDS, BENCH_LOGINS,
- * BENCH_FLOOD_SECONDS, BENCH_ROUNDS, BENCH_DOCKET_RUNS, BENCH_PAGES); BENCH_ONLY=login,docket
+ * BENCH_FLOOD_SECONDS, BENCH_ROUNDS, BENCH_DOCKET_RUNS, BENCH_PAGES, BENCH_IMPORT_RUNS); BENCH_ONLY=login,docket
  * runs some of them. docs/performance.md says what each row means.
  */
 import { fork } from 'node:child_process';
@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { adminUrl, loadAverage, machine, main, say, type BenchResult, type Row } from './lib.ts';
 
-const BENCHES = ['http', 'login', 'join-storm', 'fanout', 'docket', 'transcript'];
+const BENCHES = ['http', 'login', 'join-storm', 'fanout', 'docket', 'transcript', 'import'];
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const unknown = only?.filter((b) => !BENCHES.includes(b)) ?? [];

@@ -1,0 +1,200 @@
+/**
+ * A caption import: 5,000 cues POSTed by the hearing's clerk to the real API
+ * (`POST /api/hearings/:id/transcript/import?source=captions`), each run into a hearing of its own,
+ * timed from the request to its answer, and the rows the import wrote counted from PostgreSQL's own
+ * statistics. Baseline in the same run, its runs interleaved with Gavel's: the same 5,000 rows written
+ * by this process straight to a bare copy of the transcript's table, one multi-row INSERT in a
+ * transaction: the least any import of them costs. How many statements the import sends is counted by
+ * `api/src/record/import-queries.test.ts`.
+ * `make bench`; BENCH_IMPORT_RUNS.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { AuthService } from '../src/accounts/auth.service.ts';
+import { Passwords } from '../src/accounts/password.ts';
+import {
+  ORIGIN,
+  SECRET,
+  benchDatabase,
+  envNumber,
+  lat,
+  latency,
+  main,
+  ok,
+  onCleanup,
+  report,
+  say,
+  startGavel,
+  times,
+} from './lib.ts';
+
+const RUNS = envNumber('BENCH_IMPORT_RUNS', 10);
+const CUES = 5000;
+
+await main(async () => {
+  const database = await benchDatabase('import');
+  const { db } = database;
+  const court = await db
+    .insertInto('courts')
+    .values({ name: 'Bench', timezone: 'UTC' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const room = await db
+    .insertInto('courtrooms')
+    .values({ court_id: court.id, name: 'Room 1' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const [judge, clerk] = await db
+    .insertInto('users')
+    .values(
+      (['judge', 'clerk'] as const).map((role) => ({
+        court_id: court.id,
+        email: `${role}@bench.test`,
+        name: role === 'judge' ? 'Judge' : 'Clerk',
+        role,
+        password_hash: 'bench: no password',
+      })),
+    )
+    .returning('id')
+    .execute();
+  const kase = await db
+    .insertInto('cases')
+    .values({ court_id: court.id, number: 'B-1', caption: 'Import v. Captions', case_type: 'civil' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  // One hearing in session for each run (and one to warm up), so every import starts an empty transcript.
+  const hearings = await db
+    .insertInto('hearings')
+    .values(
+      Array.from({ length: RUNS + 1 }, (_, i) => ({
+        court_id: court.id,
+        case_id: kase.id,
+        courtroom_id: room.id,
+        title: `Import ${i}`,
+        scheduled_start: new Date(Date.now() + i * 7_200_000),
+        scheduled_end: new Date(Date.now() + i * 7_200_000 + 3_600_000),
+        judge_id: judge!.id,
+        clerk_id: clerk!.id,
+        state: 'in_session' as const,
+        livekit_room: `hearing-import-${i}-${Date.now()}`,
+      })),
+    )
+    .returning('id')
+    .execute();
+
+  // The clerk's session, stored the way sign-in stores it (HMAC of the cookie token).
+  const auth = new AuthService({ db, passwords: new Passwords(), sessionSecret: SECRET });
+  const token = randomBytes(32).toString('base64url');
+  const now = new Date();
+  await db
+    .insertInto('sessions')
+    .values({
+      token_hash: auth.tokenHash(token),
+      user_id: clerk!.id,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: new Date(now.getTime() + 12 * 3_600_000),
+      idle_expires_at: new Date(now.getTime() + 3 * 3_600_000),
+      ip: '127.0.0.1',
+      user_agent: 'bench',
+    })
+    .execute();
+
+  const cues = Array.from({ length: CUES }, (_, i) => ({
+    speaker: i % 2 ? '被告代理人' : 'Counsel Chen',
+    start: i * 2.5,
+    text: i % 2 ? `我方不同意原告第${i}项诉讼请求，理由如下。` : `Line ${i} of the opening statement, as captioned.`,
+  }));
+  const body = JSON.stringify(cues);
+
+  // The floor: a bare copy of the entries' table (columns and defaults; no triggers, no other index).
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  onCleanup(() => client.end());
+  await client.query('create table bench_floor (like transcript_entries including defaults)');
+  const columns = ['hearing_id', 'seq', 'speaker', 'spoken_at', 'text', 'source', 'author_id'];
+  const placeholders = cues
+    .map((_, i) => `(${columns.map((__, c) => `$${i * columns.length + c + 1}`).join(', ')})`)
+    .join(', ');
+  const floorSql = `insert into bench_floor (${columns.join(', ')}) values ${placeholders}`;
+  const started = new Date();
+  async function floor(hearingId: string) {
+    const values = cues.flatMap((c, i) => [
+      hearingId,
+      i + 1,
+      c.speaker,
+      new Date(started.getTime() + c.start * 1000),
+      c.text,
+      'captions',
+      clerk!.id,
+    ]);
+    const t = performance.now();
+    await client.query('begin');
+    await client.query(floorSql, values);
+    await client.query('commit');
+    return performance.now() - t;
+  }
+
+  const gavel = await startGavel(database.url);
+  async function post(hearingId: string) {
+    const t = performance.now();
+    const res = await ok(
+      await fetch(`${gavel.base}/api/hearings/${hearingId}/transcript/import?source=captions`, {
+        method: 'POST',
+        headers: { origin: ORIGIN, cookie: `gavel_session=${token}`, 'content-type': 'application/json' },
+        body,
+      }),
+      'import',
+    );
+    const answer = (await res.json()) as { imported: number };
+    if (answer.imported !== CUES) throw new Error(`imported ${answer.imported} of ${CUES}`);
+    return performance.now() - t;
+  }
+
+  const inserted = async () => {
+    const { rows } = await client.query<{ relname: string; n: string }>(
+      `select relname, n_tup_ins::text as n from pg_stat_user_tables
+        where relname in ('transcript_entries', 'realtime_events', 'audit_events')`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.relname, Number(r.n)]));
+  };
+
+  // One of each to warm up, then RUNS of each, the two interleaved and their order alternated.
+  await post(hearings[0]!.id);
+  await floor(hearings[0]!.id);
+  const gavelSamples: number[] = [];
+  const floorSamples: number[] = [];
+  // The statistics collector reports a transaction's rows shortly after it ends: read before and after
+  // the runs with a pause, not per run.
+  await new Promise((r) => setTimeout(r, 1000));
+  const before = await inserted();
+  for (let r = 0; r < RUNS; r++) {
+    const id = hearings[r + 1]!.id;
+    if (r % 2 === 0) {
+      gavelSamples.push(await post(id));
+      floorSamples.push(await floor(id));
+    } else {
+      floorSamples.push(await floor(id));
+      gavelSamples.push(await post(id));
+    }
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = await inserted();
+  const perRun = (table: string) => ((after[table] ?? 0) - (before[table] ?? 0)) / RUNS;
+  const g = latency(gavelSamples);
+  const f = latency(floorSamples);
+  say(`  import: ${lat(g)}; floor: ${lat(f)}`);
+
+  await report({
+    rows: [
+      {
+        measure: `Import of ${CUES.toLocaleString('en-US')} caption cues (POST …/transcript/import, ${RUNS} runs, a hearing each)`,
+        gavel:
+          `${lat(g)} · rows a run: ${perRun('transcript_entries')} entries, ${perRun('realtime_events')} realtime ` +
+          `events, ${perRun('audit_events')} audit event(s) · at most 10 statements (import-queries.test.ts)`,
+        baseline: `the same ${CUES.toLocaleString('en-US')} rows as one INSERT into a bare copy of the table: ${lat(f)}`,
+        ratio: `p50 ${times(g.p50 / f.p50)}`,
+      },
+    ],
+  });
+});
