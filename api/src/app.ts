@@ -181,6 +181,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       request.log.warn({ code: error.code }, `database unavailable: ${error.message}`);
       error = databaseUnavailable();
     }
+    // PostgreSQL refused a value's form (a uuid it cannot read, say: the JSON-schema "uuid" format lets
+    // "urn:uuid:…" through). Only a value the request carried reaches a query unchecked, so it is the
+    // request's error.
+    if (error.code === '22P02') {
+      request.log.info({ err: error }, 'the database refused a value of the request');
+      return reply.code(400).send({
+        error: { code: 'validation', message: 'A value in the request is not in a form the court can read.' },
+      });
+    }
     if (error instanceof DomainError) {
       return reply
         .code(error.status)

@@ -1136,7 +1136,19 @@ describe('prototype pollution', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('hostile query strings and path parameters', () => {
-  const HOSTILE = ['%00', 'a%00b', '%ED%A0%80', '%FF%FE', '%E2%80%AE', 'x'.repeat(5000), '%25', '..%2F..%2Fetc'];
+  // A uuid in URN form passes the JSON-schema "uuid" format, and PostgreSQL refuses it as a uuid.
+  const HOSTILE = [
+    '%00',
+    'a%00b',
+    '%ED%A0%80',
+    '%FF%FE',
+    '%E2%80%AE',
+    'x'.repeat(5000),
+    '%25',
+    '..%2F..%2Fetc',
+    'urn:uuid:00000000-0000-4000-8000-000000000000',
+    'URN:UUID:00000000-0000-4000-8000-000000000000',
+  ];
 
   it('every GET route, with each of its query parameters hostile: never 5xx, errors in the error shape', async () => {
     const h = await hearingInSession(app, c);
