@@ -605,14 +605,6 @@ export class RecordService {
     if (to.getTime() - from.getTime() > MAX_DOCKET_DAYS * 86_400_000) {
       throw new DomainError(400, 'validation', `The docket export covers at most ${MAX_DOCKET_DAYS} days at a time.`);
     }
-    // The whole range, a page at a time (a year of a busy court is tens of thousands of hearings).
-    const rows: DocketRow[] = [];
-    const filter = { courtId: user.court.id, from, to };
-    for (let after: string | null | undefined; after !== null;) {
-      const page = await docketPage(this.d.db, filter, { after, limit: EXPORT_PAGE });
-      rows.push(...page.rows);
-      after = page.next;
-    }
     const lines = [
       csvLine([
         'hearing_id',
@@ -630,25 +622,39 @@ export class RecordService {
         'public',
         'recording_required',
       ]),
-      ...rows.map((h) =>
-        csvLine([
-          h.id,
-          h.scheduled_start.toISOString(),
-          h.scheduled_end.toISOString(),
-          h.court_timezone,
-          h.case_number,
-          h.case_caption,
-          h.case_type,
-          h.title,
-          h.courtroom_name,
-          h.judge_name,
-          h.clerk_name ?? '',
-          h.state,
-          h.public ? 'yes' : 'no',
-          h.recording_required ? 'yes' : 'no',
-        ]),
-      ),
     ];
+    const line = (h: DocketRow) =>
+      csvLine([
+        h.id,
+        h.scheduled_start.toISOString(),
+        h.scheduled_end.toISOString(),
+        h.court_timezone,
+        h.case_number,
+        h.case_caption,
+        h.case_type,
+        h.title,
+        h.courtroom_name,
+        h.judge_name,
+        h.clerk_name ?? '',
+        h.state,
+        h.public ? 'yes' : 'no',
+        h.recording_required ? 'yes' : 'no',
+      ]);
+    // The whole range, a page at a time (a year of a busy court is tens of thousands of hearings), each
+    // page written out before the next is read, so only one page of rows is held. All pages read one
+    // snapshot: a hearing moved while the export runs is in it once, where it was when the export began.
+    const filter = { courtId: user.court.id, from, to };
+    await this.d.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        for (let after: string | null | undefined; after !== null;) {
+          const page = await docketPage(trx, filter, { after, limit: EXPORT_PAGE });
+          lines.push(page.rows.map(line).join(''));
+          after = page.next;
+        }
+      });
     return {
       filename: `docket-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`,
       // A BOM so spreadsheet programs read the Chinese names as UTF-8.

@@ -99,17 +99,18 @@ const earliestStart = (from: Date) => new Date(from.getTime() - MAX_HEARING_HOUR
 /**
  * The docket: hearings of a court that overlap [from, to), optionally of one judge or courtroom, as
  * compact rows (what the docket shows, not the court's rules or the clerk's email on every row), in
- * order of start then id, one page of at most `limit` at a time. `after` is the id of the last hearing
- * of the previous page: the page continues from its (start, id) as the database holds them, so no
- * hearing is given twice or skipped however many share a start, and no page costs more than its rows.
- * A court's week is about 800 hearings; sent at once they are most of the docket's time.
+ * order of start then id, one page of at most `limit` at a time. `after` is a position, the (start, id)
+ * of the last hearing of the previous page as it was then, to the microsecond (each row carries its own
+ * as `cursor_start`): the page continues after it however many hearings share a start, and whatever
+ * happened since to the hearing it came from. A court's week is about 800 hearings; sent at once they
+ * are most of the docket's time.
  *
  * The case of each hearing is read by its primary key (a lateral subquery the planner cannot flatten:
  * `offset 0`). Joined plainly, a court's week (about 800 hearings) was hashed against a parallel
  * sequential scan of every case of the court, which cost more than everything else in the query and
  * grew with the number of cases, not with the week.
  */
-export function listHearings(db: Db, f: DocketFilter & { limit: number; after?: string | undefined }) {
+export function listHearings(db: Db, f: DocketFilter & { limit: number; after?: DocketPosition | undefined }) {
   let q = db
     .selectFrom('hearings as h')
     .innerJoinLateral(
@@ -150,6 +151,7 @@ export function listHearings(db: Db, f: DocketFilter & { limit: number; after?: 
       'k.name as clerk_name',
       'ct.name as court_name',
       'ct.timezone as court_timezone',
+      sql<string>`to_char(h.scheduled_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_start'),
     ])
     .where('h.court_id', '=', f.courtId)
     .where('h.scheduled_start', '<', f.to)
@@ -158,14 +160,10 @@ export function listHearings(db: Db, f: DocketFilter & { limit: number; after?: 
   if (f.judgeId) q = q.where('h.judge_id', '=', f.judgeId);
   if (f.courtroomId) q = q.where('h.courtroom_id', '=', f.courtroomId);
   if (f.after) {
-    // The cursor's own start and id, read in the same statement: a Date in JavaScript would drop the
-    // microseconds a start can carry, and a tie at the same start would then repeat or skip a hearing.
-    const cursor = sql<Date>`(select a.scheduled_start from hearings a where a.id = ${f.after})`;
+    const start = sql<Date>`${f.after.start}::timestamptz`;
     q = q
-      .where('h.scheduled_start', '>=', cursor)
-      .where(
-        sql<boolean>`(h.scheduled_start, h.id) > (select a.scheduled_start, a.id from hearings a where a.id = ${f.after})`,
-      );
+      .where('h.scheduled_start', '>=', start)
+      .where(sql<boolean>`(h.scheduled_start, h.id) > (${start}, ${f.after.id}::uuid)`);
   }
   return q.orderBy('h.scheduled_start').orderBy('h.id').limit(f.limit).execute();
 }
@@ -179,26 +177,14 @@ export interface DocketFilter {
   courtroomId?: string | undefined;
 }
 
-/**
- * Whether `hearingId` is a hearing this docket lists: a page may only continue from one, so a cursor
- * cannot place another court's, or another judge's, hearing among the caller's.
- */
-export async function inDocket(db: Db, f: DocketFilter, hearingId: string): Promise<boolean> {
-  let q = db
-    .selectFrom('hearings')
-    .select('id')
-    .where('id', '=', hearingId)
-    .where('court_id', '=', f.courtId)
-    .where('scheduled_start', '<', f.to)
-    .where('scheduled_start', '>=', earliestStart(f.from))
-    .where('scheduled_end', '>', f.from);
-  if (f.judgeId) q = q.where('judge_id', '=', f.judgeId);
-  if (f.courtroomId) q = q.where('courtroom_id', '=', f.courtroomId);
-  return (await q.executeTakeFirst()) !== undefined;
+/** Where a page of the docket continues: after this start (ISO 8601, to the microsecond, UTC) and id. */
+export interface DocketPosition {
+  start: string;
+  id: string;
 }
 
-/** A row of the docket: what a hearing's summary shows. */
-export type DocketRow = Awaited<ReturnType<typeof listHearings>>[number];
+/** A row of the docket: what a hearing's summary shows (its position in the docket's order aside). */
+export type DocketRow = Omit<Awaited<ReturnType<typeof listHearings>>[number], 'cursor_start'>;
 
 /**
  * Live hearings that overlap [start, end) for the judge or the courtroom. Ranges are half-open,

@@ -96,7 +96,7 @@ export const hearingsRoutes: FastifyPluginAsync<{
         response: {
           200: Type.Object({
             hearings: Type.Array(Hearing),
-            next: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+            next: Type.Union([Type.String(), Type.Null()], {
               description: 'Pass as `after` for the next page; null on the last',
             }),
           }),

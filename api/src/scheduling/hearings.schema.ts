@@ -88,7 +88,10 @@ export const DocketQuery = Type.Object(
     judgeId: Type.Optional(Uuid),
     courtroomId: Type.Optional(Uuid),
     after: Type.Optional(
-      Type.String({ format: 'uuid', description: 'The previous page’s `next`: the page continues after that hearing' }),
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]{1,200}$',
+        description: 'The previous page’s `next`: the page continues after the position it names',
+      }),
     ),
     // A query string carries text, and the app's validator does not coerce it: 1 to 500, as digits.
     limit: Type.Optional(

@@ -118,25 +118,48 @@ export interface CourtroomEffects {
   removeStaffFromRoom(h: { id: string; livekit_room: string; state: string }, userId: string): Promise<void>;
 }
 
+const CURSOR_START = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A page's `next`: the position after its last hearing, opaque to the caller (base64url). */
+function encodeCursor(p: repo.DocketPosition): string {
+  return Buffer.from(`${p.start}|${p.id}`).toString('base64url');
+}
+
 /**
- * One page of a docket: at most `limit` hearings after the hearing `after` (from the start when none), and
- * the cursor of the next page (the last hearing's id) while more remain. `after` must be a hearing this
- * docket lists, or the page is refused: a cursor cannot place another court's or another judge's hearing
- * among the caller's.
+ * The position a `next` names, or 400 `bad_cursor`. It is only a place in the order of (start, id): it
+ * selects nothing by itself, so it needs no check of whose hearing it came from.
+ */
+function decodeCursor(cursor: string): repo.DocketPosition {
+  const [start = '', id = '', ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const millis = start.slice(0, 23) + 'Z';
+  const valid =
+    rest.length === 0 &&
+    CURSOR_START.test(start) &&
+    CURSOR_ID.test(id) &&
+    !Number.isNaN(Date.parse(millis)) &&
+    new Date(millis).toISOString() === millis;
+  if (!valid)
+    throw new DomainError(400, 'bad_cursor', '"after" is not a page of this docket: ask for the first page again.');
+  return { start, id };
+}
+
+/**
+ * One page of a docket: at most `limit` hearings after the position `after` (from the start when none),
+ * and the position of the next page (opaque) while more remain.
  */
 export async function docketPage(
   db: Kysely<Database> | Transaction<Database>,
   filter: repo.DocketFilter,
   page: { after?: string | undefined; limit: number },
 ): Promise<{ rows: DocketRow[]; next: string | null }> {
-  if (page.after && !(await repo.inDocket(db, filter, page.after))) {
-    throw new DomainError(400, 'bad_cursor', '"after" is not a hearing of this docket.');
-  }
+  const after = page.after === undefined ? undefined : decodeCursor(page.after);
   // One more than the page, to know whether another follows without asking for an empty one.
-  const rows = await repo.listHearings(db, { ...filter, after: page.after, limit: page.limit + 1 });
+  const rows = await repo.listHearings(db, { ...filter, after, limit: page.limit + 1 });
   if (rows.length <= page.limit) return { rows, next: null };
   rows.length = page.limit;
-  return { rows, next: rows[page.limit - 1]!.id };
+  const last = rows[page.limit - 1]!;
+  return { rows, next: encodeCursor({ start: last.cursor_start, id: last.id }) };
 }
 
 export class HearingsService {

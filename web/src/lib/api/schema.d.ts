@@ -6152,7 +6152,7 @@ export interface paths {
           to: string;
           judgeId?: string;
           courtroomId?: string;
-          /** @description The previous page’s `next`: the page continues after that hearing */
+          /** @description The previous page’s `next`: the page continues after the position it names */
           after?: string;
           /** @description Hearings in the page, 1 to 500 (200 when not given) */
           limit?: string;
@@ -6211,10 +6211,7 @@ export interface paths {
                 livekitRoom: string;
                 sequence: number;
               }[];
-              /**
-               * Format: uuid
-               * @description Pass as `after` for the next page; null on the last
-               */
+              /** @description Pass as `after` for the next page; null on the last */
               next: string | null;
             };
           };
