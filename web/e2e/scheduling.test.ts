@@ -225,6 +225,26 @@ describe('a court’s busy week, in Chromium', () => {
     expect(new Set(pages.slice(-2)).size).toBe(2);
     await page.screenshot({ path: '/tmp/busy-week.png' });
     await expectAccessible(page, 'a busy week');
+
+    // The next week, its first page held: neither this week's hearings nor "no hearings" meanwhile.
+    await page.unroute((url) => url.pathname === '/api/hearings' && url.searchParams.has('after'));
+    let releaseFirst = () => {};
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    await page.route(
+      (url) => url.pathname === '/api/hearings' && !url.searchParams.has('after'),
+      async (route) => {
+        await firstHeld;
+        await route.continue();
+      },
+    );
+    await page.getByRole('button', { name: 'Next week' }).click();
+    await page.getByRole('heading', { name: /^Week of .*February 8, 2027/ }).waitFor();
+    const monday = page.getByRole('region', { name: 'Mon, February 8, 2027' });
+    await monday.getByText('Loading the docket…').waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'Busy week' }).count()).toBe(0);
+    expect(await page.getByText('No hearings on this day.').count()).toBe(0);
+    releaseFirst();
+    await page.getByText('No hearings scheduled').waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });
