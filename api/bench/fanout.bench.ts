@@ -9,11 +9,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import { AuthService } from '../src/accounts/auth.service.ts';
-import { Passwords } from '../src/accounts/password.ts';
 import {
   ORIGIN,
-  SECRET,
+  benchCourt,
   benchDatabase,
   envList,
   envNumber,
@@ -29,6 +27,7 @@ import {
   sleep,
   startBaseline,
   startGavel,
+  staffCookies,
   times,
   type Row,
 } from './lib.ts';
@@ -43,21 +42,12 @@ const CLERKS = 10;
 await main(async () => {
   const database = await benchDatabase('fanout');
   const { db } = database;
-  const court = await db
-    .insertInto('courts')
-    .values({ name: 'Bench', timezone: 'UTC' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const room = await db
-    .insertInto('courtrooms')
-    .values({ court_id: court.id, name: 'Room 1' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { courtId, roomId } = await benchCourt(db);
   const staff = await db
     .insertInto('users')
     .values(
       Array.from({ length: CLERKS + 1 }, (_, i) => ({
-        court_id: court.id,
+        court_id: courtId,
         email: i === 0 ? 'judge@bench.test' : `clerk${i}@bench.test`,
         name: i === 0 ? 'Judge' : `Clerk ${i}`,
         role: (i === 0 ? 'judge' : 'clerk') as 'judge' | 'clerk',
@@ -69,15 +59,15 @@ await main(async () => {
   const [judge, clerk] = [staff[0]!, staff[1]!];
   const kase = await db
     .insertInto('cases')
-    .values({ court_id: court.id, number: 'B-1', caption: 'Fan v. Out', case_type: 'civil' })
+    .values({ court_id: courtId, number: 'B-1', caption: 'Fan v. Out', case_type: 'civil' })
     .returning('id')
     .executeTakeFirstOrThrow();
   const hearing = await db
     .insertInto('hearings')
     .values({
-      court_id: court.id,
+      court_id: courtId,
       case_id: kase.id,
-      courtroom_id: room.id,
+      courtroom_id: roomId,
       title: 'Fan-out',
       scheduled_start: new Date(),
       scheduled_end: new Date(Date.now() + 3_600_000),
@@ -89,32 +79,11 @@ await main(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
 
-  // Signed-in staff: a session row each, stored the way sign-in stores it (HMAC of the cookie token).
-  const auth = new AuthService({ db, passwords: new Passwords(), sessionSecret: SECRET });
-  const cookies: string[] = [];
-  for (let i = 0; i <= MOST; i += 1000) {
-    const now = new Date();
-    const batch = Array.from({ length: Math.min(1000, MOST + 1 - i) }, (_, k) => ({
-      token: randomBytes(32).toString('base64url'),
-      user: staff[((i + k) % CLERKS) + 1]!.id,
-    }));
-    await db
-      .insertInto('sessions')
-      .values(
-        batch.map((b) => ({
-          token_hash: auth.tokenHash(b.token),
-          user_id: b.user,
-          created_at: now,
-          last_seen_at: now,
-          expires_at: new Date(now.getTime() + 12 * 3_600_000),
-          idle_expires_at: new Date(now.getTime() + 3 * 3_600_000),
-          ip: '127.0.0.1',
-          user_agent: 'bench',
-        })),
-      )
-      .execute();
-    cookies.push(...batch.map((b) => `gavel_session=${b.token}`));
-  }
+  // Signed-in staff: MOST + 1 sessions spread over the clerks.
+  const cookies = await staffCookies(
+    db,
+    Array.from({ length: MOST + 1 }, (_, i) => staff[(i % CLERKS) + 1]!.id),
+  );
   // The first session is the poster's: the hearing's clerk (user 1 gets every CLERKS-th session).
   const posterCookie = cookies.shift()!;
 

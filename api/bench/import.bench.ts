@@ -8,13 +8,10 @@
  * `api/src/record/import-queries.test.ts`.
  * `make bench`; BENCH_IMPORT_RUNS.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { AuthService } from '../src/accounts/auth.service.ts';
-import { Passwords } from '../src/accounts/password.ts';
 import {
   ORIGIN,
-  SECRET,
+  benchCourt,
   benchDatabase,
   envNumber,
   lat,
@@ -25,6 +22,7 @@ import {
   report,
   say,
   startGavel,
+  staffCookies,
   times,
 } from './lib.ts';
 
@@ -34,21 +32,12 @@ const CUES = 5000;
 await main(async () => {
   const database = await benchDatabase('import');
   const { db } = database;
-  const court = await db
-    .insertInto('courts')
-    .values({ name: 'Bench', timezone: 'UTC' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const room = await db
-    .insertInto('courtrooms')
-    .values({ court_id: court.id, name: 'Room 1' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { courtId, roomId } = await benchCourt(db);
   const [judge, clerk] = await db
     .insertInto('users')
     .values(
       (['judge', 'clerk'] as const).map((role) => ({
-        court_id: court.id,
+        court_id: courtId,
         email: `${role}@bench.test`,
         name: role === 'judge' ? 'Judge' : 'Clerk',
         role,
@@ -59,7 +48,7 @@ await main(async () => {
     .execute();
   const kase = await db
     .insertInto('cases')
-    .values({ court_id: court.id, number: 'B-1', caption: 'Import v. Captions', case_type: 'civil' })
+    .values({ court_id: courtId, number: 'B-1', caption: 'Import v. Captions', case_type: 'civil' })
     .returning('id')
     .executeTakeFirstOrThrow();
   // One hearing in session for each run (and one to warm up), so every import starts an empty transcript.
@@ -67,9 +56,9 @@ await main(async () => {
     .insertInto('hearings')
     .values(
       Array.from({ length: RUNS + 1 }, (_, i) => ({
-        court_id: court.id,
+        court_id: courtId,
         case_id: kase.id,
-        courtroom_id: room.id,
+        courtroom_id: roomId,
         title: `Import ${i}`,
         scheduled_start: new Date(Date.now() + i * 7_200_000),
         scheduled_end: new Date(Date.now() + i * 7_200_000 + 3_600_000),
@@ -82,23 +71,7 @@ await main(async () => {
     .returning('id')
     .execute();
 
-  // The clerk's session, stored the way sign-in stores it (HMAC of the cookie token).
-  const auth = new AuthService({ db, passwords: new Passwords(), sessionSecret: SECRET });
-  const token = randomBytes(32).toString('base64url');
-  const now = new Date();
-  await db
-    .insertInto('sessions')
-    .values({
-      token_hash: auth.tokenHash(token),
-      user_id: clerk!.id,
-      created_at: now,
-      last_seen_at: now,
-      expires_at: new Date(now.getTime() + 12 * 3_600_000),
-      idle_expires_at: new Date(now.getTime() + 3 * 3_600_000),
-      ip: '127.0.0.1',
-      user_agent: 'bench',
-    })
-    .execute();
+  const [cookie] = await staffCookies(db, [clerk!.id]);
 
   const cues = Array.from({ length: CUES }, (_, i) => ({
     speaker: i % 2 ? '被告代理人' : 'Counsel Chen',
@@ -141,7 +114,7 @@ await main(async () => {
     const res = await ok(
       await fetch(`${gavel.base}/api/hearings/${hearingId}/transcript/import?source=captions`, {
         method: 'POST',
-        headers: { origin: ORIGIN, cookie: `gavel_session=${token}`, 'content-type': 'application/json' },
+        headers: { origin: ORIGIN, cookie: cookie!, 'content-type': 'application/json' },
         body,
       }),
       'import',

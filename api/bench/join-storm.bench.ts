@@ -18,6 +18,7 @@ import {
   LIVEKIT_SECRET,
   ORIGIN,
   SECRET,
+  benchCourt,
   benchDatabase,
   envNumber,
   int,
@@ -46,18 +47,9 @@ await main(async () => {
   const standinUrl = await standin.start();
   onCleanup(() => standin.stop());
 
-  const court = await db
-    .insertInto('courts')
-    .values({ name: 'Bench', timezone: 'UTC' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const room = await db
-    .insertInto('courtrooms')
-    .values({ court_id: court.id, name: 'Room 1' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { courtId, roomId } = await benchCourt(db);
   const judge = await authRepo.insertUser(db, {
-    court_id: court.id,
+    court_id: courtId,
     email: 'judge@bench.test',
     name: 'Judge',
     role: 'judge',
@@ -65,16 +57,16 @@ await main(async () => {
   });
   const kase = await db
     .insertInto('cases')
-    .values({ court_id: court.id, number: 'B-1', caption: 'Storm v. Lobby', case_type: 'civil' })
+    .values({ court_id: courtId, number: 'B-1', caption: 'Storm v. Lobby', case_type: 'civil' })
     .returning('id')
     .executeTakeFirstOrThrow();
   const start = new Date(Date.now() + 3_600_000);
   const hearing = await db
     .insertInto('hearings')
     .values({
-      court_id: court.id,
+      court_id: courtId,
       case_id: kase.id,
-      courtroom_id: room.id,
+      courtroom_id: roomId,
       title: 'Join storm',
       scheduled_start: start,
       scheduled_end: new Date(start.getTime() + 3_600_000),

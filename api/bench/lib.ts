@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { AuthService } from '../src/accounts/auth.service.ts';
+import { Passwords } from '../src/accounts/password.ts';
 import { createDb } from '../src/platform/db/connect.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/platform/db/embedded.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
@@ -216,6 +219,51 @@ export async function benchDatabase(label: string, poolSize = 10): Promise<Bench
   onCleanup(drop);
   await migrateToLatest(db);
   return { url, db };
+}
+
+/** A court ("Bench", UTC) with one courtroom, for a benchmark's hearings. */
+export async function benchCourt(db: Kysely<Database>): Promise<{ courtId: string; roomId: string }> {
+  const court = await db
+    .insertInto('courts')
+    .values({ name: 'Bench', timezone: 'UTC' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const room = await db
+    .insertInto('courtrooms')
+    .values({ court_id: court.id, name: 'Room 1' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { courtId: court.id, roomId: room.id };
+}
+
+/**
+ * A signed-in session for each of `userIds` (staff), stored the way sign-in stores it (an HMAC of the
+ * cookie's token): their cookies, in the same order.
+ */
+export async function staffCookies(db: Kysely<Database>, userIds: string[]): Promise<string[]> {
+  const auth = new AuthService({ db, passwords: new Passwords(), sessionSecret: SECRET });
+  const cookies: string[] = [];
+  for (let i = 0; i < userIds.length; i += 1000) {
+    const now = new Date();
+    const batch = userIds.slice(i, i + 1000).map((user) => ({ token: randomBytes(32).toString('base64url'), user }));
+    await db
+      .insertInto('sessions')
+      .values(
+        batch.map((b) => ({
+          token_hash: auth.tokenHash(b.token),
+          user_id: b.user,
+          created_at: now,
+          last_seen_at: now,
+          expires_at: new Date(now.getTime() + 12 * 3_600_000),
+          idle_expires_at: new Date(now.getTime() + 3 * 3_600_000),
+          ip: '127.0.0.1',
+          user_agent: 'bench',
+        })),
+      )
+      .execute();
+    cookies.push(...batch.map((b) => `gavel_session=${b.token}`));
+  }
+  return cookies;
 }
 
 // ---- server processes ----------------------------------------------------------------------------

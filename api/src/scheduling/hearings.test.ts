@@ -272,18 +272,23 @@ describe('the docket', () => {
                case when i % 2 = 0 then ${f.judge.id}::uuid else ${f.judge2.id}::uuid end,
                ${f.clerk.id}::uuid, 'hearing-paged-' || gen_random_uuid()
         from generate_series(0, ${COUNT - 1}) i`.execute(t.db);
+      inOrder = await storedInOrder('court_id', f.court.id);
+      otherCourtHearing = await insertHearing(t.db, other, 'Elsewhere', new Date('2027-03-02T09:00:00Z'));
+    });
+
+    /** The ids of the week's hearings of one court or judge, as the database orders them (start, then id). */
+    async function storedInOrder(column: 'court_id' | 'judge_id', value: string) {
       const rows = await t.db
         .selectFrom('hearings')
         .select('id')
-        .where('court_id', '=', f.court.id)
+        .where(column, '=', value)
         .where('scheduled_start', '>=', new Date(from))
         .where('scheduled_start', '<', new Date(to))
         .orderBy('scheduled_start')
         .orderBy('id')
         .execute();
-      inOrder = rows.map((r) => r.id);
-      otherCourtHearing = await insertHearing(t.db, other, 'Elsewhere', new Date('2027-03-02T09:00:00Z'));
-    });
+      return rows.map((r) => r.id);
+    }
 
     async function walk(query: string, cookie: string) {
       const pages: number[] = [];
@@ -314,16 +319,7 @@ describe('the docket', () => {
 
     it('pages a judge through their own hearings only, and a filter through its own', async () => {
       const own = await walk(`${range}&limit=250&judgeId=${f.judge2.id}`, judge);
-      const judgeRows = await t.db
-        .selectFrom('hearings')
-        .select('id')
-        .where('judge_id', '=', f.judge.id)
-        .where('scheduled_start', '>=', new Date(from))
-        .where('scheduled_start', '<', new Date(to))
-        .orderBy('scheduled_start')
-        .orderBy('id')
-        .execute();
-      expect(own.ids).toEqual(judgeRows.map((r) => r.id));
+      expect(own.ids).toEqual(await storedInOrder('judge_id', f.judge.id));
       expect(own.pages).toEqual([250, 250, 102]);
       const room = await walk(`${range}&limit=500&courtroomId=${f.room2.id}`, clerk);
       expect(room.ids).toHaveLength(601);
