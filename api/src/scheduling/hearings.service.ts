@@ -245,8 +245,9 @@ export class HearingsService {
   }
 
   /**
-   * One page of the docket, and the cursor of the next (the last hearing's id) while more remain.
-   * A page is at most DOCKET_PAGE_MAX hearings (the query's schema holds it to that); without a limit, DOCKET_PAGE.
+   * One page of the docket, and the position of the next page (after this page's last hearing) while more
+   * remain. A page is at most DOCKET_PAGE_MAX hearings (the query's schema holds it to that); without a
+   * limit, DOCKET_PAGE.
    */
   async docket(
     user: StaffUser,
