@@ -102,7 +102,8 @@ describe('reading out new transcript entries, an accessibility setting', () => {
     await party.page.reload();
     await party.page.getByRole('heading', { name: 'Before you enter' }).waitFor({ timeout: 30_000 });
     await party.page.getByLabel(/I will not record/).check();
-    await party.page.getByRole('button', { name: 'Enter the lobby' }).click();
+    // Already admitted: the check leads straight into the courtroom, and its button says so.
+    await party.page.getByRole('button', { name: 'Enter the courtroom' }).click();
     await party.page.getByRole('heading', { name: 'Accessible hearing' }).waitFor({ timeout: 30_000 });
     await party.page.getByTestId('party-bar').getByRole('button', { name: 'More' }).click();
     expect(

@@ -191,7 +191,7 @@ describe('private consultation', () => {
     await agent.page.getByRole('heading', { name: 'Before you enter' }).waitFor();
     await agent.page.getByLabel('Join without camera').check();
     await agent.page.getByLabel(/I will not record/).check();
-    await agent.page.getByRole('button', { name: 'Enter the lobby' }).click();
+    await agent.page.getByRole('button', { name: 'Enter the courtroom' }).click();
     await agent.page.getByRole('heading', { name: BANNER }).waitFor({ timeout: 15_000 });
     await agent.page.getByTestId('consultation-banner').getByText('With Zhang San.').waitFor();
 

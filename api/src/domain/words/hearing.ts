@@ -12,6 +12,8 @@ export const hearingEn = {
 
   'live.prejoin.heading': 'Before you enter',
   'live.prejoin.intro': 'Check your camera and microphone. No one sees or hears you until the court admits you.',
+  'live.prejoin.introRoom':
+    'Check your camera and microphone. Once you enter the courtroom, those in the hearing see and hear you.',
   'live.prejoin.preview': 'Your camera preview',
   'live.prejoin.previewOff': 'Camera off',
   'live.prejoin.camera': 'Camera',
@@ -269,6 +271,7 @@ export const hearingZhCN: Translation<typeof hearingEn> = {
 
   'live.prejoin.heading': '入庭前准备',
   'live.prejoin.intro': '请检查您的摄像头和麦克风。在法庭准许您入庭之前，其他人看不到也听不到您。',
+  'live.prejoin.introRoom': '请检查您的摄像头和麦克风。进入法庭后，参加庭审的人即可看到并听到您。',
   'live.prejoin.preview': '您的摄像头预览',
   'live.prejoin.previewOff': '摄像头已关闭',
   'live.prejoin.camera': '摄像头',
