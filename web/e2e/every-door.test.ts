@@ -3,6 +3,7 @@ import type { APIRequestContext, Browser, Page } from 'playwright-core';
 import {
   enterBench,
   enterLobby,
+  explained,
   expectAccessible,
   type Gavel,
   invite,
@@ -138,6 +139,22 @@ describe('every door, as the people concerned meet it', () => {
       .getByTestId('captions')
       .getByText('SECRET-TESTIMONY the invoice was paid in March')
       .waitFor({ timeout: 30_000 });
+    // A reload starts from a fresh snapshot: back through the device check (which no longer promises an
+    // admitted party that no one sees them), the captions still show what was last said.
+    await defendant.page.reload();
+    await explained(defendant.page, defendant.page.getByRole('heading', { name: 'Before you enter' }).waitFor());
+    expect(
+      await defendant.page.getByText(/Once you enter the courtroom, those in the hearing see and hear you/).count(),
+    ).toBe(1);
+    expect(await defendant.page.getByText(/No one sees or hears you until/).count()).toBe(0);
+    await defendant.page.getByLabel(/I will not record/).check();
+    await defendant.page.getByRole('button', { name: 'Enter the courtroom' }).click();
+    await defendant.page.getByRole('heading', { name: 'Testimony hearing' }).waitFor({ timeout: 30_000 });
+    await defendant.page.getByLabel('Show captions').check();
+    await defendant.page
+      .getByTestId('captions')
+      .getByText('SECRET-TESTIMONY the invoice was paid in March')
+      .waitFor({ timeout: 10_000 });
 
     await witness.page.waitForTimeout(1000);
     expect(await witness.page.getByTestId('lobby-status').innerText()).toMatch(/You are a witness/);

@@ -60,6 +60,26 @@ describe('the live state of a hearing', () => {
     expect(inHearing(s).map((p) => p.id)).toEqual([OTHER]);
   });
 
+  it("keeps the record's latest entries from the snapshot, so captions survive a reconnect or an admission", () => {
+    const line = (n: number, text: string) => ({
+      id: `00000000-0000-4000-8000-00000000000${n}`,
+      seq: n,
+      speaker: 'Witness',
+      spokenAt: '2027-01-15T01:4' + n + ':00.000Z',
+      text,
+      source: 'clerk',
+    });
+    // Out of order and with one the client cannot read: the state holds the readable ones by seq.
+    const s = fromSnapshot(snapshot({ transcript: [line(3, 'third'), { id: 'no text' }, line(1, 'first')] }));
+    expect(s.transcript.map((e) => e.text)).toEqual(['first', 'third']);
+    // An entry pushed after the snapshot joins them; a correction replaces its entry.
+    applyEvent(s, event('transcript.entry', { entry: line(4, 'fourth') }));
+    applyEvent(s, event('transcript.corrected', { entry: { ...line(3, 'third, corrected'), corrected: true } }));
+    expect(s.transcript.map((e) => e.text)).toEqual(['first', 'third, corrected', 'fourth']);
+    // A snapshot without the record (someone the policy does not let read it) holds none.
+    expect(fromSnapshot(snapshot()).transcript).toEqual([]);
+  });
+
   it('tells the participant concerned that they were admitted, returned and removed', () => {
     const s: LiveState = fromSnapshot(snapshot());
     expect(applyEvent(s, event('participant.admitted', { participantId: ME }))).toEqual({ kind: 'admitted' });

@@ -1,5 +1,5 @@
 import { consultationEvent, parseConsultation, type Consultation } from './consultation.ts';
-import { parseEntry, upsertEntry } from '../transcript/entries.ts';
+import { parseEntry, sortEntries, upsertEntry } from '../transcript/entries.ts';
 import type { TranscriptEntry } from '../transcript/types.ts';
 import type { EventKind } from '@gavel/api/domain/realtime';
 import type {
@@ -36,7 +36,10 @@ export interface LiveState {
   recordingStatus: string | null;
   /** The bench's alert that the recording stopped or failed, with a one-click restart. */
   recordingAlert: RecordingAlert | null;
-  /** Transcript entries and corrections pushed since the last snapshot (the panel loads the rest over REST). */
+  /**
+   * The record's latest entries as the snapshot gave them, and the entries and corrections pushed since
+   * (the panel loads the rest over REST). Captions read them as they are.
+   */
   transcript: TranscriptEntry[];
   /** The last exhibit event (marked, ruled, presented, presentation ended); the exhibits panel follows it. */
   exhibitEvent: { n: number; kind: string; payload: Record<string, unknown> } | null;
@@ -96,8 +99,9 @@ export function fromSnapshot(s: Snapshot, previous?: LiveState): LiveState {
     recordingStatus: s.hearing.recordingStatus ?? null,
     // An alert stays until the recording runs again or the bench dismisses it.
     recordingAlert: s.hearing.recording ? null : (previous?.recordingAlert ?? null),
-    // A snapshot carries no transcript: the panel reloads it when the state is replaced.
-    transcript: [],
+    // The latest entries the server let this viewer read: captions go on showing what was last said
+    // after a reconnect or an admission, rather than waiting for the next entry.
+    transcript: sortEntries((s.transcript ?? []).map(parseEntry).filter((e): e is TranscriptEntry => e !== null)),
     // Nor exhibits: the exhibits panel reloads them when the state is replaced.
     exhibitEvent: null,
     // The record's screens reload seals and reviews with the record itself.

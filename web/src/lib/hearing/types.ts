@@ -54,6 +54,8 @@ export interface Snapshot {
   chat?: ChatMessage[];
   /** The bench: consultations being held now. */
   consultationsHeld?: HeldConsultation[];
+  /** The record's latest entries, only for a watcher the policy lets read it (read as unknown, then parsed). */
+  transcript?: unknown[];
 }
 type Fits<T extends Snapshot> = T;
 export type ProtocolSnapshotFits = Fits<ProtocolSnapshot>;
