@@ -172,7 +172,7 @@ await main(async () => {
       let weekRows = 0;
       for (let after: string | null | undefined; after !== null;) {
         const t = performance.now();
-        const page = await docketPage(db, filter, { after, limit: DOCKET_PAGE });
+        const page = await docketPage(database.db, filter, { after, limit: DOCKET_PAGE });
         pages.push(performance.now() - t);
         weekRows += page.rows.length;
         after = page.next;
@@ -193,8 +193,8 @@ await main(async () => {
   }
 
   /**
-   * EXPLAIN (ANALYZE, BUFFERS) of the exact SQL docketPage sends for this week's list: for a court, its
-   * second page (the one after a cursor); for a judge, the week's one page.
+   * EXPLAIN (ANALYZE, BUFFERS) of the exact SQL docketPage sends for this week's list, as the prepared
+   * statement it is: for a court, its second page (the one after a cursor); for a judge, the week's one page.
    */
   async function explain(kind: 'judge' | 'court'): Promise<{ plan: string; indexes: string[]; seqScan: boolean }> {
     const from = new Date(monday.getTime() + Math.floor(weeks / 2) * 7 * DAY);
@@ -207,9 +207,16 @@ await main(async () => {
     const first = await docketPage(db, filter, { limit: DOCKET_PAGE });
     if (kind === 'court') await docketPage(db, filter, { after: first.next ?? undefined, limit: DOCKET_PAGE });
     const q = captured!;
+    // The docket's query is a prepared statement on the app's connections: PostgreSQL plans its first
+    // five runs for their parameters, then keeps a generic plan when that costs no more. Prepared here
+    // the same way and run six times, the EXPLAIN shows the plan the app's connections run.
+    const name = `docket_${kind}`;
+    await client.query({ name, text: q.sql, values: q.parameters as unknown[] });
+    const literal = (v: unknown) => (v instanceof Date ? `'${v.toISOString()}'` : `'${String(v).replace(/'/g, "''")}'`);
+    const args = (q.parameters as unknown[]).map(literal).join(', ');
+    for (let i = 0; i < 5; i++) await client.query(`execute ${name}(${args})`);
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-      `explain (analyze, buffers) ${q.sql}`,
-      q.parameters as unknown[],
+      `explain (analyze, buffers) execute ${name}(${args})`,
     );
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     const indexes = [

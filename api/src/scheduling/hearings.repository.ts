@@ -109,6 +109,11 @@ const earliestStart = (from: Date) => new Date(from.getTime() - MAX_HEARING_HOUR
  * `offset 0`). Joined plainly, a court's week (about 800 hearings) was hashed against a parallel
  * sequential scan of every case of the court, which cost more than everything else in the query and
  * grew with the number of cases, not with the week.
+ *
+ * It runs as a prepared statement (eight shapes at most: with or without a judge, a courtroom, a
+ * position). Planning the join of six tables took 2–4 ms a page, as long as running it; the generic
+ * plan PostgreSQL keeps after five runs reads the (court|judge, scheduled_start) index in order and
+ * stops once the page is full, instead of joining the rest of the week and sorting it.
  */
 export function listHearings(db: Db, f: DocketFilter & { limit: number; after?: DocketPosition | undefined }) {
   let q = db
@@ -165,7 +170,7 @@ export function listHearings(db: Db, f: DocketFilter & { limit: number; after?: 
       .where('h.scheduled_start', '>=', start)
       .where(sql<boolean>`(h.scheduled_start, h.id) > (${start}, ${f.after.id}::uuid)`);
   }
-  return q.orderBy('h.scheduled_start').orderBy('h.id').limit(f.limit).execute();
+  return prepared(q.orderBy('h.scheduled_start').orderBy('h.id').limit(f.limit)).execute();
 }
 
 /** What a docket lists: a court's hearings overlapping [from, to), optionally of one judge or courtroom. */
