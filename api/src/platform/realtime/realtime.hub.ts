@@ -26,14 +26,17 @@ export type RealtimeEvent = { stream: string; seq: number; topic: Topic; at: str
 
 export type Listener = (event: RealtimeEvent) => void;
 
-/** What a NOTIFY on the channel says: the stream's last seq, and the events themselves when they fit. */
+/** What a NOTIFY on the channel says: the stream's last seq, and the events themselves when they fit, numbered from `first`. */
 interface Notice {
   stream: string;
   seq: number;
-  events?: Array<Omit<RealtimeEvent, 'stream'>>;
+  first?: number;
+  events?: Array<Omit<RealtimeEvent, 'stream' | 'seq'>>;
 }
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 const NOTIFY_LIMIT = 7900;
+/** Room for what the statement puts in front: `{"seq":N,"first":N,` with two 32-bit numbers. */
+const NUMBERS = 40;
 
 /** One of the protocol's events, with what it carries: the hearing policy decides, per watcher, who receives it. */
 export type EventInput = { topic: Topic } & ServerEvent;
@@ -158,36 +161,28 @@ export class RealtimeHub {
   }
 
   /**
-   * Several events of one stream in one go (e.g. admit-all): one lock, one insert, one NOTIFY.
-   * Returns the seq of the last one.
+   * Several events of one stream in one go (e.g. admit-all): the lock, the insert and the NOTIFY in one
+   * statement. Returns the seq of the last one.
    */
   async publishMany(trx: Transaction<Database>, stream: string, inputs: EventInput[]): Promise<number> {
-    let seq = await repo.lockAndReadLastSeq(trx, stream);
-    if (inputs.length === 0) return seq;
+    if (inputs.length === 0) return repo.lockAndReadLastSeq(trx, stream);
     const createdAt = new Date();
-    const rows = inputs.map((input) => ({
-      stream,
-      seq: ++seq,
-      kind: input.kind,
-      topic: input.topic,
-      payload: input.payload as Record<string, unknown>,
-      created_at: createdAt,
+    const at = JSON.stringify(createdAt.toISOString());
+    const events = inputs.map((e) => ({
+      kind: e.kind,
+      topic: JSON.stringify(e.topic),
+      payload: JSON.stringify(e.payload),
     }));
-    // Chunks keep each INSERT under PostgreSQL's bind-parameter limit (65,535; six a row); the last one
-    // carries the NOTIFY. Small events ride in it, so listeners need not read them back from the table
-    // (a NOTIFY payload must stay under 8000 bytes: larger ones send ids only).
-    const CHUNK = 10_000;
-    let i = 0;
-    for (; rows.length - i > CHUNK; i += CHUNK) await repo.insertEvents(trx, rows.slice(i, i + CHUNK));
-    const at = createdAt.toISOString();
-    const carried = JSON.stringify({
-      stream,
-      seq,
-      events: rows.map((r) => ({ seq: r.seq, kind: r.kind, topic: r.topic, payload: r.payload, at })),
-    });
-    const note = Buffer.byteLength(carried) < NOTIFY_LIMIT ? carried : JSON.stringify({ stream, seq });
-    await repo.insertEventsAndNotify(trx, rows.slice(i), CHANNEL, note);
-    return seq;
+    // Small events ride in the NOTIFY, so listeners need not read them back from the table (a NOTIFY
+    // payload must stay under 8000 bytes: larger ones name the stream only). The statement puts the
+    // numbers in front, which only it knows.
+    const head = `"stream":${JSON.stringify(stream)}`;
+    const listed = events.map(
+      (e) => `{"kind":${JSON.stringify(e.kind)},"topic":${e.topic},"payload":${e.payload},"at":${at}}`,
+    );
+    const carried = `${head},"events":[${listed.join(',')}]}`;
+    const rest = Buffer.byteLength(carried) + NUMBERS < NOTIFY_LIMIT ? carried : `${head}}`;
+    return repo.publishEvents(trx, stream, events, createdAt, CHANNEL, rest);
   }
 
   /**
@@ -329,8 +324,11 @@ export class RealtimeHub {
     const { stream, events } = note;
     const after = this.delivered.get(stream);
     if (!events?.length || after === undefined || this.reading.has(stream)) return false;
-    if (events[0]!.seq !== after + 1) return events.at(-1)!.seq <= after;
-    for (const e of events) this.deliver(stream, { stream, ...e } as RealtimeEvent);
+    // A notice without `first` (an older instance's numbered each event): read the table instead.
+    const first = note.first;
+    if (typeof first !== 'number') return false;
+    if (first !== after + 1) return first + events.length - 1 <= after;
+    events.forEach((e, i) => this.deliver(stream, { ...e, stream, seq: first + i } as RealtimeEvent));
     return true;
   }
 

@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { Topic } from './realtime.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -25,33 +24,41 @@ export async function lastSeq(db: Db, stream: string): Promise<number> {
   return row?.seq ?? 0;
 }
 
-type NewEvent = {
-  stream: string;
-  seq: number;
+/** An event to publish: what it is, and its topic and payload as JSON text. */
+export interface NewEvent {
   kind: string;
-  topic: Topic;
-  payload: Record<string, unknown>;
-  created_at: Date;
-};
-
-export async function insertEvents(db: Db, events: NewEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await db
-    .insertInto('realtime_events')
-    .values(events.map((e) => ({ ...e, topic: JSON.stringify(e.topic), payload: JSON.stringify(e.payload) })))
-    .execute();
+  topic: string;
+  payload: string;
 }
 
-/** The last events of a publish and their NOTIFY in one statement (a data-modifying CTE runs regardless). */
-export async function insertEventsAndNotify(db: Db, events: NewEvent[], channel: string, payload: string) {
-  await db
-    .with('inserted', (qb) =>
-      qb
-        .insertInto('realtime_events')
-        .values(events.map((e) => ({ ...e, topic: JSON.stringify(e.topic), payload: JSON.stringify(e.payload) }))),
+/**
+ * A publish in one statement: the stream's lock and last seq, the events numbered after it, and their
+ * NOTIFY, sent when the transaction commits. Only the statement knows the numbers, so the notice is
+ * `{"seq":<last>,"first":<first>,` followed by `rest` (the stream, and the events when they fit).
+ * Returns the seq of the last event. The events travel as three arrays, so any number of them is
+ * three parameters (a multi-row VALUES would need four a row, under PostgreSQL's limit of 65,535).
+ */
+export async function publishEvents(
+  trx: Transaction<Database>,
+  stream: string,
+  events: NewEvent[],
+  createdAt: Date,
+  channel: string,
+  rest: string,
+): Promise<number> {
+  const { rows } = await sql<{ last: number }>`
+    with locked as (select realtime_lock_last(${stream}) as last),
+    inserted as (
+      insert into realtime_events (stream, seq, kind, topic, payload, created_at)
+      select ${stream}, locked.last + e.n::int, e.kind, e.topic, e.payload, ${createdAt}
+      from locked,
+        unnest(${events.map((e) => e.kind)}::text[], ${events.map((e) => e.topic)}::jsonb[],
+               ${events.map((e) => e.payload)}::jsonb[]) with ordinality as e(kind, topic, payload, n)
     )
-    .selectNoFrom(sql`pg_notify(${channel}, ${payload})`.as('notified'))
-    .execute();
+    select last + ${events.length}::int as last,
+      pg_notify(${channel}, '{"seq":' || (last + ${events.length}::int) || ',"first":' || (last + 1) || ',' || ${rest}::text)
+    from locked`.execute(trx);
+  return rows[0]!.last;
 }
 
 export function eventsAfter(db: Db, stream: string, afterSeq: number, limit: number) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import Fastify, { type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import WebSocket from 'ws';
@@ -160,6 +161,48 @@ describe('realtime hub (LISTEN/NOTIFY)', () => {
     await expect.poll(() => seen.length).toBe(6);
     expect(seen.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(seen.map((e) => e.kind)).toEqual(['tick', 'tick', 'tick', 'tick', 'tick', 'after']);
+    sub.unsubscribe();
+  });
+
+  it('numbers a batch in its one statement; what the notice carries and what is read from the table are the same events', async () => {
+    const stream = '44444444-4444-4444-8444-444444444444';
+    const a = await newHub();
+    const b = await newHub();
+    const seen: RealtimeEvent[] = [];
+    const sub = await b.subscribe(stream, (e) => seen.push(e));
+    const text = 'a quote " a backslash \\ a brace } 中文 \u2028 🙂 ,"first":0,';
+    const batch = (kind: string, n: number, repeat: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        topic: { data: 'hearing' } as Topic,
+        ...wire(kind, { i, text: text.repeat(repeat) }),
+      }));
+    // Three small events ride in the notice; forty large ones do not fit in 8,000 bytes and are read back.
+    const lasts = [
+      await t.db.transaction().execute((trx) => a.publishMany(trx, stream, batch('small', 3, 1))),
+      await t.db.transaction().execute((trx) => a.publishMany(trx, stream, batch('large', 40, 20))),
+    ];
+    expect(lasts).toEqual([3, 43]);
+    // A notice from an instance that numbered each event itself is not trusted for numbers: the table is read.
+    await sql`insert into realtime_events (stream, seq, kind, topic, payload)
+              values (${stream}, 44, 'old', '{"data":"hearing"}', '{"from":"the table"}')`.execute(t.db);
+    await sql`select pg_notify('gavel_realtime', ${JSON.stringify({
+      stream,
+      seq: 44,
+      events: [
+        {
+          seq: 44,
+          kind: 'old',
+          topic: { data: 'hearing' },
+          payload: { from: 'the notice' },
+          at: new Date().toISOString(),
+        },
+      ],
+    })})`.execute(t.db);
+    await expect.poll(() => seen.length).toBe(44);
+    expect(seen.map((e) => e.seq)).toEqual(Array.from({ length: 44 }, (_, i) => i + 1));
+    expect(seen).toEqual(await a.since(stream, 0, 100));
+    expect(seen[0]!.payload).toEqual({ i: 0, text });
+    expect(seen.at(-1)!.payload).toEqual({ from: 'the table' });
     sub.unsubscribe();
   });
 });
