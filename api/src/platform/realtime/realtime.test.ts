@@ -164,6 +164,42 @@ describe('realtime hub (LISTEN/NOTIFY)', () => {
     sub.unsubscribe();
   });
 
+  it('numbers the events of many publishers at once on one stream without a gap or a repeat', async () => {
+    const stream = '55555555-5555-4555-8555-555555555555';
+    const a = await newHub();
+    const b = await newHub();
+    const seen: RealtimeEvent[] = [];
+    const sub = await b.subscribe(stream, (e) => seen.push(e));
+    // Twenty transactions at once, each holding its lock a moment before it commits, of one to three events.
+    const lasts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.db.transaction().execute(async (trx) => {
+          const last = await a.publishMany(
+            trx,
+            stream,
+            Array.from({ length: (i % 3) + 1 }, (__, k) => ({
+              topic: { data: 'hearing' } as Topic,
+              ...wire('race', { i, k }),
+            })),
+          );
+          await sql`select pg_sleep(0.005)`.execute(trx);
+          return last;
+        }),
+      ),
+    );
+    const total = Array.from({ length: 20 }, (_, i) => (i % 3) + 1).reduce((x, y) => x + y, 0);
+    expect(Math.max(...lasts)).toBe(total);
+    await expect.poll(() => seen.length).toBe(total);
+    expect(seen.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    // Each transaction's events are consecutive, in the order it gave them, ending at the seq it was told.
+    for (const [i, last] of lasts.entries()) {
+      const mine = seen.filter((e) => (e.payload as { i: number }).i === i);
+      expect(mine.map((e) => e.seq)).toEqual(mine.map((_, k) => last - mine.length + 1 + k));
+      expect(mine.map((e) => (e.payload as { k: number }).k)).toEqual(mine.map((_, k) => k));
+    }
+    sub.unsubscribe();
+  });
+
   it('numbers a batch in its one statement; what the notice carries and what is read from the table are the same events', async () => {
     const stream = '44444444-4444-4444-8444-444444444444';
     const a = await newHub();
