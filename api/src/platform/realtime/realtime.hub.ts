@@ -86,8 +86,16 @@ export class RealtimeHub {
       if (msg.channel === ACCESS_CHANNEL && msg.payload) return this.accessChanged(msg.payload);
       if (msg.channel === SESSION_CHANNEL && msg.payload) return this.sessionChanged(msg.payload);
       if (msg.channel !== CHANNEL || !msg.payload) return;
+      let note: Notice;
       try {
-        const note = JSON.parse(msg.payload) as Notice;
+        note = JSON.parse(msg.payload) as Notice;
+      } catch (err) {
+        // A notice that cannot be read still says something was published: every stream here reads the table.
+        this.onError(err);
+        for (const stream of this.listeners.keys()) this.catchUp(stream);
+        return;
+      }
+      try {
         if (this.listeners.has(note.stream) && !this.deliverCarried(note)) this.catchUp(note.stream);
       } catch (err) {
         this.onError(err);

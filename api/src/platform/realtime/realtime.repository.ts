@@ -35,7 +35,8 @@ export interface NewEvent {
  * A publish in one statement: the stream's lock and last seq, the events numbered after it, and their
  * NOTIFY, sent when the transaction commits. Only the statement knows the numbers, so the notice is
  * `{"seq":<last>,"first":<first>,` followed by `rest` (the stream, and the events when they fit).
- * Returns the seq of the last event. The events travel as three arrays, so any number of them is
+ * Returns the seq of the last event. `locked` is materialized: the lock is taken and the last seq read
+ * once, before the insert numbers from it. The events travel as three arrays, so any number of them is
  * three parameters (a multi-row VALUES would need four a row, under PostgreSQL's limit of 65,535).
  */
 export async function publishEvents(
@@ -47,7 +48,7 @@ export async function publishEvents(
   rest: string,
 ): Promise<number> {
   const { rows } = await sql<{ last: number }>`
-    with locked as (select realtime_lock_last(${stream}) as last),
+    with locked as materialized (select realtime_lock_last(${stream}) as last),
     inserted as (
       insert into realtime_events (stream, seq, kind, topic, payload, created_at)
       select ${stream}, locked.last + e.n::int, e.kind, e.topic, e.payload, ${createdAt}

@@ -164,6 +164,18 @@ describe('realtime hub (LISTEN/NOTIFY)', () => {
     sub.unsubscribe();
   });
 
+  it('reads the table when a notice cannot be read, rather than waiting for the next one', async () => {
+    const stream = '66666666-6666-4666-8666-666666666666';
+    const b = await newHub();
+    const seen: RealtimeEvent[] = [];
+    const sub = await b.subscribe(stream, (e) => seen.push(e));
+    await sql`insert into realtime_events (stream, seq, kind, topic, payload)
+              values (${stream}, 1, 'stored', '{"data":"hearing"}', '{}')`.execute(t.db);
+    await sql`select pg_notify('gavel_realtime', '{"seq":1,"first":1,"stream":')`.execute(t.db);
+    await expect.poll(() => seen.map((e) => e.kind)).toEqual(['stored']);
+    sub.unsubscribe();
+  });
+
   it('numbers the events of many publishers at once on one stream without a gap or a repeat', async () => {
     const stream = '55555555-5555-4555-8555-555555555555';
     const a = await newHub();
