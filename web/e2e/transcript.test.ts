@@ -177,6 +177,35 @@ describe('the record, from the clerk’s keyboard to a verified PDF', () => {
       .toBe(true);
     await history.getByText('Misheard the date').waitFor();
 
+    // A second correction (set up through the API), then the judge reloads the bench: the record it loads
+    // holds two corrections of this entry. The clerk corrects it a third time on the desk, and the bench
+    // shows the new wording at once (a push carries no history, and used to count 1 against the 2 loaded).
+    const loaded = (await (await clerkApi.get(`/api/hearings/${hearingId}/transcript`)).json()) as {
+      entries: Array<{ id: string; text: string }>;
+    };
+    const target = loaded.entries.find((e) => e.text === 'I delivered the goods on 4 March.')!;
+    const second = await clerkApi.patch(`/api/hearings/${hearingId}/transcript/entries/${target.id}`, {
+      data: { text: 'I delivered the goods on 4 March 2026.', reason: 'The year was said' },
+    });
+    expect(second.status()).toBe(200);
+    await bench.page.reload();
+    await bench.page.getByLabel(/I will not record/).check();
+    await bench.page.getByRole('button', { name: 'Enter the courtroom' }).click();
+    await bench.page.getByRole('tab', { name: 'Transcript' }).click();
+    const benchPanel = bench.page.getByTestId('transcript-panel-entries');
+    await benchPanel.getByText('I delivered the goods on 4 March 2026.').waitFor({ timeout: 15_000 });
+    await desk.page
+      .getByTestId('transcript-entry')
+      .filter({ hasText: 'I delivered the goods on 4 March 2026.' })
+      .getByRole('button', { name: /^Correct this entry/ })
+      .click();
+    await desk.page.getByLabel('Corrected text').fill('I delivered the goods on 4 March 2026, at noon.');
+    await desk.page.getByLabel('Reason for the correction').fill('The hour was said');
+    await desk.page.getByRole('button', { name: 'Save the correction' }).click();
+    await deskEntries.getByText('I delivered the goods on 4 March 2026, at noon.').waitFor();
+    await benchPanel.getByText('I delivered the goods on 4 March 2026, at noon.').waitFor({ timeout: 15_000 });
+    await partyPanel.getByText('I delivered the goods on 4 March 2026, at noon.').waitFor({ timeout: 15_000 });
+
     // The judge adjourns; the desk offers the seal once the socket says so.
     await bench.page.getByRole('button', { name: 'Adjourn', exact: true }).click();
     await bench.page

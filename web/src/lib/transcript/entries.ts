@@ -172,14 +172,24 @@ export function sortEntries(entries: TranscriptEntry[]): TranscriptEntry[] {
 const revision = (e: TranscriptEntry) => e.history?.length ?? (e.corrected ? 1 : 0);
 
 /**
- * The list to show: what was loaded over REST, with what the socket pushed since. An entry known
- * both ways keeps the more corrected version, and on a tie the pushed one (it arrived later).
+ * The list to show: what was loaded over REST, with what the socket pushed (the snapshot's latest entries
+ * and the events since). An entry known both ways keeps the more corrected version, and on a tie the
+ * pushed one. `asked` is the pushed list's text of each entry when the load was asked for: a push whose
+ * text changed since then came after the load was asked for and wins however the two count corrections
+ * (a push carries no history, so a third correction counts 1 against a loaded history of 2). If it was
+ * committed before the load read the record and only delivered after, the push that follows it is newer
+ * still and puts the loaded text back.
  */
-export function mergeEntries(loaded: TranscriptEntry[], pushed: TranscriptEntry[]): TranscriptEntry[] {
+export function mergeEntries(
+  loaded: TranscriptEntry[],
+  pushed: TranscriptEntry[],
+  asked?: ReadonlyMap<string, string>,
+): TranscriptEntry[] {
   const byId = new Map(loaded.map((e) => [e.id, e]));
   for (const e of pushed) {
     const known = byId.get(e.id);
-    if (!known || revision(e) >= revision(known)) {
+    const later = asked !== undefined && known !== undefined && asked.get(e.id) !== e.text && e.text !== known.text;
+    if (!known || later || revision(e) >= revision(known)) {
       // A push to everyone carries no history; keep the staff view's history when it had one.
       byId.set(
         e.id,

@@ -18,6 +18,8 @@ export class TranscriptFeed {
   readonly hearingId: string;
   readonly #socket: HearingSocket | null;
   #loading = 0;
+  /** The pushed entries' texts when the record shown was asked for (see `mergeEntries`). */
+  #asked: ReadonlyMap<string, string> | undefined;
 
   constructor(hearingId: string, socket: HearingSocket | null = null) {
     this.hearingId = hearingId;
@@ -26,15 +28,18 @@ export class TranscriptFeed {
 
   /** Every entry to show, oldest first (reactive: reads the loaded record and the socket's pushes). */
   get entries(): TranscriptEntry[] {
-    return mergeEntries(this.transcript?.entries ?? [], this.#socket?.live.transcript ?? []);
+    return mergeEntries(this.transcript?.entries ?? [], this.#socket?.live.transcript ?? [], this.#asked);
   }
 
   async load(): Promise<void> {
     const mine = ++this.#loading;
     if (!this.transcript) this.status = 'loading';
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only, read with the record it came with
+    const asked = new Map((this.#socket?.live.transcript ?? []).map((e) => [e.id, e.text]));
     try {
       const next = await transcripts.load(this.hearingId);
       if (mine !== this.#loading) return;
+      this.#asked = asked;
       this.transcript = next;
       this.status = 'ready';
       this.error = null;

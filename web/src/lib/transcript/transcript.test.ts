@@ -194,6 +194,23 @@ describe('merging the loaded record with what the socket pushed', () => {
     expect(mergeEntries(loaded, pushed)[0]).toMatchObject({ text: 'new', history });
   });
 
+  it('shows a third correction pushed after the load, though the loaded entry counts two in its history', () => {
+    const history = [
+      { text: 'first', reason: 'typo', by: 'Clerk', at: null },
+      { text: 'second', reason: 'name', by: 'Clerk', at: null },
+    ];
+    const loaded = [entry({ id: 'b', seq: 2, text: 'third', corrected: true, history })];
+    // When the load was asked for, the socket had pushed the second version (older than what loaded).
+    const asked = new Map([['b', 'second']]);
+    const stale = [entry({ id: 'b', seq: 2, text: 'second', corrected: true })];
+    expect(mergeEntries(loaded, stale, asked)[0]?.text).toBe('third');
+    // Then the clerk corrects it again: the push carries no history, and still wins.
+    const fourth = [entry({ id: 'b', seq: 2, text: 'fourth', corrected: true })];
+    expect(mergeEntries(loaded, fourth, asked)[0]?.text).toBe('fourth');
+    // Without knowing what was pushed before the load, the counts decide (the older behaviour).
+    expect(mergeEntries(loaded, fourth)[0]?.text).toBe('third');
+  });
+
   it('keeps the staff history when the same correction arrives as a push', () => {
     const history = [{ text: 'old', reason: 'typo', by: 'Clerk', at: null }];
     const loaded = [entry({ id: 'b', seq: 2, text: 'new', corrected: true, history })];
