@@ -329,17 +329,18 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
           const pending: RealtimeEvent[] = [];
           let live = false;
           const sub = await opts.hub.subscribe(wanted, (e) => (live ? onEvent(e) : pending.push(e)));
-          const first = await opts.access.watch(viewer, wanted);
-          if ('code' in first) {
+          // Whoever may not watch is told only that there is no such hearing for them, or why they are out.
+          const refuse = (no: WatchEnd) => {
             sub.unsubscribe();
-            // Whoever may not watch is told only that there is no such hearing for them, or why they are out.
-            const noSuch = first.code === 'not_found' || first.code === 'unauthorized';
-            return send({
+            const noSuch = no.code === 'not_found' || no.code === 'unauthorized';
+            send({
               type: 'error',
-              code: noSuch ? 'not_found' : first.code,
-              message: noSuch ? 'No such hearing for you.' : first.message,
+              code: noSuch ? 'not_found' : no.code,
+              message: noSuch ? 'No such hearing for you.' : no.message,
             });
-          }
+          };
+          const first = await opts.access.watch(viewer, wanted);
+          if ('code' in first) return refuse(first);
           if (closed) return sub.unsubscribe();
           hearingId = wanted;
           watch = first;
@@ -356,7 +357,25 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
               if (frame) sendText(frame);
             }
           } else {
-            send({ type: 'snapshot', hearingId: wanted, seq: upTo, state: await opts.access.snapshot(first) });
+            // The snapshot is read for the standing judged above; asked again once it is read, so a change
+            // committed in between (a removal, a return to the lobby) cannot let through what came after it.
+            let judged = first;
+            let state: Record<string, unknown> | undefined;
+            for (let tries = 0; state === undefined; tries++) {
+              if (tries === 3) throw new Error('the standing kept changing while the snapshot was read');
+              const read = await opts.access.snapshot(judged);
+              const again = await opts.access.watch(viewer, wanted);
+              if ('code' in again) {
+                unsubscribe = undefined;
+                hearingId = undefined;
+                watch = undefined;
+                return refuse(again);
+              }
+              if (JSON.stringify(again) === JSON.stringify(judged)) state = read;
+              judged = again;
+            }
+            watch = judged;
+            send({ type: 'snapshot', hearingId: wanted, seq: upTo, state });
           }
           for (const e of pending) {
             if (e.seq > upTo) {
@@ -367,7 +386,13 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
           live = true;
         })().catch((err: unknown) => {
           request.log.error({ err }, 'realtime subscribe failed');
+          // Nothing held for a subscription that did not start: the client is told, and reconnects.
+          unsubscribe?.();
+          unsubscribe = undefined;
+          hearingId = undefined;
+          watch = undefined;
           send({ type: 'error', code: 'internal', message: 'Could not subscribe; reconnect.' });
+          socket.close(1011, 'subscribe failed');
         });
       });
     },

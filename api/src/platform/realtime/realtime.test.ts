@@ -13,6 +13,10 @@ const ORIGIN = 'http://gavel.test';
 const HEARING = '11111111-1111-4111-8111-111111111111';
 const OTHER_HEARING = '22222222-2222-4222-8222-222222222222';
 const PARTY = '33333333-3333-4333-8333-333333333333';
+const REMOVED = '77777777-7777-4777-8777-777777777777';
+/** Whose standing the test access was asked for, and whose snapshots it read. */
+const watched: string[] = [];
+const snapshotsRead: string[] = [];
 
 let t: TestDatabase;
 const hubs: RealtimeHub[] = [];
@@ -48,12 +52,16 @@ async function newInstance(opts: { heartbeatMs?: number; maxBufferedBytes?: numb
         const who = request.headers['x-test-viewer'];
         if (who === 'judge') return { kind: 'staff', userId: 'u1', role: 'judge', courtId: 'c1' };
         if (who === 'party') return { kind: 'participant', participantId: PARTY, hearingId: HEARING };
+        if (who === 'removed-meanwhile') return { kind: 'participant', participantId: REMOVED, hearingId: HEARING };
         return null;
       },
       // The judge of every hearing here; the party a plaintiff of HEARING, admitted.
       watch: async (viewer, hearingId) => {
         if (viewer.kind === 'participant' && viewer.hearingId !== hearingId)
           return { code: 'not_found', message: 'Hearing not found.', sessionEnded: false };
+        // Removed after the first look at their standing, while the snapshot was being read.
+        if (viewer.kind === 'participant' && viewer.participantId === REMOVED && watched.push(REMOVED) > 1)
+          return { code: 'removed', message: 'You were removed from the hearing.', sessionEnded: false };
         const hearing = { id: hearingId, state: 'open' as const, courtId: 'c1', judgeId: 'u1', clerkId: null };
         const w: Watch =
           viewer.kind === 'staff'
@@ -72,7 +80,10 @@ async function newInstance(opts: { heartbeatMs?: number; maxBufferedBytes?: numb
               };
         return w;
       },
-      snapshot: async (w) => ({ hearingId: w.hearing.id, state: 'open' }),
+      snapshot: async (w) => {
+        snapshotsRead.push(w.caller.kind === 'participant' ? w.caller.participantId : 'staff');
+        return { hearingId: w.hearing.id, state: 'open' };
+      },
     },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -256,6 +267,17 @@ describe('realtime hub (LISTEN/NOTIFY)', () => {
 });
 
 describe('GET /api/ws', () => {
+  it('asks again who the watcher is once the snapshot is read: someone removed meanwhile gets no snapshot', async () => {
+    const { url } = await newInstance();
+    const late = await connect(url, 'removed-meanwhile');
+    late.ws.send(JSON.stringify({ type: 'subscribe', hearingId: HEARING }));
+    expect(await late.next()).toMatchObject({ type: 'error', code: 'removed' });
+    // The snapshot was read for the standing first judged, and never sent.
+    expect(snapshotsRead).toContain(REMOVED);
+    expect(late.messages.some((m) => m.type === 'snapshot')).toBe(false);
+    late.ws.close();
+  });
+
   it('refuses another origin (403) and an unknown caller (401) before upgrading', async () => {
     const { url } = await newInstance();
     await expect(
