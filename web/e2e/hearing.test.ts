@@ -69,8 +69,10 @@ describe('the live hearing, in two browsers', () => {
 
     // Pre-join: the fake camera and microphone are previewed, with a level meter and device choice.
     await party.page.getByRole('heading', { name: 'Before you enter' }).waitFor();
+    // The lists and the level are there from the start (so nothing moves); the fake devices then answer.
+    await party.page.getByText('Your camera and microphone are working.').waitFor();
     await party.page.getByLabel('Microphone level').waitFor();
-    await party.page.getByLabel('Camera', { exact: true }).waitFor();
+    expect(await party.page.getByLabel('Camera', { exact: true }).isEnabled()).toBe(true);
     await party.page.getByLabel('Join without camera').waitFor();
     await expectAccessible(party.page, 'pre-join');
     // The declaration must be accepted.
