@@ -329,9 +329,13 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
           const pending: RealtimeEvent[] = [];
           let live = false;
           const sub = await opts.hub.subscribe(wanted, (e) => (live ? onEvent(e) : pending.push(e)));
-          // Whoever may not watch is told only that there is no such hearing for them, or why they are out.
+          // Whoever may not watch is told only that there is no such hearing for them, or why they are out;
+          // nothing of the subscription is kept.
           const refuse = (no: WatchEnd) => {
             sub.unsubscribe();
+            unsubscribe = undefined;
+            hearingId = undefined;
+            watch = undefined;
             const noSuch = no.code === 'not_found' || no.code === 'unauthorized';
             send({
               type: 'error',
@@ -365,12 +369,7 @@ export function registerRealtimeSocket(app: FastifyInstance, opts: RealtimeSocke
               if (tries === 3) throw new Error('the standing kept changing while the snapshot was read');
               const read = await opts.access.snapshot(judged);
               const again = await opts.access.watch(viewer, wanted);
-              if ('code' in again) {
-                unsubscribe = undefined;
-                hearingId = undefined;
-                watch = undefined;
-                return refuse(again);
-              }
+              if ('code' in again) return refuse(again);
               if (JSON.stringify(again) === JSON.stringify(judged)) state = read;
               judged = again;
             }

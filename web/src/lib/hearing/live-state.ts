@@ -398,9 +398,13 @@ export function applyEvent(state: LiveState, event: LiveEvent): Effect {
 /** The lobby list (staff): who waits, oldest entries first as the server sends them. */
 export const waiting = (s: LiveState) => s.participants.filter((p) => p.presence === 'in_lobby');
 
+/** Whether someone with this presence is in the hearing: admitted, or consulting privately. */
+export const isInside = (presence: string | undefined): boolean =>
+  presence === 'admitted' || presence === 'in_consultation';
+
 /** Who is in the hearing (admitted or consulting privately), observers last. */
 export function inHearing(s: LiveState): LiveParticipant[] {
   return s.participants
-    .filter((p) => p.presence === 'admitted' || p.presence === 'in_consultation')
+    .filter((p) => isInside(p.presence))
     .sort((a, b) => Number(a.role === 'observer') - Number(b.role === 'observer'));
 }
