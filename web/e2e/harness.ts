@@ -264,7 +264,7 @@ export interface HearingPlan {
   /** Default: the first courtroom /api/hearings/options lists. */
   courtroomId?: string;
   notes?: string;
-  /** When it starts, from now (default 15); it lasts an hour. */
+  /** When it starts, in minutes from now (default: 15, kept on the court's today); it lasts an hour. */
   startsInMinutes?: number;
 }
 
@@ -299,7 +299,10 @@ export async function scheduleHearing(
         }),
       )
     ).case.id;
-  const start = new Date(Date.now() + (plan.startsInMinutes ?? 15) * 60_000);
+  const start =
+    plan.startsInMinutes === undefined
+      ? await onTheCourtsDay(api)
+      : new Date(Date.now() + plan.startsInMinutes * 60_000);
   const h = await json<{ hearing: { id: string } }>(
     await api.post('/api/hearings', {
       data: {
@@ -315,6 +318,20 @@ export async function scheduleHearing(
     }),
   );
   return { caseId, hearingId: h.hearing.id };
+}
+
+/**
+ * The default start: 15 minutes from now, as a clerk schedules a hearing for later today; but after
+ * 23:45 in the court's zone that is tomorrow, which the docket (opened on the court's today) does not
+ * show, so then the hearing is one that started 30 minutes ago (still today, its invitations still
+ * valid). A journey through the docket must not depend on the hour it runs.
+ */
+async function onTheCourtsDay(api: APIRequestContext): Promise<Date> {
+  const me = await json<{ user: { court: { timezone: string } | null } }>(await api.get('/api/auth/me'));
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: me.user.court?.timezone ?? 'UTC', dateStyle: 'short' });
+  const now = Date.now();
+  const soon = new Date(now + 15 * 60_000);
+  return day.format(soon) === day.format(new Date(now)) ? soon : new Date(now - 30 * 60_000);
 }
 
 /** Invites a participant (role, displayName and any of representsId, interpretsForId, language, locale). */
