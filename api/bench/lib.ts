@@ -204,6 +204,17 @@ async function onAdmin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A CHECKPOINT before a benchmark starts, so that the pages the one before it wrote (a million
+ * hearings, a join storm's sessions) are not flushed to disk while this one is being timed. Needs a
+ * superuser or pg_checkpoint; without either it says so and the run goes on.
+ */
+export async function checkpoint(): Promise<void> {
+  await onAdmin((c) => c.query('checkpoint')).catch((e: unknown) =>
+    say(`  (no CHECKPOINT before this benchmark: ${e instanceof Error ? e.message : String(e)})`),
+  );
+}
+
 /** A fresh, migrated database of its own (dropped on cleanup), so runs never see each other's rows. */
 export async function benchDatabase(label: string, poolSize = 10): Promise<BenchDatabase> {
   const name = `gavel_bench_${label}_${Date.now()}`;

@@ -9,7 +9,7 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { adminUrl, loadAverage, machine, main, say, type BenchResult, type Row } from './lib.ts';
+import { adminUrl, checkpoint, loadAverage, machine, main, say, type BenchResult, type Row } from './lib.ts';
 
 const BENCHES = ['http', 'login', 'join-storm', 'fanout', 'docket', 'transcript', 'import'];
 
@@ -62,6 +62,7 @@ await main(async () => {
   const rows: Row[] = [];
   const notes: string[] = [];
   for (const name of BENCHES.filter((b) => !only || only.includes(b))) {
+    await checkpoint();
     const t0 = performance.now();
     say(`\n== ${name} (load average ${loadAverage()}) ==`);
     const r = await runOne(name);
