@@ -39,14 +39,14 @@ web/build/index.html: node_modules/.package-lock.json $(WEB_SOURCES)
 build: web/build/index.html
 
 run: build
-	node api/src/server.ts
+	node --max-semi-space-size=16 api/src/server.ts
 
 migrate: install
 	node api/src/migrate-cli.ts
 
 dev: install
 	@trap 'kill 0' EXIT; \
-	PUBLIC_URL=http://localhost:5173 node --watch api/src/server.ts & \
+	PUBLIC_URL=http://localhost:5173 node --max-semi-space-size=16 --watch api/src/server.ts & \
 	API_PORT=$${PORT:-3000} npm run dev -w web & \
 	wait
 

@@ -26,6 +26,15 @@ export const LIVEKIT_KEY = 'devkey';
 export const LIVEKIT_SECRET = 'bench-livekit-secret-bench-livekit-0001';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+/**
+ * The Node flags Gavel's server runs with (`make run`, `npm start`, the Dockerfile): the benchmarks start
+ * it with them, and run.ts runs each benchmark's own process with them too, since the docket, the PDF and
+ * the import time the app's code in that process. BENCH_NODE_FLAGS='' runs them with V8's defaults instead.
+ */
+export const SERVER_NODE_FLAGS =
+  process.env.BENCH_NODE_FLAGS === undefined
+    ? ['--max-semi-space-size=16']
+    : process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean);
 const BASELINE = fileURLToPath(new URL('./baseline-server.ts', import.meta.url));
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -404,7 +413,7 @@ export async function startGavel(databaseUrl: string, env: Record<string, string
   // BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops (open it in Chrome's
   // DevTools, or summarise it by function), to find where a figure's time goes before changing code.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, SERVER], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, SERVER], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

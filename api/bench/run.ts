@@ -9,7 +9,17 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { adminUrl, checkpoint, loadAverage, machine, main, say, type BenchResult, type Row } from './lib.ts';
+import {
+  SERVER_NODE_FLAGS,
+  adminUrl,
+  checkpoint,
+  loadAverage,
+  machine,
+  main,
+  say,
+  type BenchResult,
+  type Row,
+} from './lib.ts';
 
 const BENCHES = ['http', 'login', 'join-storm', 'fanout', 'docket', 'transcript', 'import'];
 
@@ -22,7 +32,10 @@ function runOne(name: string): Promise<BenchResult> {
   const file = fileURLToPath(new URL(`./${name}.bench.ts`, import.meta.url));
   return new Promise((resolve) => {
     let result: BenchResult | undefined;
-    const child = fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(file, [], {
+      execArgv: [...process.execArgv, ...SERVER_NODE_FLAGS],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.on('message', (m: { result?: BenchResult }) => (result = m.result ?? result));
     child.on('exit', (code, signal) => {
       if (code === 0 && result) return resolve(result);

@@ -11,7 +11,7 @@ import { PDFDocument } from 'pdf-lib';
 import { renderTranscript, LINES_PER_PAGE, type TranscriptDocument } from '../src/record/pdf.ts';
 import { fontFile, fontkitAdapter } from '../src/platform/pdf/font.ts';
 import { renderInWorker } from '../src/record/render.ts';
-import { envList, loadAverage, main, ms, report, say, times, type Row } from './lib.ts';
+import { SERVER_NODE_FLAGS, envList, loadAverage, main, ms, report, say, times, type Row } from './lib.ts';
 
 const ZH = '本院认为被告应当承担违约责任赔偿原告损失';
 const EN = 'The witness confirmed the delivery date in the contract.';
@@ -75,7 +75,10 @@ async function one(kind: string, pages: number) {
 async function all() {
   const self = fileURLToPath(import.meta.url);
   const run = (kind: string, pages: number) =>
-    JSON.parse(execFileSync(process.execPath, [self, 'one', kind, String(pages)], { encoding: 'utf8' })) as {
+    // With the server's Node flags: the server renders the PDF in a worker thread, which shares them.
+    JSON.parse(
+      execFileSync(process.execPath, [...SERVER_NODE_FLAGS, self, 'one', kind, String(pages)], { encoding: 'utf8' }),
+    ) as {
       ms: number;
       pages: number;
       bytes: number;

@@ -63,7 +63,11 @@ export async function startGavel(options: { env?: Record<string, string> } = {})
     LOG_LEVEL: 'warn',
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'api/src/server.ts')], { env, stdio: 'pipe' });
+  // With the Node flags `make run` and the Dockerfile give it.
+  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=16', join(ROOT, 'api/src/server.ts')], {
+    env,
+    stdio: 'pipe',
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${output}`)), 90_000);
