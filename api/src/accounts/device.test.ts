@@ -123,4 +123,29 @@ describe('the hash queue', () => {
     // Queued after three guesses, served first.
     expect(order[0]).toBe('known');
   });
+
+  it('never gives a flood every slot: a known sign-in starts at once while guesses hold the rest', async () => {
+    const limiter = new HashLimiter(2, 10);
+    const gates: Array<() => void> = [];
+    let inFlood = 0;
+    let most = 0;
+    const flood = Array.from({ length: 4 }, () =>
+      limiter.run(async () => {
+        most = Math.max(most, ++inFlood);
+        await new Promise<void>((r) => gates.push(r));
+        inFlood--;
+      }, 'other'),
+    );
+    const tick = () => new Promise((r) => setImmediate(r));
+    await tick();
+    expect(gates).toHaveLength(1);
+    // The second slot is free for a real person, though three guesses wait: this finishes without them.
+    expect(await limiter.run(async () => 'signed in', 'known')).toBe('signed in');
+    for (let released = 0; released < 4; released++) {
+      while (gates.length === 0) await tick();
+      gates.shift()!();
+    }
+    await Promise.all(flood);
+    expect(most).toBe(1);
+  });
 });

@@ -15,44 +15,65 @@ export type HashLane = 'known' | 'other';
  * Caps concurrent hashes so a login burst cannot take every core or unbounded memory. Each lane has a
  * queue of its own, so a flood of guesses (unknown accounts, accounts already failing) fills only its own
  * and is answered 503 busy, while real people keep signing in: a free slot goes to the known lane three
- * times in four when both wait.
+ * times in four when both wait. The other lane also never holds every slot (at most `max - 1`, and one
+ * when there is one): an argon2 hash keeps a core busy, so a flood that held both slots of a two-core
+ * server left a real person's hash waiting for one, and the event loop and the database without a core.
  */
 export class HashLimiter {
   private running = 0;
+  private runningOther = 0;
   private readonly waiting: Record<HashLane, Array<() => void>> = { known: [], other: [] };
   private knownInARow = 0;
   private readonly max: number;
   private readonly maxQueue: number;
+  private readonly maxOther: number;
   constructor(max: number, maxQueue: number) {
     this.max = max;
     this.maxQueue = maxQueue;
+    this.maxOther = Math.max(1, max - 1);
   }
 
   async run<T>(work: () => Promise<T>, lane: HashLane = 'known'): Promise<T> {
-    if (this.running >= this.max) {
+    if (this.canStart(lane)) {
+      this.start(lane);
+    } else {
       const queue = this.waiting[lane];
       if (queue.length >= this.maxQueue) {
         throw new DomainError(503, 'busy', 'Sign-in is busy; try again in a moment.', { 'retry-after': '2' });
       }
-      // The slot is handed over by whoever finishes: `running` stays counted for us.
+      // Whoever frees a slot starts us (counts us as running) before waking us.
       await new Promise<void>((resolve) => queue.push(resolve));
-    } else {
-      this.running++;
     }
     try {
       return await work();
     } finally {
-      this.next();
+      this.running--;
+      if (lane === 'other') this.runningOther--;
+      this.wake();
     }
   }
 
-  private next(): void {
+  private canStart(lane: HashLane): boolean {
+    return this.running < this.max && (lane === 'known' || this.runningOther < this.maxOther);
+  }
+
+  private start(lane: HashLane): void {
+    this.running++;
+    if (lane === 'other') this.runningOther++;
+  }
+
+  private wake(): void {
     const { known, other } = this.waiting;
-    const takeKnown = known.length > 0 && (other.length === 0 || this.knownInARow < 3);
-    const wake = takeKnown ? known.shift() : other.shift();
-    this.knownInARow = takeKnown ? this.knownInARow + 1 : 0;
-    if (wake) wake();
-    else this.running--;
+    while (this.running < this.max) {
+      const otherMay = other.length > 0 && this.runningOther < this.maxOther;
+      const takeKnown = known.length > 0 && (!otherMay || this.knownInARow < 3);
+      if (!takeKnown && !otherMay) return;
+      const lane: HashLane = takeKnown ? 'known' : 'other';
+      const resolve = (takeKnown ? known : other).shift()!;
+      this.knownInARow = takeKnown ? this.knownInARow + 1 : 0;
+      this.start(lane);
+      resolve();
+    }
   }
 }
 
