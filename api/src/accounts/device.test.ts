@@ -124,28 +124,59 @@ describe('the hash queue', () => {
     expect(order[0]).toBe('known');
   });
 
-  it('never gives a flood every slot: a known sign-in starts at once while guesses hold the rest', async () => {
+  it('never gives a queueing flood every slot: a known sign-in starts at once while guesses hold the rest', async () => {
     const limiter = new HashLimiter(2, 10);
     const gates: Array<() => void> = [];
     let inFlood = 0;
-    let most = 0;
-    const flood = Array.from({ length: 4 }, () =>
+    let mostAfterQueue = 0;
+    let queued = false;
+    const flood = Array.from({ length: 5 }, () =>
       limiter.run(async () => {
-        most = Math.max(most, ++inFlood);
+        inFlood++;
+        if (queued) mostAfterQueue = Math.max(mostAfterQueue, inFlood);
         await new Promise<void>((r) => gates.push(r));
         inFlood--;
       }, 'other'),
     );
     const tick = () => new Promise((r) => setImmediate(r));
     await tick();
+    // Nothing was queued when the first two came: they took both slots. Three wait.
+    expect(gates).toHaveLength(2);
+    queued = true;
+    gates.shift()!();
+    await tick();
+    // A slot is free, but guesses queue: the other lane keeps to one.
     expect(gates).toHaveLength(1);
-    // The second slot is free for a real person, though three guesses wait: this finishes without them.
+    // The free slot is a real person's, though three guesses wait: this finishes without them.
     expect(await limiter.run(async () => 'signed in', 'known')).toBe('signed in');
-    for (let released = 0; released < 4; released++) {
+    for (let released = 1; released < 5; released++) {
       while (gates.length === 0) await tick();
       gates.shift()!();
     }
     await Promise.all(flood);
-    expect(most).toBe(1);
+    expect(mostAfterQueue).toBe(1);
+  });
+
+  it('starts two attempts on a quiet server together, whichever lane each is in', async () => {
+    // The lane follows whether the account exists: a second guess made to wait would say it does not.
+    for (const lanes of [
+      ['other', 'other'],
+      ['other', 'known'],
+      ['known', 'known'],
+    ] as const) {
+      const limiter = new HashLimiter(2, 10);
+      const started: string[] = [];
+      const gates: Array<() => void> = [];
+      const both = lanes.map((lane) =>
+        limiter.run(async () => {
+          started.push(lane);
+          await new Promise<void>((r) => gates.push(r));
+        }, lane),
+      );
+      await new Promise((r) => setImmediate(r));
+      expect(started).toHaveLength(2);
+      for (const g of gates) g();
+      await Promise.all(both);
+    }
   });
 });

@@ -15,9 +15,12 @@ export type HashLane = 'known' | 'other';
  * Caps concurrent hashes so a login burst cannot take every core or unbounded memory. Each lane has a
  * queue of its own, so a flood of guesses (unknown accounts, accounts already failing) fills only its own
  * and is answered 503 busy, while real people keep signing in: a free slot goes to the known lane three
- * times in four when both wait. The other lane also never holds every slot (at most `max - 1`, and one
- * when there is one): an argon2 hash keeps a core busy, so a flood that held both slots of a two-core
+ * times in four when both wait. While guesses queue, the other lane also holds at most `max - 1` slots
+ * (one when there is one): an argon2 hash keeps a core busy, so a flood that held both slots of a two-core
  * server left a real person's hash waiting for one, and the event loop and the database without a core.
+ * With nothing queued in it, it may use any free slot, so two attempts on a quiet server start together
+ * whichever lanes they are in (the lane follows whether the account exists; a cap that made the second of
+ * two guesses wait would tell that apart).
  */
 export class HashLimiter {
   private running = 0;
@@ -54,7 +57,8 @@ export class HashLimiter {
   }
 
   private canStart(lane: HashLane): boolean {
-    return this.running < this.max && (lane === 'known' || this.runningOther < this.maxOther);
+    if (this.running >= this.max) return false;
+    return lane === 'known' || this.runningOther < this.maxOther || this.waiting.other.length === 0;
   }
 
   private start(lane: HashLane): void {
