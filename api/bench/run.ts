@@ -4,7 +4,7 @@
  * ratio, and the machine it ran on. DATABASE_URL, else one embedded PostgreSQL for all of them.
  * Sizes: BENCH_PARTICIPANTS, BENCH_SOCKETS, BENCH_HEARINGS (and BENCH_SECONDS, BENCH_LOGINS,
  * BENCH_FLOOD_SECONDS, BENCH_ROUNDS, BENCH_DOCKET_RUNS, BENCH_PAGES, BENCH_IMPORT_RUNS); BENCH_ONLY=login,docket
- * runs some of them. docs/performance.md says what each row means.
+ * runs some of them; BENCH_NODE_FLAGS replaces the server's Node flags (lib.ts). docs/performance.md says what each row means.
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
