@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 /** A TCP port free on 127.0.0.1 right now, for a server started in a child process. */
@@ -40,15 +42,32 @@ export interface ServerProcess {
 /**
  * Starts the server with the test's environment plus `env` (DATABASE_URL, DATA_DIR and what the test
  * configures) and resolves once it says it is ready; rejects with its output if it exits or takes 30 s.
+ * Without a DATA_DIR it gets a fresh one, removed when it stops: the server's default (./data, in the
+ * checkout) is where `make run` keeps the court's keys, and a key a test sealed there under the test's
+ * SESSION_SECRET stopped `make run` from starting.
  */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const ownDataDir = env.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'gavel-server-'));
   const child = spawn(process.execPath, [new URL('../src/server.ts', import.meta.url).pathname], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: base,
+      LOG_LEVEL: 'warn',
+      ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
+      ...env,
+    },
     stdio: 'pipe',
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);

@@ -160,6 +160,8 @@ describe('/api/ws for a live hearing', () => {
       DATABASE_URL: t.url,
       PUBLIC_URL: ORIGIN,
       SESSION_SECRET: config.sessionSecret,
+      // The same court's keys as the in-test instance, as a second instance of a deployment has them.
+      DATA_DIR: config.dataDir,
       WEB_ROOT: '/nonexistent-web-root',
     });
     try {
