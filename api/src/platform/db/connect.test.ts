@@ -51,6 +51,22 @@ describe('the pool survives the database dropping its connections', () => {
       await db.destroy();
     }
   });
+
+  it('builds a marked query once per call, not once to mark it and again to run it', async () => {
+    const db = createDb(t.url, 1);
+    let built = 0;
+    const counting = db.withPlugin({
+      transformQuery: (args) => (built++, args.node),
+      transformResult: async (args) => args.result,
+    });
+    try {
+      const row = await prepared(counting.selectNoFrom(sql<number>`${2}::int + 1`.as('n'))).executeTakeFirstOrThrow();
+      expect(row.n).toBe(3);
+      expect(built).toBe(1);
+    } finally {
+      await db.destroy();
+    }
+  });
 });
 
 describe('named prepared statements', () => {

@@ -12,12 +12,18 @@ import type { Database } from './schema.ts';
  */
 const statementNames = new Map<string, string>();
 
-/** Marks a query to run as a named prepared statement; returns it unchanged, to execute as usual. */
+/**
+ * Marks a query to run as a named prepared statement; returns it, to execute as usual. Marking compiles
+ * it (the name is the SQL's), and Kysely's `execute` would compile it again: the query keeps this
+ * compilation instead, so a marked query is built once per call (these are the largest queries behind
+ * every live request), and pg's lookup of the name hashes a string whose hash is already known.
+ */
 export function prepared<Q extends Compilable>(query: Q): Q {
-  const { sql } = query.compile();
-  if (!statementNames.has(sql)) {
-    statementNames.set(sql, `gavel_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`);
+  const compiled = query.compile();
+  if (!statementNames.has(compiled.sql)) {
+    statementNames.set(compiled.sql, `gavel_${createHash('sha256').update(compiled.sql).digest('hex').slice(0, 24)}`);
   }
+  Object.defineProperty(query, 'compile', { value: () => compiled });
   return query;
 }
 
