@@ -19,6 +19,7 @@ import { createDb } from '../src/platform/db/connect.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/platform/db/embedded.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import type { Database } from '../src/platform/db/schema.ts';
+import { SERVER_NODE_FLAGS as DEPLOYED_NODE_FLAGS } from '../test/process.ts';
 
 export const ORIGIN = 'http://gavel.bench';
 export const SECRET = 'bench-session-secret-bench-session-secret';
@@ -27,13 +28,13 @@ export const LIVEKIT_SECRET = 'bench-livekit-secret-bench-livekit-0001';
 
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 /**
- * The Node flags Gavel's server runs with (`make run`, `npm start`, the Dockerfile): the benchmarks start
- * it with them, and run.ts runs each benchmark's own process with them too, since the docket, the PDF and
- * the import time the app's code in that process. BENCH_NODE_FLAGS='' runs them with V8's defaults instead.
+ * The Node flags Gavel's server runs with: the benchmarks start it with them, and run.ts runs each
+ * benchmark's own process with them too, since the docket, the PDF and the import time the app's code in
+ * that process. BENCH_NODE_FLAGS='' runs them with V8's defaults instead.
  */
 export const SERVER_NODE_FLAGS =
   process.env.BENCH_NODE_FLAGS === undefined
-    ? ['--max-semi-space-size=16']
+    ? [...DEPLOYED_NODE_FLAGS]
     : process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean);
 const BASELINE = fileURLToPath(new URL('./baseline-server.ts', import.meta.url));
 

@@ -17,6 +17,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../../api/test/db.ts';
+import { SERVER_NODE_FLAGS } from '../../api/test/process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -63,8 +64,7 @@ export async function startGavel(options: { env?: Record<string, string> } = {})
     LOG_LEVEL: 'warn',
     ...options.env,
   };
-  // With the Node flags `make run` and the Dockerfile give it.
-  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=16', join(ROOT, 'api/src/server.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, 'api/src/server.ts')], {
     env,
     stdio: 'pipe',
   });
