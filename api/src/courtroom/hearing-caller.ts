@@ -24,7 +24,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** Who a request comes from, as its sessions say: a staff member, a participant of one hearing, or neither. */
 export interface Identity {
   user: SessionUser | null;
-  participant: Pick<SessionParticipant, 'id' | 'hearingId' | 'live'> | null;
+  participant: Pick<SessionParticipant, 'id' | 'hearingId' | 'live' | 'hearing'> | null;
 }
 
 /** The sessions of a request (or anything that carries them), as plain values to hand to a service. */
@@ -96,9 +96,9 @@ export async function resolveHearingCaller(db: Db, who: Identity, hearingId: str
   const me = who.participant;
   if (!me) throw unauthorized('Open your invitation link first.');
   if (me.hearingId !== hearingId) throw notFound('Hearing');
-  // The row read with the session at the start of this request stands for it; otherwise it is read here.
+  // The rows read with the session at the start of this request stand for it; otherwise they are read here.
   const [h, p] = await Promise.all([
-    findHearing(db, hearingId),
+    me.hearing?.id === hearingId ? me.hearing : findHearing(db, hearingId),
     me.live?.id === me.id && me.live.hearing_id === hearingId ? me.live : findLiveParticipant(db, hearingId, me.id),
   ]);
   if (!h || !p) throw unauthorized('Open your invitation link first.');

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.ts';
 import { prepared } from '../platform/db/connect.ts';
+import { HEARING_COLUMNS, hearingJoins } from '../scheduling/hearings.service.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -14,33 +15,29 @@ export function insertSession(
   return db.insertInto('participant_sessions').values(s).returning('id').executeTakeFirstOrThrow();
 }
 
-/** The session's participant and the state of its hearing (validity is the caller's call). */
+/**
+ * The session, its participant's row as the live hearing reads it, and its hearing's row (every column of
+ * `findHearing`): one statement, so a request signed in by this session reads neither row a second time.
+ * Whether the session is still valid is the caller's call.
+ */
 export function findSession(db: Db, tokenHash: string) {
   return prepared(
-    db
-      .selectFrom('participant_sessions as s')
+    hearingJoins(db)
+      .innerJoin('participant_sessions as s', 's.hearing_id', 'h.id')
       .innerJoin('participants as p', 'p.id', 's.participant_id')
-      .innerJoin('hearings as h', 'h.id', 's.hearing_id')
-      .innerJoin('courts as ct', 'ct.id', 'h.court_id')
+      .select(HEARING_COLUMNS)
       .select([
         's.id as session_id',
-        's.expires_at',
-        's.hearing_id',
-        'p.id',
-        'p.role',
-        'p.display_name',
-        'p.presence',
-        'p.revoked_at',
-        // The rest of the participant's row as the live hearing reads it: a request signed in by this
-        // session needs no second read of the same row.
-        'p.represents_id',
-        'p.interprets_for_id',
-        'p.screen_share_allowed',
-        'p.media_connected',
-        'h.state as hearing_state',
-        // The link's expiry as of now: a hearing moved earlier or a shorter grace period ends sessions too.
-        'h.scheduled_end',
-        'ct.invite_grace_minutes',
+        's.expires_at as session_expires_at',
+        'p.id as participant_id',
+        'p.role as participant_role',
+        'p.display_name as participant_display_name',
+        'p.presence as participant_presence',
+        'p.revoked_at as participant_revoked_at',
+        'p.represents_id as participant_represents_id',
+        'p.interprets_for_id as participant_interprets_for_id',
+        'p.screen_share_allowed as participant_screen_share_allowed',
+        'p.media_connected as participant_media_connected',
       ])
       .where('s.token_hash', '=', tokenHash),
   ).executeTakeFirst();

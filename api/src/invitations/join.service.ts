@@ -4,6 +4,7 @@ import * as audit from '../audit/audit.service.ts';
 import { DomainError, tooManyRequests } from '../platform/http/errors.ts';
 import { findHearing, type HearingRow } from '../scheduling/hearings.service.ts';
 import * as repo from './join.repository.ts';
+import type { SessionParticipant } from './participant-session.ts';
 import {
   findByInviteHash,
   findParticipant,
@@ -199,31 +200,56 @@ export class JoinService {
    * expired, the invitation withdrawn, the hearing cancelled. A party keeps it after the hearing is
    * adjourned, to read, sign and object to the record until the invitation expires.
    */
-  async authenticate(token: string) {
+  async authenticate(token: string): Promise<SessionParticipant | null> {
     const row = await repo.findSession(this.db, participantSessionHash(this.secret, token));
     if (!row) return null;
-    if (participantSessionEnded(row, this.now())) {
-      await repo.deleteSession(this.db, row.session_id);
+    const {
+      session_id,
+      session_expires_at,
+      participant_id: id,
+      participant_role: role,
+      participant_display_name: display_name,
+      participant_presence: presence,
+      participant_revoked_at: revoked_at,
+      participant_represents_id: represents_id,
+      participant_interprets_for_id: interprets_for_id,
+      participant_screen_share_allowed: screen_share_allowed,
+      participant_media_connected: media_connected,
+      ...hearing
+    } = row;
+    const ended = participantSessionEnded(
+      {
+        expires_at: session_expires_at,
+        scheduled_end: hearing.scheduled_end,
+        invite_grace_minutes: hearing.invite_grace_minutes,
+        revoked_at,
+        hearing_state: hearing.state,
+      },
+      this.now(),
+    );
+    if (ended) {
+      await repo.deleteSession(this.db, session_id);
       return null;
     }
     return {
-      id: row.id,
-      hearingId: row.hearing_id,
-      role: row.role,
-      displayName: row.display_name,
-      sessionId: row.session_id,
+      id,
+      hearingId: hearing.id,
+      role,
+      displayName: display_name,
+      sessionId: session_id,
       live: {
-        id: row.id,
-        hearing_id: row.hearing_id,
-        role: row.role,
-        display_name: row.display_name,
-        represents_id: row.represents_id,
-        interprets_for_id: row.interprets_for_id,
-        presence: row.presence,
-        revoked_at: row.revoked_at,
-        screen_share_allowed: row.screen_share_allowed,
-        media_connected: row.media_connected,
+        id,
+        hearing_id: hearing.id,
+        role,
+        display_name,
+        represents_id,
+        interprets_for_id,
+        presence,
+        revoked_at,
+        screen_share_allowed,
+        media_connected,
       },
+      hearing,
     };
   }
 

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Selectable } from 'kysely';
 import type { ParticipantTable } from './participants.table.ts';
 import type { Database } from '../platform/db/schema.ts';
+import type { HearingRow } from '../scheduling/hearings.service.ts';
 import { JoinService } from './join.service.ts';
 import { isTokenShaped } from './invite-token.ts';
 
@@ -17,6 +18,8 @@ export interface SessionParticipant {
    * it, never kept beyond the request (a socket or a later request reads the session again).
    */
   live?: ParticipantAtSignIn;
+  /** Their hearing's row, read in the same statement as `live` and kept no longer. */
+  hearing?: HearingRow;
 }
 
 /** The participant's columns the live hearing decides on (presence, revocation, whom they represent…). */

@@ -37,48 +37,55 @@ export function updateHearing(db: Db, id: string, changes: Updateable<HearingTab
   return db.updateTable('hearings').set(changes).where('id', '=', id).execute();
 }
 
-function hearingQuery(db: Db) {
+/** The tables a hearing's row is read from: the hearing, its case, courtroom, judge, clerk and court. */
+export function hearingJoins(db: Db) {
   return db
     .selectFrom('hearings as h')
     .innerJoin('cases as c', 'c.id', 'h.case_id')
     .innerJoin('courtrooms as r', 'r.id', 'h.courtroom_id')
     .innerJoin('users as j', 'j.id', 'h.judge_id')
     .leftJoin('users as k', 'k.id', 'h.clerk_id')
-    .innerJoin('courts as ct', 'ct.id', 'h.court_id')
-    .select([
-      'h.id',
-      'h.court_id',
-      'h.case_id',
-      'h.courtroom_id',
-      'h.title',
-      'h.scheduled_start',
-      'h.scheduled_end',
-      'h.judge_id',
-      'h.clerk_id',
-      'h.state',
-      'h.public',
-      'h.recording_required',
-      'h.notes',
-      'h.livekit_room',
-      'h.sequence',
-      'h.created_at',
-      'h.updated_at',
-      'c.number as case_number',
-      'c.caption as case_caption',
-      'c.case_type',
-      'r.name as courtroom_name',
-      'j.name as judge_name',
-      'k.name as clerk_name',
-      'k.email as clerk_email',
-      'ct.name as court_name',
-      'ct.timezone as court_timezone',
-      'ct.locale as court_locale',
-      'ct.invite_grace_minutes',
-      'ct.rules_text',
-      'ct.contact_phone as court_contact_phone',
-      'ct.contact_email as court_contact_email',
-      'ct.contact_note as court_contact_note',
-    ]);
+    .innerJoin('courts as ct', 'ct.id', 'h.court_id');
+}
+
+/** A hearing's row (`HearingRow`), selected from `hearingJoins`. */
+export const HEARING_COLUMNS = [
+  'h.id',
+  'h.court_id',
+  'h.case_id',
+  'h.courtroom_id',
+  'h.title',
+  'h.scheduled_start',
+  'h.scheduled_end',
+  'h.judge_id',
+  'h.clerk_id',
+  'h.state',
+  'h.public',
+  'h.recording_required',
+  'h.notes',
+  'h.livekit_room',
+  'h.sequence',
+  'h.created_at',
+  'h.updated_at',
+  'c.number as case_number',
+  'c.caption as case_caption',
+  'c.case_type',
+  'r.name as courtroom_name',
+  'j.name as judge_name',
+  'k.name as clerk_name',
+  'k.email as clerk_email',
+  'ct.name as court_name',
+  'ct.timezone as court_timezone',
+  'ct.locale as court_locale',
+  'ct.invite_grace_minutes',
+  'ct.rules_text',
+  'ct.contact_phone as court_contact_phone',
+  'ct.contact_email as court_contact_email',
+  'ct.contact_note as court_contact_note',
+] as const;
+
+function hearingQuery(db: Db) {
+  return hearingJoins(db).select(HEARING_COLUMNS);
 }
 
 export type HearingRow = NonNullable<Awaited<ReturnType<typeof findHearing>>>;

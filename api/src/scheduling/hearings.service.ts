@@ -13,9 +13,18 @@ import { afterReschedule, canMove, isReschedulable, type Action } from '../domai
 
 /**
  * What other features read of hearings: one hearing with its case, courtroom, bench and court; a court's
- * docket; a staff member as they are now (role, court, whether disabled).
+ * docket; a staff member as they are now (role, court, whether disabled); the joins and columns of a
+ * hearing's row, for a read that takes it with other rows in one statement.
  */
-export { findHearing, findStaffMember, updateHearing, type DocketRow, type HearingRow } from './hearings.repository.ts';
+export {
+  HEARING_COLUMNS,
+  findHearing,
+  findStaffMember,
+  hearingJoins,
+  updateHearing,
+  type DocketRow,
+  type HearingRow,
+} from './hearings.repository.ts';
 
 /** Locks the hearing's row until the transaction ends, so its state cannot move meanwhile; not found when there is none. */
 export async function lockHearing(trx: Transaction<Database>, id: string) {
