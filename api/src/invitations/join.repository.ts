@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../platform/db/schema.ts';
-import { prepared } from '../platform/db/connect.ts';
+import { statement } from '../platform/db/connect.ts';
 import { HEARING_COLUMNS, hearingJoins } from '../scheduling/hearings.service.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -20,27 +20,30 @@ export function insertSession(
  * `findHearing`): one statement, so a request signed in by this session reads neither row a second time.
  * Whether the session is still valid is the caller's call.
  */
-export function findSession(db: Db, tokenHash: string) {
-  return prepared(
-    hearingJoins(db)
-      .innerJoin('participant_sessions as s', 's.hearing_id', 'h.id')
-      .innerJoin('participants as p', 'p.id', 's.participant_id')
-      .select(HEARING_COLUMNS)
-      .select([
-        's.id as session_id',
-        's.expires_at as session_expires_at',
-        'p.id as participant_id',
-        'p.role as participant_role',
-        'p.display_name as participant_display_name',
-        'p.presence as participant_presence',
-        'p.revoked_at as participant_revoked_at',
-        'p.represents_id as participant_represents_id',
-        'p.interprets_for_id as participant_interprets_for_id',
-        'p.screen_share_allowed as participant_screen_share_allowed',
-        'p.media_connected as participant_media_connected',
-      ])
-      .where('s.token_hash', '=', tokenHash),
-  ).executeTakeFirst();
+const sessionByHash = statement((db, tokenHash: string) =>
+  hearingJoins(db)
+    .innerJoin('participant_sessions as s', 's.hearing_id', 'h.id')
+    .innerJoin('participants as p', 'p.id', 's.participant_id')
+    .select(HEARING_COLUMNS)
+    .select([
+      's.id as session_id',
+      's.expires_at as session_expires_at',
+      'p.id as participant_id',
+      'p.role as participant_role',
+      'p.display_name as participant_display_name',
+      'p.presence as participant_presence',
+      'p.revoked_at as participant_revoked_at',
+      'p.represents_id as participant_represents_id',
+      'p.interprets_for_id as participant_interprets_for_id',
+      'p.screen_share_allowed as participant_screen_share_allowed',
+      'p.media_connected as participant_media_connected',
+    ])
+    .where('s.token_hash', '=', tokenHash),
+);
+
+export async function findSession(db: Db, tokenHash: string) {
+  const [row] = await sessionByHash(db, tokenHash);
+  return row;
 }
 
 export function deleteSession(db: Db, id: string) {

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../platform/db/schema.ts';
-import { prepared } from '../platform/db/connect.ts';
+import { prepared, statement } from '../platform/db/connect.ts';
 import type { HearingTable } from './scheduling.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -90,8 +90,11 @@ function hearingQuery(db: Db) {
 
 export type HearingRow = NonNullable<Awaited<ReturnType<typeof findHearing>>>;
 
-export function findHearing(db: Db, id: string) {
-  return prepared(hearingQuery(db).where('h.id', '=', id)).executeTakeFirst();
+const hearingById = statement((db, id: string) => hearingQuery(db).where('h.id', '=', id));
+
+export async function findHearing(db: Db, id: string) {
+  const [row] = await hearingById(db, id);
+  return row;
 }
 
 /** No sitting is longer than this (the service refuses it; a check constraint holds it in the table). */

@@ -1,7 +1,7 @@
 import { LIVE_STATES } from '../../domain/hearing/index.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
-import { prepared } from '../../platform/db/connect.ts';
+import { statement } from '../../platform/db/connect.ts';
 import type { ParticipantRole, Presence } from '../../domain/hearing/index.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -32,10 +32,17 @@ export interface LiveParticipantRow {
   media_connected: boolean;
 }
 
-export function findLiveParticipant(db: Db, hearingId: string, id: string): Promise<LiveParticipantRow | undefined> {
-  return prepared(
-    db.selectFrom('participants').select(columns).where('hearing_id', '=', hearingId).where('id', '=', id),
-  ).executeTakeFirst();
+const liveParticipant = statement((db, hearingId: string, id: string) =>
+  db.selectFrom('participants').select(columns).where('hearing_id', '=', hearingId).where('id', '=', id),
+);
+
+export async function findLiveParticipant(
+  db: Db,
+  hearingId: string,
+  id: string,
+): Promise<LiveParticipantRow | undefined> {
+  const [row] = await liveParticipant(db, hearingId, id);
+  return row;
 }
 
 /** Locks the row, so two admits or an admit and a removal cannot interleave. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Kysely, PostgresDialect, type Compilable } from 'kysely';
+import { Kysely, PostgresDialect, createQueryId, type Compilable, type CompiledQuery, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -20,11 +20,50 @@ const statementNames = new Map<string, string>();
  */
 export function prepared<Q extends Compilable>(query: Q): Q {
   const compiled = query.compile();
-  if (!statementNames.has(compiled.sql)) {
-    statementNames.set(compiled.sql, `gavel_${createHash('sha256').update(compiled.sql).digest('hex').slice(0, 24)}`);
-  }
+  markPrepared(compiled.sql);
   Object.defineProperty(query, 'compile', { value: () => compiled });
   return query;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * A statement of fixed shape whose arguments are values only, built and compiled once. The first call
+ * builds it with a stand-in for each argument, to learn its SQL and where each argument goes among its
+ * parameters; every call then binds its arguments into that compilation and runs it as a named prepared
+ * statement, without building the query again (for the widest reads on the hottest paths, building
+ * and compiling cost more than the database's own work). `build` must use its arguments as values only:
+ * an argument that changed the query's shape (a condition, a limit) is refused on the first call where it
+ * can be seen, and one that cannot be seen (a branch on it) is the caller's error.
+ */
+export function statement<A extends string[], O>(
+  build: (db: Db, ...args: A) => Compilable<O>,
+): (db: Db, ...args: A) => Promise<O[]> {
+  let shape: { compiled: CompiledQuery<O>; slots: (number | null)[] } | undefined;
+  const learn = (db: Db, arity: number) => {
+    const standIns = Array.from({ length: arity }, (_, i) => `\u0000gavel-argument-${i}\u0000`);
+    const compiled = build(db, ...(standIns as A)).compile();
+    const slots = compiled.parameters.map((p) => (typeof p === 'string' ? standIns.indexOf(p) : -1));
+    standIns.forEach((s, i) => {
+      if (!slots.includes(i) || compiled.sql.includes(s))
+        throw new Error(`statement: argument ${i} is not a parameter of ${compiled.sql}`);
+    });
+    markPrepared(compiled.sql);
+    return { compiled, slots: slots.map((i) => (i < 0 ? null : i)) };
+  };
+  return async (db, ...args) => {
+    shape ??= learn(db, args.length);
+    const { compiled, slots } = shape;
+    const parameters = compiled.parameters.map((p, k) => (slots[k] === null ? p : args[slots[k]!]));
+    const result = await db.executeQuery<O>({ ...compiled, parameters, queryId: createQueryId() });
+    return result.rows;
+  };
+}
+
+function markPrepared(sql: string): void {
+  if (!statementNames.has(sql)) {
+    statementNames.set(sql, `gavel_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`);
+  }
 }
 
 /** A pg client that sends the marked statements by name (pg prepares a name once per connection). */
