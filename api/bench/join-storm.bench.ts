@@ -4,7 +4,8 @@
  * media token. The admit-all's frames are counted per socket, and the time until the last socket has
  * the last of them is set beside a raw `ws` broadcast of as many bytes to as many sockets (the same
  * client work per message). The API runs as its own process (the
- * real server.ts); the clients and the LiveKit stand-in run here. Prints figures beside a bare
+ * real server.ts); the clients and the LiveKit stand-in run here. The lobby joins, the tokens and the
+ * baseline go through one keep-alive node:http client (`httpClient`). Prints figures beside a bare
  * Fastify route in a process of its own, called by the same client in the same run, and the API's
  * RSS idle and at the storm's peak (`make bench`; BENCH_PARTICIPANTS; DATABASE_URL, else embedded).
  */
@@ -21,6 +22,7 @@ import {
   benchCourt,
   benchDatabase,
   envNumber,
+  httpClient,
   int,
   lat,
   latency,
@@ -189,8 +191,11 @@ await main(async () => {
     sockets.push(...batch);
   }
 
+  // The storms go through one keep-alive client, opened by the lobby's and kept for the tokens and the baseline.
+  const client = httpClient(CONCURRENCY);
+  const stormPost = (url: string, cookie: string) => client.post(`${base}${url}`, { origin: ORIGIN, cookie });
   const lobby = await storm(people, CONCURRENCY, async (p) => {
-    await ok(await post(`/api/hearings/${hearing.id}/lobby`, p.cookie), 'lobby');
+    await stormPost(`/api/hearings/${hearing.id}/lobby`, p.cookie);
   });
 
   // What the admit-all sends, counted from here.
@@ -257,17 +262,16 @@ await main(async () => {
   const rawBroadcast = latency(rawTimes).p50;
 
   const tokens = await storm(people, CONCURRENCY, async (p) => {
-    const res = await ok(await post(`/api/hearings/${hearing.id}/media-token`, p.cookie), 'media-token');
-    await res.json();
+    JSON.parse(await stormPost(`/api/hearings/${hearing.id}/media-token`, p.cookie));
   });
   const peakRss = gavel.peakRssMb();
-  const baseline = await storm(people, CONCURRENCY, async () => {
-    const res = await ok(
-      await fetch(`${bare.base}/bare`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
-      'bare',
-    );
-    await res.json();
-  });
+  // The bare route's connections are opened by a first round, as the lobby's opened the API's.
+  const bareStorm = () =>
+    storm(people, CONCURRENCY, async () => {
+      JSON.parse(await client.post(`${bare.base}/bare`));
+    });
+  await bareStorm();
+  const baseline = await bareStorm();
 
   say(`lobby joins: ${lobby.perSecond.toFixed(0)} /s, ${lat(lobby)}`);
   say(`admit-all: ${admitted} admitted in one request, ${ms(admitDone - admitStart)} (commit + 2 events per person)`);

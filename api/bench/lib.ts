@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,43 @@ export async function storm<T>(items: T[], concurrency: number, work: (item: T) 
   );
   const seconds = (performance.now() - started) / 1000;
   return { perSecond: items.length / seconds, seconds, ...latency(samples) };
+}
+
+/**
+ * A keep-alive HTTP/1.1 client with at most `sockets` connections, for the storms. `fetch` (undici)
+ * spent more of this 2-core machine than the API under test did in its own process: a join storm's
+ * figures measured the client as much as the server. Node's own http client costs about half as much.
+ * A storm's baseline goes through the same client.
+ */
+export function httpClient(sockets: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
+  onCleanup(() => agent.destroy());
+  return {
+    /** POSTs `body` as JSON; resolves with the response's text, or rejects with its status and text. */
+    post(url: string, headers: Record<string, string> = {}, body = '{}'): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const req = request(
+          url,
+          {
+            method: 'POST',
+            agent,
+            headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () =>
+              res.statusCode === 200 ? resolve(text) : reject(new Error(`${url}: ${res.statusCode} ${text}`)),
+            );
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    },
+  };
 }
 
 export async function ok(res: Response, what: string): Promise<Response> {
