@@ -124,13 +124,25 @@ describe('statements of fixed shape', () => {
     }
   });
 
-  it('refuses, on its first call, an argument that is not a parameter of the query', async () => {
+  it('refuses, on its first call, an argument that is not a parameter of the query, or is written into another', async () => {
     const db = createDb(t.url, 1);
     const unused = statement((q, _a: string) => q.selectNoFrom(sql<number>`1`.as('one')));
     const inlined = statement((q, a: string) => q.selectNoFrom(sql<number>`1`.as(a)));
     try {
       await expect(unused(db, 'x')).rejects.toThrow(/argument 0 is not a parameter/);
       await expect(inlined(db, 'x')).rejects.toThrow(/argument 0 is not a parameter/);
+      // Written into another parameter, it would keep the first call's stand-in for every later call.
+      const inJson = statement((q, a: string) =>
+        q.selectNoFrom([
+          sql<string>`${a}::text`.as('plain'),
+          sql<unknown>`${JSON.stringify({ who: a })}::json`.as('doc'),
+        ]),
+      );
+      const inPattern = statement((q, a: string) =>
+        q.selectNoFrom([sql<string>`${a}::text`.as('plain'), sql<boolean>`'x' like ${`%${a}%`}`.as('like')]),
+      );
+      await expect(inJson(db, 'alice')).rejects.toThrow(/argument 0 is not a parameter/);
+      await expect(inPattern(db, 'alice')).rejects.toThrow(/argument 0 is not a parameter/);
     } finally {
       await db.destroy();
     }

@@ -33,8 +33,9 @@ type Db = Kysely<Database> | Transaction<Database>;
  * parameters; every call then binds its arguments into that compilation and runs it as a named prepared
  * statement, without building the query again (for the widest reads on the hottest paths, building
  * and compiling cost more than the database's own work). `build` must use its arguments as values only:
- * an argument that changed the query's shape (a condition, a limit) is refused on the first call where it
- * can be seen, and one that cannot be seen (a branch on it) is the caller's error.
+ * an argument that is not a parameter, or is written into the SQL or into another parameter (a JSON
+ * document, a LIKE pattern), is refused on the first call; one whose use cannot be seen (a branch on
+ * it) is the caller's error.
  */
 export function statement<A extends string[], O>(
   build: (db: Db, ...args: A) => Compilable<O>,
@@ -44,8 +45,11 @@ export function statement<A extends string[], O>(
     const standIns = Array.from({ length: arity }, (_, i) => `\u0000gavel-argument-${i}\u0000`);
     const compiled = build(db, ...(standIns as A)).compile();
     const slots = compiled.parameters.map((p) => (typeof p === 'string' ? standIns.indexOf(p) : -1));
+    // Any other parameter that carries a stand-in, as it is or escaped (in JSON), would keep it for good.
+    const others = compiled.parameters.filter((_, k) => slots[k]! < 0).map(asText);
     standIns.forEach((s, i) => {
-      if (!slots.includes(i) || compiled.sql.includes(s))
+      const marker = `gavel-argument-${i}\\u0000`;
+      if (!slots.includes(i) || compiled.sql.includes(s) || others.some((t) => t.includes(s) || t.includes(marker)))
         throw new Error(`statement: argument ${i} is not a parameter of ${compiled.sql}`);
     });
     markPrepared(compiled.sql);
@@ -58,6 +62,16 @@ export function statement<A extends string[], O>(
     const result = await db.executeQuery<O>({ ...compiled, parameters, queryId: createQueryId() });
     return result.rows;
   };
+}
+
+/** A parameter as text, to search for a stand-in in it. */
+function asText(p: unknown): string {
+  if (typeof p === 'string') return p;
+  try {
+    return JSON.stringify(p) ?? '';
+  } catch {
+    return String(p);
+  }
 }
 
 function markPrepared(sql: string): void {
