@@ -54,6 +54,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 
 # Migrates the database, then listens (same as `npm start`, without npm in between for signals).
 # A young generation of 16 MiB a semi-space (V8 chooses 64 on a large machine): each minor collection
-# then pauses the server for less (docs/performance.md, "The young generation"). V8's background
-# threads sized to the cores Node sees (0: Node sizes the pool itself), not Node's fixed four.
-CMD ["node", "--max-semi-space-size=16", "--v8-pool-size=0", "api/src/server.ts"]
+# then pauses the server for less (docs/performance.md, "The young generation").
+CMD ["node", "--max-semi-space-size=16", "api/src/server.ts"]

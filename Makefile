@@ -39,9 +39,8 @@ web/build/index.html: node_modules/.package-lock.json $(WEB_SOURCES)
 build: web/build/index.html
 
 # The server's Node flags (also in package.json's start, the Dockerfile and api/test/process.ts):
-# a 16 MiB young generation, for shorter minor collections; V8's background threads sized to the
-# machine (0: Node sizes the pool from the cores) rather than Node's fixed four.
-SERVER_NODE_FLAGS := --max-semi-space-size=16 --v8-pool-size=0
+# a 16 MiB young generation, for shorter minor collections.
+SERVER_NODE_FLAGS := --max-semi-space-size=16
 
 run: build
 	node $(SERVER_NODE_FLAGS) api/src/server.ts

@@ -30,20 +30,13 @@ export const LIVEKIT_SECRET = 'bench-livekit-secret-bench-livekit-0001';
 const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 /**
  * The Node flags Gavel's server runs with: the benchmarks start it with them, and run.ts runs each
- * benchmark's own process with them too (but see BENCH_PROCESS_FLAGS), since the docket, the PDF and the
- * import time the app's code in that process. BENCH_NODE_FLAGS='' runs them with V8's defaults instead.
+ * benchmark's own process with them too, since the docket, the PDF and the import time the app's code in
+ * that process. BENCH_NODE_FLAGS='' runs them with V8's defaults instead.
  */
 export const SERVER_NODE_FLAGS =
   process.env.BENCH_NODE_FLAGS === undefined
     ? [...DEPLOYED_NODE_FLAGS]
     : process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean);
-/**
- * A benchmark's own process: the server's flags but V8's own pool of background threads. That process
- * is also the client of every HTTP and socket benchmark; sizing its pool as the server's is sized (one
- * thread on two cores) made it a lighter client, and bare Fastify's figure rose by up to half, so a
- * change to the server's flags would have changed the instrument too.
- */
-export const BENCH_PROCESS_FLAGS = SERVER_NODE_FLAGS.filter((f) => !f.startsWith('--v8-pool-size'));
 const BASELINE = fileURLToPath(new URL('./baseline-server.ts', import.meta.url));
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -10,7 +10,7 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  BENCH_PROCESS_FLAGS,
+  SERVER_NODE_FLAGS,
   adminUrl,
   checkpoint,
   loadAverage,
@@ -33,7 +33,7 @@ function runOne(name: string): Promise<BenchResult> {
   return new Promise((resolve) => {
     let result: BenchResult | undefined;
     const child = fork(file, [], {
-      execArgv: [...process.execArgv, ...BENCH_PROCESS_FLAGS],
+      execArgv: [...process.execArgv, ...SERVER_NODE_FLAGS],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.on('message', (m: { result?: BenchResult }) => (result = m.result ?? result));

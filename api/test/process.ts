@@ -6,13 +6,10 @@ import { createServer } from 'node:net';
 
 /**
  * The Node flags the server runs with (`make run`, `npm start`, the Dockerfile): a young generation of
- * 16 MiB a semi-space, for shorter minor collections; and V8's pool of background threads (concurrent
- * marking, parallel scavenges, compilation) sized by Node from the machine's cores (one thread on two),
- * instead of Node's fixed four, which on two cores took the event loop's core whenever a major collection ran.
- * Every test, e2e and benchmark process that starts `api/src/server.ts` passes these, so it runs the
- * server as deployed.
+ * 16 MiB a semi-space, for shorter minor collections. Every test, e2e and benchmark process that starts
+ * `api/src/server.ts` passes these, so it runs the server as deployed.
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16', '--v8-pool-size=0'];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
 
 /** A TCP port free on 127.0.0.1 right now, for a server started in a child process. */
 export function freePort(): Promise<number> {
